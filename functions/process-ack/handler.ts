@@ -1,0 +1,4 @@
+/** Placeholder: wiring lands with the domain it calls. */
+export const handler = async (): Promise<never> => {
+  throw new Error('process-ack: not implemented yet');
+};

@@ -1,0 +1,125 @@
+/**
+ * The claim as claimflow holds it: one professional claim (837P) for one encounter.
+ * Money is integer cents; dates are ISO strings (YYYY-MM-DD for calendar dates).
+ * Diagnosis codes are ICD-10-CM without the dot ("E119"); procedure codes are CPT/HCPCS.
+ */
+import type { Cents } from '../money';
+
+export interface Address {
+  line1: string;
+  line2?: string;
+  city: string;
+  state: string; // 2-letter
+  zip: string; // 5 or 9 digits, no dash
+}
+
+export type Gender = 'M' | 'F' | 'U';
+
+export interface Person {
+  lastName: string;
+  firstName: string;
+  middleName?: string;
+  dob: string; // YYYY-MM-DD
+  gender: Gender;
+  address: Address;
+}
+
+/** X12 individual relationship code of the patient to the subscriber (2000B SBR02 / 2000C PAT01). */
+export type Relationship = '18' | '01' | '19' | '20' | '21' | '39' | '40' | '53' | 'G8';
+
+export interface Subscriber extends Person {
+  memberId: string;
+  groupNumber?: string;
+}
+
+export interface Payer {
+  payerId: string;
+  name: string;
+}
+
+export interface BillingProvider {
+  npi: string;
+  name: string; // organization name
+  taxId: string; // EIN, 9 digits
+  address: Address; // street address, 9-digit ZIP for 5010
+}
+
+export interface RenderingProvider {
+  npi: string;
+  lastName: string;
+  firstName: string;
+}
+
+export interface ServiceLine {
+  lineId: string; // practice's line id; sent as REF*6R (line item control number)
+  dateOfService: string; // YYYY-MM-DD
+  procedureCode: string; // CPT or HCPCS Level II
+  modifiers: string[]; // up to 4
+  units: number;
+  chargeCents: Cents;
+  diagnosisPointers: number[]; // 1-based into Claim.diagnoses, 1..4 of them
+  placeOfService?: string; // when it differs from the claim's
+}
+
+/** CLM05-3 claim frequency: 1 original, 7 replacement, 8 void. */
+export type FrequencyCode = '1' | '7' | '8';
+
+export interface Claim {
+  claimId: string; // deterministic, <= 17 chars, CLM01
+  practiceId: string;
+  encounterId: string;
+  frequencyCode: FrequencyCode;
+  /** Payer claim control number of the claim being replaced or voided (REF*F8), freq 7/8. */
+  originalPayerClaimNumber?: string;
+  patient: Person;
+  relationship: Relationship;
+  subscriber: Subscriber; // same person as patient when relationship is '18'
+  payer: Payer;
+  billingProvider: BillingProvider;
+  renderingProvider?: RenderingProvider;
+  placeOfService: string; // 2-digit CMS POS code
+  diagnoses: string[]; // 1..12 ICD-10-CM codes, no dot, principal first
+  lines: ServiceLine[];
+  totalChargeCents: Cents; // always the sum of lines
+  sourceFile: string; // s3 key of the charge file
+  receivedAt: string; // ISO timestamp
+}
+
+/** Where a claim is in its life. The state machine's states map onto these. */
+export const CLAIM_STATUSES = [
+  'RECEIVED',
+  'SCRUBBED',
+  'NEEDS_CORRECTION',
+  'SUBMITTED',
+  'ACCEPTED',
+  'REJECTED',
+  'PAID',
+  'PATIENT_BALANCE',
+  'DENIED',
+  'CORRECTED',
+  'APPEAL',
+  'WRITTEN_OFF',
+  'SECONDARY',
+  'HUMAN_REVIEW',
+  'CLOSED',
+] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+/** Statuses in which a claim waits for a person (or is finished): the demo's resting states. */
+export const RESTING_STATUSES: ReadonlySet<ClaimStatus> = new Set([
+  'NEEDS_CORRECTION',
+  'APPEAL',
+  'SECONDARY',
+  'HUMAN_REVIEW',
+  'CLOSED',
+]);
+
+/** One entry of a claim's append-only event log. */
+export interface ClaimEvent {
+  claimId: string;
+  at: string; // ISO timestamp
+  seq: number;
+  type: string; // e.g. 'RECEIVED', 'SCRUBBED', 'SUBMITTED', 'ACK_999', 'REMIT_POSTED'
+  status: ClaimStatus; // status after the event
+  detail?: Record<string, unknown>; // ids, codes, counts; never PHI
+}

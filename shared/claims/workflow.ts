@@ -1,0 +1,91 @@
+/**
+ * The contract between the claim state machine (infra/workflow) and the Lambdas it calls or that
+ * answer its task tokens. JSONPath state machine; execution input is WorkflowInput and every state
+ * adds its result under its own ResultPath, so the execution state is WorkflowState.
+ */
+import type { ClaimStatus } from './model';
+
+export interface WorkflowInput {
+  claimId: string;
+}
+
+/** scrub-claim Lambda: input { claimId }, output ScrubResult (state machine: ResultPath $.scrub). */
+export interface ScrubResult {
+  ok: boolean;
+  errorCount: number;
+  warningCount: number;
+}
+
+/** What a task-token wait is waiting for. */
+export type WaitKind = 'CORRECTION' | 'ACK' | 'REMIT';
+
+/**
+ * record-transition Lambda input. Without taskToken: append the event, set the status, return.
+ * With taskToken (invoked as lambda:invoke.waitForTaskToken): also store the token on the claim
+ * for `wait`; if an outcome for that wait already arrived (pending), answer the token at once.
+ */
+export interface TransitionInput {
+  claimId: string;
+  to: ClaimStatus;
+  event: string; // event type, e.g. 'SCRUB_FAILED', 'AWAITING_ACK', 'CLOSED'
+  wait?: WaitKind;
+  taskToken?: string;
+}
+
+export interface TransitionResult {
+  claimId: string;
+  status: ClaimStatus;
+  followUps: number; // how many times AwaitRemit timed out and was followed up
+}
+
+/** Message body the Submit state sends to the submission queue (sqs:sendMessage.waitForTaskToken). */
+export interface SubmitMessage {
+  claimId: string;
+  taskToken: string;
+}
+
+/** What submit-batch answers the Submit token with (ResultPath $.submission). */
+export interface SubmitResult {
+  interchangeControlNumber: string;
+  groupControlNumber: string;
+  transactionSetControlNumber: string;
+  x12Key: string; // S3 key of the 837P interchange
+}
+
+/** What process-ack answers the ACK wait with (ResultPath $.ack). */
+export interface AckOutcome {
+  accepted: boolean;
+  source: '999' | '277CA';
+  codes: string[]; // e.g. ['A1:20'] or ['IK5:R']
+  payerClaimControlNumber?: string;
+}
+
+/** How a remitted claim goes on: the Route choice state switches on this. */
+export type RemitRoute =
+  | 'PAID'
+  | 'PATIENT_BALANCE'
+  | 'CORRECT'
+  | 'APPEAL'
+  | 'WRITE_OFF'
+  | 'SECONDARY'
+  | 'HUMAN_REVIEW';
+
+/** What post-remittance answers the REMIT wait with (ResultPath $.remit). */
+export interface RemitOutcome {
+  route: RemitRoute;
+  paidCents: number;
+  patientResponsibilityCents: number;
+  adjustmentCents: number;
+  carcs: string[]; // "CO-45", "PR-1", ...
+  payerClaimControlNumber: string;
+  traceNumber: string;
+}
+
+export interface WorkflowState extends WorkflowInput {
+  scrub?: ScrubResult;
+  correction?: unknown;
+  submission?: SubmitResult;
+  ack?: AckOutcome;
+  remit?: RemitOutcome;
+  transition?: TransitionResult;
+}
