@@ -8,7 +8,11 @@ export const envSchema = z.object({
   ACK_QUEUE_URL: z.url(),
   /** Secrets Manager secret: JSON object { "<clearinghouse>": "<hmac key>" }. */
   WEBHOOK_SECRET_ID: z.string().min(1),
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
 });
 export type Env = z.infer<typeof envSchema>;

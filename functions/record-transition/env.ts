@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { commonEnv } from '../env-common';
 
 export const envSchema = commonEnv.extend({});
