@@ -20,6 +20,7 @@ export interface ServicePayment {
   units?: number; // SVC05
   lineItemControlNumber?: string; // REF*6R
   dateOfService?: string; // DTM*472 or DTM*150
+  dateOfServiceEnd?: string; // DTM*151 (added: service period end)
   adjustments: Adjustment[];
   remarkCodes: string[]; // LQ*HE RARC
 }
@@ -53,8 +54,11 @@ export interface Remittance {
   payerIdentifier?: string; // TRN03
   payerName?: string; // N1*PR
   payeeNpi?: string; // N1*PE*..*XX
+  payeeName?: string; // N1*PE name (added: the simulator writes it, readers return it)
   paymentCents: Cents; // BPR02
   paymentMethod: string; // BPR04 (CHK, ACH, NON, ...)
+  /** BPR01 transaction handling code (added): I remittance + payment, H notification only, ... */
+  handlingCode?: string;
   paymentDate?: string; // BPR16
   claims: ClaimPayment[];
   providerAdjustments: ProviderAdjustment[];
@@ -82,6 +86,8 @@ export interface ClaimAck {
   accepted: boolean; // A1/A2 (and A0) categories accepted; A3/A4/A6/A7/A8 rejected
   categoryCode: string; // STC01-1
   statusCode: string; // STC01-2
+  /** Every claim-level status composite as category:status[:entity] (added), e.g. ['A1:20', 'A2:20']. */
+  statusCodes?: string[];
   payerClaimControlNumber?: string; // REF*1K
   chargeCents?: Cents; // STC04
   message?: string;

@@ -1,0 +1,548 @@
+/**
+ * Streaming X12 tokenizer. Delimiters come from the ISA header of each interchange:
+ * element separator = ISA character 4, component separator = ISA16, repetition separator = ISA11
+ * (version 00501 and later), segment terminator = the character after ISA16. CR/LF after a
+ * terminator is tolerated. Input can be a string, bytes, or an (async) iterable of chunks that may
+ * split segments anywhere.
+ *
+ * The envelope is checked while streaming (strict by default): ISA13/IEA02, GS06/GE02, ST02/SE02,
+ * SE01 segment counts, GE01/IEA01 counts, missing trailers, segments outside their envelope.
+ * Trailer segments (SE, GE, IEA) are yielded first and checked when the consumer asks for the next
+ * segment (or the iteration ends), so a consumer must not act on a transaction set before it has
+ * pulled the segment after its SE (the readers in this folder do exactly that).
+ */
+import { X12Error, type X12ErrorCode } from './errors';
+
+export interface Delimiters {
+  element: string;
+  component: string;
+  /** ISA11 for 00501+ when it is a separator character; undefined for 00401 ('U'). */
+  repetition: string | undefined;
+  segment: string;
+}
+
+/** One segment. elements[0] is the segment id, so elements[n] is the n-th data element (XXnn). */
+export interface Segment {
+  id: string;
+  elements: string[];
+  /** 1-based position in the input, counting every segment of every interchange (ISA = 1). */
+  index: number;
+  delimiters: Delimiters;
+}
+
+export type X12Input =
+  | string
+  | Uint8Array
+  | Iterable<string | Uint8Array>
+  | AsyncIterable<string | Uint8Array>;
+
+export interface TokenizeOptions {
+  /** 'strict' (default) throws X12Error on envelope defects; 'lenient' reports them to onWarning. */
+  envelope?: 'strict' | 'lenient';
+  onWarning?: (warning: X12Error) => void;
+}
+
+/** Element n of a segment ('' when absent). */
+export function el(seg: Segment, n: number): string {
+  return seg.elements[n] ?? '';
+}
+
+/** Components of a composite element (a plain element gives one component). */
+export function components(seg: Segment, n: number): string[] {
+  const v = seg.elements[n];
+  if (v === undefined || v === '') return [];
+  return v.split(seg.delimiters.component);
+}
+
+const ISA_MAX_LENGTH = 400; // a fixed-length ISA is 106 characters; allow unpadded/odd ones
+const WHITESPACE = /[\s\uFEFF]/;
+
+function isSeparatorChar(c: string | undefined): c is string {
+  return c !== undefined && c.length === 1 && !/[A-Za-z0-9\s]/.test(c);
+}
+
+/** Envelope state machine. Non-trailers are checked before they are yielded, trailers after. */
+class EnvelopeChecker {
+  private state: 'outside' | 'interchange' | 'group' | 'transaction' = 'outside';
+  private isa13 = '';
+  private groups = 0;
+  private gs06 = '';
+  private sets = 0;
+  private st02 = '';
+  private segCount = 0;
+
+  constructor(
+    private readonly strict: boolean,
+    private readonly onWarning: ((w: X12Error) => void) | undefined,
+  ) {}
+
+  private problem(code: X12ErrorCode, message: string, seg: Segment | undefined): void {
+    const err = new X12Error(code, message, { segmentIndex: seg?.index, segmentId: seg?.id });
+    if (this.strict) throw err;
+    this.onWarning?.(err);
+  }
+
+  private sameControl(a: string, b: string): boolean {
+    const x = a.trim();
+    const y = b.trim();
+    if (x === y) return true;
+    return /^\d+$/.test(x) && /^\d+$/.test(y) && Number(x) === Number(y);
+  }
+
+  isTrailer(id: string): boolean {
+    return id === 'SE' || id === 'GE' || id === 'IEA';
+  }
+
+  before(seg: Segment): void {
+    switch (seg.id) {
+      case 'ISA':
+        this.state = 'interchange';
+        this.isa13 = el(seg, 13);
+        this.groups = 0;
+        return;
+      case 'TA1':
+        if (this.state !== 'interchange') this.problem('UNEXPECTED_SEGMENT', 'TA1 outside interchange', seg);
+        return;
+      case 'GS':
+        if (this.state !== 'interchange') {
+          this.problem(
+            this.state === 'transaction' ? 'MISSING_SE' : 'MISSING_GE',
+            'GS before previous envelope closed',
+            seg,
+          );
+        }
+        this.state = 'group';
+        this.gs06 = el(seg, 6);
+        this.sets = 0;
+        return;
+      case 'ST':
+        if (this.state === 'transaction') this.problem('MISSING_SE', 'ST before previous SE', seg);
+        else if (this.state !== 'group') this.problem('UNEXPECTED_SEGMENT', 'ST outside a GS group', seg);
+        this.state = 'transaction';
+        this.st02 = el(seg, 2);
+        this.segCount = 1;
+        return;
+      default:
+        if (this.isTrailer(seg.id)) return;
+        if (this.state !== 'transaction') {
+          this.problem('UNEXPECTED_SEGMENT', `${seg.id} outside a transaction set`, seg);
+        }
+        this.segCount++;
+    }
+  }
+
+  after(seg: Segment): void {
+    switch (seg.id) {
+      case 'SE': {
+        if (this.state !== 'transaction') {
+          this.problem('UNEXPECTED_SEGMENT', 'SE without ST', seg);
+          return;
+        }
+        this.segCount++;
+        const declared = el(seg, 1);
+        if (!/^\d+$/.test(declared) || Number(declared) !== this.segCount) {
+          this.problem(
+            'SEGMENT_COUNT_MISMATCH',
+            `SE01 declares ${declared || '(empty)'} segments, transaction set ${this.st02} has ${this.segCount}`,
+            seg,
+          );
+        }
+        if (!this.sameControl(el(seg, 2), this.st02)) {
+          this.problem('CONTROL_NUMBER_MISMATCH', `SE02 ${el(seg, 2)} does not match ST02 ${this.st02}`, seg);
+        }
+        this.state = 'group';
+        this.sets++;
+        return;
+      }
+      case 'GE': {
+        if (this.state === 'transaction')
+          this.problem('MISSING_SE', `transaction set ${this.st02} not closed`, seg);
+        else if (this.state !== 'group') {
+          this.problem('UNEXPECTED_SEGMENT', 'GE without GS', seg);
+          return;
+        }
+        const declared = el(seg, 1);
+        if (!/^\d+$/.test(declared) || Number(declared) !== this.sets) {
+          this.problem(
+            'TRANSACTION_COUNT_MISMATCH',
+            `GE01 declares ${declared || '(empty)'} transaction sets, group ${this.gs06} has ${this.sets}`,
+            seg,
+          );
+        }
+        if (!this.sameControl(el(seg, 2), this.gs06)) {
+          this.problem('CONTROL_NUMBER_MISMATCH', `GE02 ${el(seg, 2)} does not match GS06 ${this.gs06}`, seg);
+        }
+        this.state = 'interchange';
+        this.groups++;
+        return;
+      }
+      case 'IEA': {
+        if (this.state === 'transaction')
+          this.problem('MISSING_SE', `transaction set ${this.st02} not closed`, seg);
+        else if (this.state === 'group') this.problem('MISSING_GE', `group ${this.gs06} not closed`, seg);
+        else if (this.state !== 'interchange') {
+          this.problem('UNEXPECTED_SEGMENT', 'IEA without ISA', seg);
+          return;
+        }
+        const declared = el(seg, 1);
+        if (!/^\d+$/.test(declared) || Number(declared) !== this.groups) {
+          this.problem(
+            'GROUP_COUNT_MISMATCH',
+            `IEA01 declares ${declared || '(empty)'} groups, interchange ${this.isa13} has ${this.groups}`,
+            seg,
+          );
+        }
+        if (!this.sameControl(el(seg, 2), this.isa13)) {
+          this.problem(
+            'CONTROL_NUMBER_MISMATCH',
+            `IEA02 ${el(seg, 2)} does not match ISA13 ${this.isa13}`,
+            seg,
+          );
+        }
+        this.state = 'outside';
+        return;
+      }
+    }
+  }
+
+  end(lastIndex: number): void {
+    if (this.state === 'outside') return;
+    const open =
+      this.state === 'transaction'
+        ? `transaction set ${this.st02} open`
+        : this.state === 'group'
+          ? `group ${this.gs06} open`
+          : 'no IEA';
+    this.problem('MISSING_IEA', `input ended inside interchange ${this.isa13} (${open})`, {
+      id: '',
+      elements: [],
+      index: lastIndex,
+      delimiters: { element: '*', component: ':', repetition: undefined, segment: '~' },
+    });
+  }
+}
+
+/** Push-based scanner: feed text chunks, collect segments. */
+class Scanner {
+  private buf = '';
+  private delims: Delimiters | undefined;
+  private index = 0;
+  private readonly env: EnvelopeChecker;
+
+  constructor(opts: TokenizeOptions) {
+    this.env = new EnvelopeChecker(opts.envelope !== 'lenient', opts.onWarning);
+  }
+
+  get envelope(): EnvelopeChecker {
+    return this.env;
+  }
+
+  get segmentCount(): number {
+    return this.index;
+  }
+
+  /** Appends text and returns the complete segments it made available. */
+  push(chunk: string, out: Segment[], final = false): void {
+    this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
+    let pos = 0;
+    const buf = this.buf;
+    const len = buf.length;
+    for (;;) {
+      if (this.delims === undefined) {
+        while (pos < len && WHITESPACE.test(buf[pos] as string)) pos++;
+        if (pos >= len) break;
+        const consumed = this.readHeader(buf, pos, final, out);
+        if (consumed < 0) break; // need more input
+        pos = consumed;
+        continue;
+      }
+      const d = this.delims;
+      // skip CR/LF (and stray whitespace) between segments
+      let start = pos;
+      while (start < len) {
+        const c = buf.charCodeAt(start);
+        if (c === 13 || c === 10 || c === 32 || c === 9) start++;
+        else break;
+      }
+      if (start >= len) {
+        pos = start;
+        break;
+      }
+      const end = buf.indexOf(d.segment, start);
+      if (end < 0) {
+        pos = start;
+        if (final) {
+          const rest = buf.slice(start).trimEnd();
+          if (rest.length > 0) this.emit(rest, d, out); // last segment without terminator
+          pos = len;
+        }
+        break;
+      }
+      const text = buf.slice(start, end);
+      pos = end + 1;
+      if (text.length === 0) continue;
+      this.emit(text, d, out);
+    }
+    this.buf = pos >= len ? '' : buf.slice(pos);
+  }
+
+  private emit(text: string, d: Delimiters, out: Segment[]): void {
+    const elements = text.split(d.element);
+    const id = elements[0] as string;
+    if (id === 'ISA') {
+      // a new interchange must start with its own header; reaching one here means IEA was missing
+      throw new X12Error('MISSING_IEA', 'ISA found before the previous IEA', {
+        segmentIndex: this.index + 1,
+        segmentId: 'ISA',
+      });
+    }
+    const seg: Segment = { id, elements, index: ++this.index, delimiters: d };
+    out.push(seg);
+    if (id === 'IEA') this.delims = undefined; // the next interchange brings its own delimiters
+  }
+
+  /** Parses an ISA header at pos. Returns the position after it, or -1 when more input is needed. */
+  private readHeader(buf: string, pos: number, final: boolean, out: Segment[]): number {
+    const where = { segmentIndex: this.index + 1, segmentId: 'ISA' };
+    if (buf.length - pos < 4) {
+      if (!final) return -1;
+      if (!'ISA'.startsWith(buf.slice(pos, pos + 3))) {
+        throw new X12Error('NO_ISA', 'input does not start with an ISA interchange header', where);
+      }
+      throw new X12Error('TRUNCATED_ISA', 'input ends inside the ISA header', where);
+    }
+    if (buf.slice(pos, pos + 3) !== 'ISA') {
+      throw new X12Error(
+        'NO_ISA',
+        this.index === 0
+          ? 'input does not start with an ISA interchange header'
+          : 'data after IEA is not a new ISA interchange header',
+        where,
+      );
+    }
+    const elementSep = buf[pos + 3];
+    if (!isSeparatorChar(elementSep)) {
+      throw new X12Error('BAD_ISA', 'ISA element separator is not a separator character', where);
+    }
+    let p = pos + 3;
+    let seps = 1;
+    while (seps < 16) {
+      const next = buf.indexOf(elementSep, p + 1);
+      if (next < 0 || next - pos > ISA_MAX_LENGTH) {
+        if (next < 0 && buf.length - pos <= ISA_MAX_LENGTH && !final) return -1;
+        if (next < 0 && buf.length - pos <= ISA_MAX_LENGTH) {
+          throw new X12Error(
+            'TRUNCATED_ISA',
+            `input ends inside the ISA header (${seps} of 16 elements)`,
+            where,
+          );
+        }
+        throw new X12Error('BAD_ISA', 'ISA header does not have 16 elements', where);
+      }
+      p = next;
+      seps++;
+    }
+    if (p + 2 >= buf.length) {
+      if (!final) return -1;
+      throw new X12Error('TRUNCATED_ISA', 'input ends inside the ISA header (no segment terminator)', where);
+    }
+    const component = buf[p + 1] as string;
+    const segment = buf[p + 2] as string;
+    if (!isSeparatorChar(component) || component === elementSep) {
+      throw new X12Error('BAD_ISA', 'ISA16 component separator is not a separator character', where);
+    }
+    if (segment === elementSep || segment === component || /[A-Za-z0-9 ]/.test(segment)) {
+      throw new X12Error('BAD_ISA', 'ISA segment terminator is not a separator character', where);
+    }
+    const elements = buf.slice(pos, p + 2).split(elementSep);
+    const version = elements[12] ?? '';
+    const isa11 = elements[11] ?? '';
+    const repetition =
+      version >= '00501' && isSeparatorChar(isa11) && isa11 !== component && isa11 !== segment
+        ? isa11
+        : undefined;
+    const isa13 = elements[13] ?? '';
+    if (!/^\d{9}$/.test(isa13)) {
+      throw new X12Error('BAD_ISA', 'ISA13 interchange control number is not 9 digits', where);
+    }
+    const delims: Delimiters = { element: elementSep, component, repetition, segment };
+    this.delims = delims;
+    out.push({ id: 'ISA', elements, index: ++this.index, delimiters: delims });
+    return p + 3;
+  }
+}
+
+const CHUNK = 1 << 16;
+
+function toText(
+  chunk: string | Uint8Array,
+  decoder: InstanceType<typeof TextDecoder>,
+  stream: boolean,
+): string {
+  return typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream });
+}
+
+/** Tokenizes a string (synchronously). Same checks as tokenize(). */
+export function* tokenizeSync(text: string, opts: TokenizeOptions = {}): Generator<Segment, void, undefined> {
+  const scanner = new Scanner(opts);
+  const env = scanner.envelope;
+  const out: Segment[] = [];
+  for (let offset = 0; offset < text.length || offset === 0; offset += CHUNK) {
+    const last = offset + CHUNK >= text.length;
+    scanner.push(text.slice(offset, offset + CHUNK), out, last);
+    yield* deliver(out, env);
+    out.length = 0;
+    if (last) break;
+  }
+  if (scanner.segmentCount === 0) {
+    throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
+  }
+  env.end(scanner.segmentCount);
+}
+
+function* deliver(segs: Segment[], env: EnvelopeChecker): Generator<Segment, void, undefined> {
+  for (const seg of segs) {
+    env.before(seg);
+    yield seg;
+    env.after(seg);
+  }
+}
+
+/** Tokenizes any supported input as a stream of segments. */
+export async function* tokenize(
+  input: X12Input,
+  opts: TokenizeOptions = {},
+): AsyncGenerator<Segment, void, undefined> {
+  if (typeof input === 'string') {
+    yield* tokenizeSync(input, opts);
+    return;
+  }
+  const scanner = new Scanner(opts);
+  const env = scanner.envelope;
+  const decoder = new TextDecoder('utf-8');
+  const out: Segment[] = [];
+  const chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> =
+    input instanceof Uint8Array ? [input] : input;
+  for await (const chunk of chunks) {
+    const text = toText(chunk, decoder, true);
+    if (text.length === 0) continue;
+    scanner.push(text, out);
+    yield* deliver(out, env);
+    out.length = 0;
+  }
+  scanner.push(decoder.decode(), out, true);
+  yield* deliver(out, env);
+  if (scanner.segmentCount === 0) {
+    throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
+  }
+  env.end(scanner.segmentCount);
+}
+
+/**
+ * Runs handler over every segment (with the same envelope checks as tokenize) and yields what it
+ * returns. Segments are processed in batches per input chunk, so this is much cheaper than
+ * `for await` over tokenize(). An item is yielded only after the check of the segment that
+ * produced it (e.g. its SE) has passed.
+ */
+export async function* mapSegments<T>(
+  input: X12Input,
+  opts: TokenizeOptions,
+  handler: (seg: Segment) => T | undefined,
+): AsyncGenerator<T, void, undefined> {
+  const scanner = new Scanner(opts);
+  const env = scanner.envelope;
+  const out: Segment[] = [];
+  let ready: T[] = [];
+  const run = (): void => {
+    for (const seg of out) {
+      env.before(seg);
+      const item = handler(seg);
+      env.after(seg);
+      if (item !== undefined) ready.push(item);
+    }
+    out.length = 0;
+  };
+  const flush = function* (): Generator<T, void, undefined> {
+    if (ready.length === 0) return;
+    const items = ready;
+    ready = [];
+    yield* items;
+  };
+  if (typeof input === 'string') {
+    for (let offset = 0; offset < input.length || offset === 0; offset += CHUNK) {
+      const last = offset + CHUNK >= input.length;
+      scanner.push(input.slice(offset, offset + CHUNK), out, last);
+      run();
+      yield* flush();
+      if (last) break;
+    }
+  } else {
+    const decoder = new TextDecoder('utf-8');
+    const chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> =
+      input instanceof Uint8Array ? [input] : input;
+    for await (const chunk of chunks) {
+      const text = toText(chunk, decoder, true);
+      if (text.length === 0) continue;
+      scanner.push(text, out);
+      run();
+      yield* flush();
+    }
+    scanner.push(decoder.decode(), out, true);
+    run();
+  }
+  if (scanner.segmentCount === 0) {
+    throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
+  }
+  env.end(scanner.segmentCount);
+  yield* flush();
+}
+
+/** Reads the delimiters of an interchange from its beginning (throws NO_ISA / TRUNCATED_ISA / BAD_ISA). */
+export function readDelimiters(textPrefix: string): Delimiters {
+  const out: Segment[] = [];
+  const scanner = new Scanner({ envelope: 'lenient' });
+  scanner.push(textPrefix.slice(0, ISA_MAX_LENGTH + 10), out, true);
+  const isa = out[0];
+  if (!isa)
+    throw new X12Error('NO_ISA', 'input does not start with an ISA interchange header', { segmentIndex: 1 });
+  return isa.delimiters;
+}
+
+export interface DetectedTransaction {
+  /** ST01 ('835', '837', '999', '277', ...); from GS01 when the prefix has no ST. */
+  transactionSetId: string;
+  /** GS08 (e.g. 005010X221A1); ST03 when GS08 is absent. */
+  version: string;
+  functionalIdentifier: string; // GS01
+  interchangeControlNumber: string; // ISA13
+  usage: string; // ISA15 T/P
+  delimiters: Delimiters;
+}
+
+const FUNCTIONAL_TO_SET: Record<string, string> = { HC: '837', HP: '835', FA: '999', HN: '277', HR: '276' };
+
+/** Identifies an interchange from its first few hundred characters (ISA, GS, ST). */
+export function detectTransaction(textPrefix: string): DetectedTransaction {
+  const out: Segment[] = [];
+  const scanner = new Scanner({ envelope: 'lenient' });
+  scanner.push(textPrefix.slice(0, 4096), out, false);
+  const isa = out[0];
+  if (!isa) {
+    // not enough input for the header: let the final push explain why
+    scanner.push('', out, true);
+  }
+  const header = out[0];
+  if (!header)
+    throw new X12Error('NO_ISA', 'input does not start with an ISA interchange header', { segmentIndex: 1 });
+  const gs = out.find((s) => s.id === 'GS');
+  const st = out.find((s) => s.id === 'ST');
+  const functionalIdentifier = gs ? el(gs, 1) : '';
+  return {
+    transactionSetId: st ? el(st, 1) : (FUNCTIONAL_TO_SET[functionalIdentifier] ?? ''),
+    version: (gs && el(gs, 8)) || (st ? el(st, 3) : ''),
+    functionalIdentifier,
+    interchangeControlNumber: el(header, 13),
+    usage: el(header, 15),
+    delimiters: header.delimiters,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Building blocks shared by the X12 writers: text cleaning, segment assembly, ISA/GS/ST envelope.
+ * Writers always use: element '*', component ':', repetition '^', segment terminator '~'.
+ */
+import { X12Error } from './errors';
+import { toX12Date } from './values';
+
+export const OUT_DELIMITERS = { element: '*', component: ':', repetition: '^', segment: '~' } as const;
+
+/** Common envelope fields of every interchange claimflow writes. */
+export interface InterchangeEnvelope {
+  senderQualifier?: string; // ISA05, default ZZ
+  senderId: string; // ISA06 (padded to 15) and GS02
+  receiverQualifier?: string; // ISA07, default ZZ
+  receiverId: string; // ISA08 (padded to 15) and GS03
+  interchangeControlNumber: number; // ISA13/IEA02, 1..999999999, written as 9 digits
+  groupControlNumber: number; // GS06/GE02, 1..999999999
+  transactionSetControlNumber: number; // ST02/SE02, written with at least 4 digits
+  usage: 'T' | 'P'; // ISA15
+  createdAt: string; // ISO timestamp; its UTC date/time is written
+}
+
+export interface WrittenControlNumbers {
+  interchangeControlNumber: string;
+  groupControlNumber: string;
+  transactionSetControlNumber: string;
+}
+
+const DELIMITER_CHARS = /[*~:^|>\\]/g;
+
+/**
+ * Free text for an AN element: ASCII only (diacritics dropped), delimiter characters and control
+ * characters removed, whitespace collapsed, uppercased unless keepCase, cut to max.
+ */
+export function cleanText(value: string | undefined, max: number, keepCase = false): string {
+  if (!value) return '';
+  let s = value.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  s = s.replace(DELIMITER_CHARS, ' ').replace(/[^\x20-\x7e]/g, ' ');
+  s = s.replace(/\s+/g, ' ').trim();
+  if (!keepCase) s = s.toUpperCase();
+  return s.slice(0, max).trimEnd();
+}
+
+/** Identifier value: like cleanText but without spaces collapsing into words; uppercased. */
+export function cleanId(value: string | undefined, max: number): string {
+  return cleanText(value, max).replace(/ /g, '');
+}
+
+/** X12 decimal for a quantity: 1 -> "1", 1.5 -> "1.5" (max 3 decimals). */
+export function formatQuantity(value: number): string {
+  if (!Number.isFinite(value) || value < 0) throw new X12Error('INVALID_INPUT', 'quantity must be >= 0');
+  return String(Math.round(value * 1000) / 1000);
+}
+
+/** Collects segments; join() gives the interchange text. */
+export class SegmentBuffer {
+  private readonly segments: string[] = [];
+  private stStart = -1;
+
+  /** Adds a segment; trailing empty elements are dropped. */
+  add(id: string, ...elements: (string | undefined)[]): void {
+    let last = elements.length - 1;
+    while (last >= 0 && !elements[last]) last--;
+    let s = id;
+    for (let i = 0; i <= last; i++) s += `*${elements[i] ?? ''}`;
+    this.segments.push(s);
+  }
+
+  beginTransaction(): void {
+    this.stStart = this.segments.length;
+  }
+
+  /** Number of segments since the last beginTransaction, including the SE about to be added. */
+  transactionCount(): number {
+    return this.segments.length - this.stStart + 1;
+  }
+
+  join(newlines = false): string {
+    return this.segments.join(newlines ? '~\n' : '~') + (newlines ? '~\n' : '~');
+  }
+}
+
+function checkControl(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 1 || value > 999_999_999) {
+    throw new X12Error('INVALID_INPUT', `${name} must be an integer 1..999999999`);
+  }
+}
+
+export function controlNumbers(env: InterchangeEnvelope): WrittenControlNumbers {
+  checkControl(env.interchangeControlNumber, 'interchangeControlNumber');
+  checkControl(env.groupControlNumber, 'groupControlNumber');
+  checkControl(env.transactionSetControlNumber, 'transactionSetControlNumber');
+  return {
+    interchangeControlNumber: String(env.interchangeControlNumber).padStart(9, '0'),
+    groupControlNumber: String(env.groupControlNumber),
+    transactionSetControlNumber: String(env.transactionSetControlNumber).padStart(4, '0'),
+  };
+}
+
+function timeParts(createdAt: string): { date8: string; time4: string } {
+  const d = new Date(createdAt);
+  if (Number.isNaN(d.getTime())) throw new X12Error('INVALID_INPUT', 'createdAt is not an ISO timestamp');
+  const iso = d.toISOString();
+  return { date8: toX12Date(iso), time4: iso.slice(11, 13) + iso.slice(14, 16) };
+}
+
+/** Writes ISA + GS + ST (+ beginTransaction) for one transaction set. Returns date/time used. */
+export function openInterchange(
+  out: SegmentBuffer,
+  env: InterchangeEnvelope,
+  functionalId: string,
+  transactionSetId: string,
+  version: string,
+  writeSt03 = true,
+): { date8: string; time4: string; numbers: WrittenControlNumbers } {
+  const numbers = controlNumbers(env);
+  const { date8, time4 } = timeParts(env.createdAt);
+  const sender = cleanId(env.senderId, 15);
+  const receiver = cleanId(env.receiverId, 15);
+  if (sender.length < 2 || receiver.length < 2) {
+    throw new X12Error('INVALID_INPUT', 'senderId and receiverId need 2..15 characters');
+  }
+  out.add(
+    'ISA',
+    '00',
+    ''.padEnd(10),
+    '00',
+    ''.padEnd(10),
+    (env.senderQualifier ?? 'ZZ').padEnd(2),
+    sender.padEnd(15),
+    (env.receiverQualifier ?? 'ZZ').padEnd(2),
+    receiver.padEnd(15),
+    date8.slice(2),
+    time4,
+    OUT_DELIMITERS.repetition,
+    '00501',
+    numbers.interchangeControlNumber,
+    '0',
+    env.usage,
+    OUT_DELIMITERS.component,
+  );
+  out.add('GS', functionalId, sender, receiver, date8, time4, numbers.groupControlNumber, 'X', version);
+  out.beginTransaction();
+  out.add('ST', transactionSetId, numbers.transactionSetControlNumber, writeSt03 ? version : undefined);
+  return { date8, time4, numbers };
+}
+
+/** Writes SE + GE + IEA for a single transaction set interchange. */
+export function closeInterchange(out: SegmentBuffer, numbers: WrittenControlNumbers): void {
+  out.add('SE', String(out.transactionCount()), numbers.transactionSetControlNumber);
+  out.add('GE', '1', numbers.groupControlNumber);
+  out.add('IEA', '1', numbers.interchangeControlNumber);
+}

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { X12Error } from '../../../shared/x12/errors';
+import {
+  components,
+  detectTransaction,
+  el,
+  readDelimiters,
+  type Segment,
+  type TokenizeOptions,
+  tokenize,
+  tokenizeSync,
+  type X12Input,
+} from '../../../shared/x12/tokenizer';
+import { chunked, readSample } from './fixtures';
+
+async function collect(input: X12Input, opts?: TokenizeOptions): Promise<Segment[]> {
+  const out: Segment[] = [];
+  for await (const s of tokenize(input, opts)) out.push(s);
+  return out;
+}
+
+async function failure(input: X12Input, opts?: TokenizeOptions): Promise<X12Error> {
+  try {
+    await collect(input, opts);
+  } catch (e) {
+    expect(e).toBeInstanceOf(X12Error);
+    return e as X12Error;
+  }
+  throw new Error('expected an X12Error');
+}
+
+const MINI =
+  'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260101*1200*^*00501*000000123*0*T*:~' +
+  'GS*HC*SENDER*RECEIVER*20260101*1200*55*X*005010X222A1~' +
+  'ST*837*0001*005010X222A1~BHT*0019*00*1*20260101*1200*CH~SE*3*0001~' +
+  'GE*1*55~IEA*1*000000123~';
+
+describe('delimiters', () => {
+  it('reads element, component, repetition and segment separators from the ISA', () => {
+    expect(readDelimiters(readSample('835_edi835parser_united_healthcare_legacy_sample.txt'))).toEqual({
+      element: '*',
+      component: '>',
+      repetition: '^',
+      segment: '~',
+    });
+    expect(readDelimiters(readSample('999_imsweb_rejected.txt')).component).toBe('|');
+  });
+
+  it('handles unusual delimiters and no repetition separator before 00501', () => {
+    const text = MINI.replaceAll('*', '|').replaceAll('~', '\n').replace('|^|00501|', '|U|00401|');
+    const segs = tokenizeSync(text);
+    const all = [...segs];
+    expect(all.map((s) => s.id)).toEqual(['ISA', 'GS', 'ST', 'BHT', 'SE', 'GE', 'IEA']);
+    expect(all[0]?.delimiters).toEqual({
+      element: '|',
+      component: ':',
+      repetition: undefined,
+      segment: '\n',
+    });
+  });
+
+  it('splits composites with the interchange component separator', async () => {
+    const segs = await collect(readSample('835_edi835parser_united_healthcare_legacy_sample.txt'));
+    const svc = segs.find((s) => s.id === 'SVC') as Segment;
+    expect(components(svc, 1)).toEqual(['HC', 'B4152']);
+    expect(el(svc, 2)).toBe('156.42');
+    expect(el(svc, 99)).toBe('');
+  });
+});
+
+describe('tokenize', () => {
+  it('yields every segment with its 1-based index and elements[0] = id', async () => {
+    const segs = await collect(MINI);
+    expect(segs.map((s) => s.index)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(segs[3]?.elements).toEqual(['BHT', '0019', '00', '1', '20260101', '1200', 'CH']);
+    expect(el(segs[0] as Segment, 13)).toBe('000000123');
+  });
+
+  it('gives the same segments for strings, text chunks and byte chunks split anywhere', async () => {
+    const text = readSample('835_edi835parser_emedny_sample.txt');
+    const whole = (await collect(text)).map((s) => s.elements);
+    expect(whole.length).toBe(69);
+    expect((await collect(chunked(text))).map((s) => s.elements)).toEqual(whole);
+    expect((await collect(chunked(text, true))).map((s) => s.elements)).toEqual(whole);
+    expect((await collect(new TextEncoder().encode(text))).map((s) => s.elements)).toEqual(whole);
+  });
+
+  it('decodes multi-byte characters split across byte chunks', async () => {
+    const text = MINI.replace('BHT*0019*00*1*', 'BHT*0019*00*ÉÈ€*');
+    const segs = await collect(chunked(text, true));
+    expect(el(segs[3] as Segment, 3)).toBe('ÉÈ€');
+  });
+
+  it('tolerates CR/LF after terminators and a BOM / whitespace before the ISA', async () => {
+    const text = `\uFEFF \r\n${MINI.replaceAll('~', '~\r\n')}\r\n`;
+    expect((await collect(text)).map((s) => s.id)).toEqual(['ISA', 'GS', 'ST', 'BHT', 'SE', 'GE', 'IEA']);
+  });
+
+  it('reads several interchanges in one input, each with its own delimiters', async () => {
+    const second = MINI.replaceAll('*', '|')
+      .replace('|000000123|', '|000000124|')
+      .replace('IEA|1|000000123', 'IEA|1|000000124');
+    const segs = await collect(`${MINI}\n${second}`);
+    expect(segs.filter((s) => s.id === 'ISA').map((s) => s.delimiters.element)).toEqual(['*', '|']);
+    expect(segs.length).toBe(14);
+  });
+});
+
+describe('envelope errors', () => {
+  it('rejects input without an ISA header (835 without envelope)', async () => {
+    const err = await failure(readSample('835_edi835parser_blue_cross_nc_sample.txt'));
+    expect(err.code).toBe('NO_ISA');
+    expect(err.segmentIndex).toBe(1);
+    expect(err.message).not.toContain('YPB123456789001'); // no member id (PHI) in messages
+  });
+
+  it('rejects empty input and a truncated ISA', async () => {
+    expect((await failure('')).code).toBe('NO_ISA');
+    expect((await failure(MINI.slice(0, 60))).code).toBe('TRUNCATED_ISA');
+    expect((await failure(chunked(MINI.slice(0, 104)))).code).toBe('TRUNCATED_ISA');
+  });
+
+  it('rejects a bad ISA13', async () => {
+    expect((await failure(MINI.replace('000000123*0', '00000012X*0'))).code).toBe('BAD_ISA');
+  });
+
+  it('reports a missing IEA', async () => {
+    const err = await failure(MINI.replace('IEA*1*000000123~', ''));
+    expect(err.code).toBe('MISSING_IEA');
+    expect((await failure(MINI.replace('SE*3*0001~GE*1*55~IEA*1*000000123~', ''))).code).toBe('MISSING_IEA');
+  });
+
+  it('reports ISA13/IEA02 mismatch (999 sample) and can continue leniently', async () => {
+    const text = readSample('999_imsweb_accepted.txt');
+    const err = await failure(text);
+    expect(err.code).toBe('CONTROL_NUMBER_MISMATCH');
+    expect(err.segmentId).toBe('IEA');
+    expect(err.segmentIndex).toBe(10);
+    const warnings: X12Error[] = [];
+    const segs = await collect(text, { envelope: 'lenient', onWarning: (w) => warnings.push(w) });
+    expect(segs.length).toBe(10);
+    expect(warnings.map((w) => w.code)).toEqual(['CONTROL_NUMBER_MISMATCH']);
+  });
+
+  it.each([
+    ['GE*1*56~', 'CONTROL_NUMBER_MISMATCH', 'GE'],
+    ['SE*3*0002~', 'CONTROL_NUMBER_MISMATCH', 'SE'],
+    ['SE*4*0001~', 'SEGMENT_COUNT_MISMATCH', 'SE'],
+    ['GE*2*55~', 'TRANSACTION_COUNT_MISMATCH', 'GE'],
+    ['IEA*2*000000123~', 'GROUP_COUNT_MISMATCH', 'IEA'],
+  ])('reports %s as %s', async (bad, code, segId) => {
+    const original = bad.startsWith('GE')
+      ? 'GE*1*55~'
+      : bad.startsWith('SE')
+        ? 'SE*3*0001~'
+        : 'IEA*1*000000123~';
+    const err = await failure(MINI.replace(original, bad));
+    expect(err.code).toBe(code);
+    expect(err.segmentId).toBe(segId);
+  });
+
+  it('reports ST02/SE02 mismatch in the unbalanced databricks sample', async () => {
+    const err = await failure(readSample('835_databricks_plb_sample.txt'));
+    expect(err.code).toBe('CONTROL_NUMBER_MISMATCH');
+    expect(err.message).toContain('SE02 0003 does not match ST02 0001');
+  });
+
+  it('reports a missing SE and segments outside a transaction set', async () => {
+    expect((await failure(MINI.replace('SE*3*0001~', ''))).code).toBe('MISSING_SE');
+    const err = await failure(MINI.replace('GE*1*55~', 'REF*XX*1~GE*1*55~'));
+    expect(err.code).toBe('UNEXPECTED_SEGMENT');
+    expect(err.segmentIndex).toBe(6);
+  });
+
+  it('validates the envelope of all valid samples', async () => {
+    for (const name of [
+      '835_pyx12_mult_loops.txt',
+      '835_edi835parser_emedny_sample.txt',
+      '835_edi835parser_united_healthcare_legacy_sample.txt',
+      '837P_databricks_837p.txt',
+      '999_imsweb_rejected.txt',
+      '277CA_imsweb_accepted.txt',
+      '277CA_imsweb_rejected.txt',
+    ]) {
+      const segs = await collect(readSample(name));
+      expect(segs.at(-1)?.id).toBe('IEA');
+    }
+  });
+});
+
+describe('detectTransaction', () => {
+  it.each([
+    ['835_pyx12_mult_loops.txt', '835', '005010X221A1'],
+    ['837P_databricks_837p.txt', '837', '005010X222A1'],
+    ['999_imsweb_rejected.txt', '999', '005010X231A1'],
+    ['277CA_imsweb_rejected.txt', '277', '005010X214'],
+  ])('%s -> %s %s', (name, id, version) => {
+    const d = detectTransaction(readSample(name).slice(0, 400));
+    expect(d.transactionSetId).toBe(id);
+    expect(d.version).toBe(version);
+  });
+
+  it('falls back to GS01 when the prefix ends before ST, and fails without ISA', () => {
+    const text = readSample('835_edi835parser_emedny_sample.txt');
+    const d = detectTransaction(text.slice(0, text.indexOf('ST*')));
+    expect(d).toMatchObject({
+      transactionSetId: '835',
+      functionalIdentifier: 'HP',
+      interchangeControlNumber: '006000600',
+    });
+    expect(() => detectTransaction(readSample('835_edi835parser_blue_cross_nc_sample.txt'))).toThrow(
+      /NO_ISA/,
+    );
+    expect(() => detectTransaction('ISA*00*')).toThrow(/TRUNCATED_ISA/);
+  });
+});
