@@ -1,0 +1,298 @@
+/**
+ * A claim's ledger: an append-only list of money entries. Pure and AWS-free.
+ *
+ * Sign convention (integer cents): every entry's amount is how much of the claim's charge it
+ * accounts for, as the payer reports it.
+ * - CHARGE: + line charge (what we billed).
+ * - PAYMENT: + CLP04 (what the payer paid). PATIENT_RESPONSIBILITY: + PR CAS amounts.
+ *   ADJUSTMENT: + CO/OA/PI/CR CAS amounts (a negative CAS amount, i.e. an increase, stays negative).
+ *   WRITE_OFF: + amount we give up on (balance we stop pursuing).
+ * - REVERSAL: a payer reversal (CLP02 = 22) or our own correction; `reverses` names the bucket it
+ *   negates and `amountCents` carries the sign that bucket receives (a reversed payment of $50 is
+ *   { kind: 'REVERSAL', reverses: 'PAYMENT', amountCents: -5000 }).
+ *
+ * Invariant: charges = payments + adjustments + patient responsibility + write-offs + balance, where
+ * balance is the insurance balance still open. A remit that fully adjudicates the claim leaves balance 0.
+ */
+import { createHash } from 'node:crypto';
+import type { Claim } from '../claims/model';
+import { assertCents, type Cents } from '../money';
+import type { Adjustment, ClaimPayment, Remittance } from '../x12/types';
+
+export const LEDGER_KINDS = [
+  'CHARGE',
+  'PAYMENT',
+  'ADJUSTMENT',
+  'PATIENT_RESPONSIBILITY',
+  'WRITE_OFF',
+  'REVERSAL',
+] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+/** The buckets a reversal can negate. */
+export type ReversibleKind = Exclude<LedgerKind, 'REVERSAL'>;
+
+export interface LedgerSource {
+  traceNumber?: string; // TRN02
+  payerClaimControlNumber?: string; // CLP07
+  fileKey?: string; // S3 key of the charge file or the 835
+}
+
+export interface LedgerEntry {
+  /** Deterministic: the same input always yields the same id (ledger rows are keyed by it). */
+  entryId: string;
+  claimId: string;
+  kind: LedgerKind;
+  /** Bucket a REVERSAL negates (only on REVERSAL entries). */
+  reverses?: ReversibleKind;
+  amountCents: Cents;
+  carc?: string; // CAS reason code
+  group?: Adjustment['group']; // CAS group code
+  lineId?: string; // our service line id (REF*6R on the 835)
+  source: LedgerSource;
+  at: string; // ISO timestamp of the posting
+}
+
+export interface Balances {
+  chargesCents: Cents;
+  paymentsCents: Cents;
+  adjustmentsCents: Cents;
+  patientResponsibilityCents: Cents;
+  writeOffCents: Cents;
+  /** Insurance balance still open: charges - payments - adjustments - patient resp. - write-offs. */
+  balanceCents: Cents;
+}
+
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError';
+}
+
+/** Claim status code CLP02 = 22: reversal of a previous payment. */
+export const REVERSAL_STATUS = '22';
+
+/**
+ * The posting key: (payer trace number TRN02, CLP01, CLP07). A replayed 835 yields the same keys, so
+ * its claims post nothing twice. A reversal (CLP02 22) usually carries the CLP07 of the claim it
+ * reverses, in the same 835 as the corrected claim, so it gets its own suffix to not collide.
+ */
+export function postingKey(
+  traceNumber: string,
+  patientControlNumber: string,
+  payerClaimControlNumber: string,
+  statusCode?: string,
+): string {
+  const parts = [traceNumber, patientControlNumber, payerClaimControlNumber].map((p) =>
+    encodeURIComponent(p),
+  );
+  return statusCode === REVERSAL_STATUS ? `${parts.join('/')}/R` : parts.join('/');
+}
+
+/** Short stable hash used in entry ids (keeps sort keys short whatever the trace numbers look like). */
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+const pad = (n: number): string => String(n).padStart(3, '0');
+
+/** One CHARGE entry per service line. Entry ids C-001, C-002, ... in line order. */
+export function chargeEntries(claim: Claim, at: string = claim.receivedAt): LedgerEntry[] {
+  return claim.lines.map((line, i) => {
+    assertCents(line.chargeCents);
+    return {
+      entryId: `C-${pad(i + 1)}`,
+      claimId: claim.claimId,
+      kind: 'CHARGE',
+      amountCents: line.chargeCents,
+      lineId: line.lineId,
+      source: { fileKey: claim.sourceFile },
+      at,
+    };
+  });
+}
+
+function bucketOf(adj: Adjustment): 'ADJUSTMENT' | 'PATIENT_RESPONSIBILITY' {
+  return adj.group === 'PR' ? 'PATIENT_RESPONSIBILITY' : 'ADJUSTMENT';
+}
+
+/**
+ * Entries for one ClaimPayment of an 835: a PAYMENT of CLP04, then claim-level CAS, then each service
+ * line's CAS, in document order. Zero amounts are not posted.
+ * A reversal (CLP02 22) produces REVERSAL entries carrying the payer's (negative) amounts.
+ * Entry ids are R-<hash of posting key>-NNN, so a replay produces identical ids.
+ */
+export function remitEntries(
+  claim: Pick<Claim, 'claimId'>,
+  payment: ClaimPayment,
+  remit: Pick<Remittance, 'traceNumber'>,
+  at: string,
+  fileKey?: string,
+): LedgerEntry[] {
+  const key = postingKey(
+    remit.traceNumber,
+    payment.patientControlNumber,
+    payment.payerClaimControlNumber,
+    payment.statusCode,
+  );
+  const prefix = `R-${shortHash(key)}`;
+  const reversal = payment.statusCode === REVERSAL_STATUS;
+  const source: LedgerSource = {
+    traceNumber: remit.traceNumber,
+    payerClaimControlNumber: payment.payerClaimControlNumber,
+    ...(fileKey ? { fileKey } : {}),
+  };
+  const entries: LedgerEntry[] = [];
+  const add = (
+    bucket: ReversibleKind,
+    amountCents: Cents,
+    extra: Pick<LedgerEntry, 'carc' | 'group' | 'lineId'>,
+  ) => {
+    assertCents(amountCents);
+    if (amountCents === 0) return;
+    entries.push({
+      entryId: `${prefix}-${pad(entries.length + 1)}`,
+      claimId: claim.claimId,
+      kind: reversal ? 'REVERSAL' : bucket,
+      ...(reversal ? { reverses: bucket } : {}),
+      amountCents,
+      ...extra,
+      source,
+      at,
+    });
+  };
+  add('PAYMENT', payment.paidCents, {});
+  for (const adj of payment.adjustments) {
+    add(bucketOf(adj), adj.amountCents, { carc: adj.reason, group: adj.group });
+  }
+  for (const svc of payment.services) {
+    for (const adj of svc.adjustments) {
+      add(bucketOf(adj), adj.amountCents, {
+        carc: adj.reason,
+        group: adj.group,
+        ...(svc.lineItemControlNumber ? { lineId: svc.lineItemControlNumber } : {}),
+      });
+    }
+  }
+  return entries;
+}
+
+/** A WRITE_OFF of (part of) the open insurance balance, e.g. after a timely-filing denial leftover. */
+export function writeOffEntry(claimId: string, amountCents: Cents, at: string, reason: string): LedgerEntry {
+  assertCents(amountCents);
+  return {
+    entryId: `W-${shortHash(`${reason}|${at}|${amountCents}`)}`,
+    claimId,
+    kind: 'WRITE_OFF',
+    amountCents,
+    carc: reason,
+    source: {},
+    at,
+  };
+}
+
+export function balances(entries: readonly LedgerEntry[]): Balances {
+  const sums: Record<ReversibleKind, number> = {
+    CHARGE: 0,
+    PAYMENT: 0,
+    ADJUSTMENT: 0,
+    PATIENT_RESPONSIBILITY: 0,
+    WRITE_OFF: 0,
+  };
+  for (const e of entries) {
+    assertCents(e.amountCents);
+    const bucket = e.kind === 'REVERSAL' ? e.reverses : e.kind;
+    if (!bucket) throw new LedgerError(`reversal entry ${e.entryId} does not name the bucket it reverses`);
+    sums[bucket] += e.amountCents;
+  }
+  const accounted = sums.PAYMENT + sums.ADJUSTMENT + sums.PATIENT_RESPONSIBILITY + sums.WRITE_OFF;
+  return {
+    chargesCents: sums.CHARGE,
+    paymentsCents: sums.PAYMENT,
+    adjustmentsCents: sums.ADJUSTMENT,
+    patientResponsibilityCents: sums.PATIENT_RESPONSIBILITY,
+    writeOffCents: sums.WRITE_OFF,
+    balanceCents: sums.CHARGE - accounted,
+  };
+}
+
+/**
+ * Checks the ledger invariant charges = payments + adjustments + patient responsibility + write-offs
+ * + balance, every amount integer cents, entry ids unique, entries all of one claim; and, when given,
+ * that the open balance is what the caller expects (e.g. 0 after a full adjudication). Throws LedgerError.
+ */
+export function assertBalanced(
+  entries: readonly LedgerEntry[],
+  expected: { balanceCents?: Cents } = {},
+): Balances {
+  const ids = new Set<string>();
+  const claimIds = new Set<string>();
+  for (const e of entries) {
+    if (ids.has(e.entryId)) throw new LedgerError(`duplicate ledger entry ${e.entryId}`);
+    ids.add(e.entryId);
+    claimIds.add(e.claimId);
+  }
+  if (claimIds.size > 1) throw new LedgerError(`ledger mixes claims: ${[...claimIds].join(', ')}`);
+  const b = balances(entries);
+  const rhs =
+    b.paymentsCents + b.adjustmentsCents + b.patientResponsibilityCents + b.writeOffCents + b.balanceCents;
+  if (b.chargesCents !== rhs) {
+    throw new LedgerError(`ledger out of balance: charges ${b.chargesCents} != accounted ${rhs}`);
+  }
+  if (expected.balanceCents !== undefined && b.balanceCents !== expected.balanceCents) {
+    throw new LedgerError(`open balance ${b.balanceCents} != expected ${expected.balanceCents}`);
+  }
+  return b;
+}
+
+export type RemitProblemCode =
+  /** CLP03 differs from our claim's total charge (for a reversal: -CLP03). */
+  | 'CHARGE_MISMATCH'
+  /** CLP03 - CLP04 != sum of claim- and line-level CAS: the claim payment does not balance. */
+  | 'UNBALANCED'
+  /** CLP05 != sum of PR adjustments. */
+  | 'PATIENT_RESPONSIBILITY_MISMATCH'
+  /** CLP01 is not this claim. */
+  | 'CLAIM_MISMATCH';
+
+export interface RemitProblem {
+  code: RemitProblemCode;
+  expectedCents?: Cents;
+  actualCents?: Cents;
+}
+
+/**
+ * Remit-level checks before posting. Any problem means: flag the claim (human review), post nothing.
+ * Amounts in the problems are money and codes only, no PHI.
+ */
+export function checkRemit(
+  claim: Pick<Claim, 'claimId' | 'totalChargeCents'>,
+  payment: ClaimPayment,
+): RemitProblem[] {
+  const problems: RemitProblem[] = [];
+  if (payment.patientControlNumber !== claim.claimId) problems.push({ code: 'CLAIM_MISMATCH' });
+  const reversal = payment.statusCode === REVERSAL_STATUS;
+  const charge = reversal ? -payment.chargeCents : payment.chargeCents;
+  if (charge !== claim.totalChargeCents) {
+    problems.push({ code: 'CHARGE_MISMATCH', expectedCents: claim.totalChargeCents, actualCents: charge });
+  }
+  const all = [...payment.adjustments, ...payment.services.flatMap((s) => s.adjustments)];
+  let adjusted = 0;
+  let pr = 0;
+  for (const a of all) {
+    adjusted += a.amountCents;
+    if (a.group === 'PR') pr += a.amountCents;
+  }
+  if (payment.chargeCents - payment.paidCents !== adjusted) {
+    problems.push({
+      code: 'UNBALANCED',
+      expectedCents: payment.chargeCents - payment.paidCents,
+      actualCents: adjusted,
+    });
+  }
+  if (payment.patientResponsibilityCents !== 0 && payment.patientResponsibilityCents !== pr) {
+    problems.push({
+      code: 'PATIENT_RESPONSIBILITY_MISMATCH',
+      expectedCents: payment.patientResponsibilityCents,
+      actualCents: pr,
+    });
+  }
+  return problems;
+}

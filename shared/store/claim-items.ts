@@ -1,0 +1,127 @@
+/**
+ * Item builders shared by the claim and ledger repositories (internal to shared/store).
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Claim, ClaimEvent } from '../claims/model';
+import type { ClaimState } from '../claims/state';
+import type { LedgerEntry } from '../posting/ledger';
+import { claimPk, eventSk, ledgerSk, META, postedSk, statusGsiPk, statusGsiSk } from './keys';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Drops undefined values (whatever the document client's marshall options). */
+export function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** What a claim's META item holds; ClaimRecord is what the repository returns. */
+export interface ClaimRecord extends ClaimState {
+  practiceId: string;
+  claim: Claim;
+  createdAt: string;
+}
+
+export function claimMetaItem(record: ClaimRecord): Record<string, unknown> {
+  return plain({
+    PK: claimPk(record.claimId),
+    SK: META,
+    entity: 'CLAIM',
+    ...record,
+    GSI1PK: statusGsiPk(record.practiceId, record.status),
+    GSI1SK: statusGsiSk(record.updatedAt, record.claimId),
+  });
+}
+
+export function toClaimRecord(item: Record<string, unknown>): ClaimRecord {
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g1, GSI1SK: _g2, ...rest } = item;
+  const record = rest as unknown as ClaimRecord;
+  return { ...record, pending: record.pending ?? {} };
+}
+
+/** Conditional update of a claim's mutable state from `from` (version-checked) to `to`. */
+export function stateUpdate(
+  tableName: string,
+  practiceId: string,
+  from: ClaimState,
+  to: ClaimState,
+): TransactItem {
+  const values: Record<string, unknown> = {
+    ':expected': from.version,
+    ':version': to.version,
+    ':status': to.status,
+    ':seq': to.seq,
+    ':followUps': to.followUps,
+    ':pending': plain(to.pending),
+    ':updatedAt': to.updatedAt,
+    ':gsi1pk': statusGsiPk(practiceId, to.status),
+    ':gsi1sk': statusGsiSk(to.updatedAt, to.claimId),
+  };
+  let expression =
+    'SET #version = :version, #status = :status, #seq = :seq, #followUps = :followUps, #pending = :pending, ' +
+    '#updatedAt = :updatedAt, GSI1PK = :gsi1pk, GSI1SK = :gsi1sk';
+  if (to.waiting) {
+    values[':waiting'] = plain(to.waiting);
+    expression += ', #waiting = :waiting';
+  } else {
+    expression += ' REMOVE #waiting';
+  }
+  return {
+    Update: {
+      TableName: tableName,
+      Key: { PK: claimPk(from.claimId), SK: META },
+      UpdateExpression: expression,
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: {
+        '#version': 'version',
+        '#status': 'status',
+        '#seq': 'seq',
+        '#followUps': 'followUps',
+        '#pending': 'pending',
+        '#updatedAt': 'updatedAt',
+        '#waiting': 'waiting',
+      },
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+export function eventPut(tableName: string, event: ClaimEvent): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: plain({
+        PK: claimPk(event.claimId),
+        SK: eventSk(event.at, event.seq),
+        entity: 'EVENT',
+        ...event,
+      }),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
+export function ledgerPut(tableName: string, entry: LedgerEntry): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: plain({ PK: claimPk(entry.claimId), SK: ledgerSk(entry.entryId), entity: 'LEDGER', ...entry }),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
+export function postedPut(
+  tableName: string,
+  claimId: string,
+  postingKey: string,
+  entryIds: string[],
+  at: string,
+) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { PK: claimPk(claimId), SK: postedSk(postingKey), entity: 'POSTED', postingKey, entryIds, at },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  } satisfies TransactItem;
+}

@@ -1,0 +1,250 @@
+/**
+ * Claims: the META item (claim JSON, status, version, wait, pending outcomes) and its event log.
+ * Every status change is one TransactWriteItems: version-checked META update + event put.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Claim, ClaimEvent, ClaimStatus } from '../claims/model';
+import {
+  applyTransition,
+  type ClaimState,
+  deliverOutcome,
+  initialState,
+  registerWait,
+  type TokenAnswer,
+  takeWaiting,
+} from '../claims/state';
+import type { TransitionInput, WaitKind } from '../claims/workflow';
+import { chargeEntries } from '../posting/ledger';
+import {
+  type ClaimRecord,
+  claimMetaItem,
+  eventPut,
+  ledgerPut,
+  postedPut,
+  stateUpdate,
+  type TransactItem,
+  toClaimRecord,
+} from './claim-items';
+import {
+  ClaimNotFoundError,
+  cancellationCodes,
+  IllegalTransitionError,
+  MAX_TRANSACTION_ITEMS,
+  TransactionTooLargeError,
+  VersionConflictError,
+} from './errors';
+import { CHARGES_POSTING_KEY, claimPk, META, statusGsiPk } from './keys';
+import { GSI1 } from './table';
+
+export type { ClaimRecord };
+
+export interface TransitionSaved {
+  record: ClaimRecord;
+  event: ClaimEvent;
+  /** The wait found its outcome already pending: SendTaskSuccess(answer.taskToken, answer.output). */
+  answer?: TokenAnswer;
+}
+
+export interface ListPage {
+  items: ClaimRecord[];
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  cursor?: string;
+}
+
+const RETRIES = 5;
+
+export class ClaimRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Writes a new claim (status RECEIVED, version 1), its RECEIVED event (seq 1), one CHARGE ledger
+   * entry per line and the charges posting marker, in one transaction. 'exists' (nothing written)
+   * when the claim id is already stored: ingest retries are no-ops.
+   */
+  async putIfAbsent(claim: Claim, at: string = claim.receivedAt): Promise<'created' | 'exists'> {
+    const state = initialState(claim.claimId, at);
+    const record: ClaimRecord = { ...state, practiceId: claim.practiceId, claim, createdAt: at };
+    const charges = chargeEntries(claim, at);
+    const event: ClaimEvent = { claimId: claim.claimId, at, seq: 1, type: 'RECEIVED', status: 'RECEIVED' };
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: claimMetaItem(record),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      eventPut(this.tableName, event),
+      ...charges.map((e) => ledgerPut(this.tableName, e)),
+      postedPut(
+        this.tableName,
+        claim.claimId,
+        CHARGES_POSTING_KEY,
+        charges.map((e) => e.entryId),
+        at,
+      ),
+    ];
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new TransactionTooLargeError(`claim ${claim.claimId}: ${claim.lines.length} lines is too many`);
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'created';
+    } catch (err) {
+      if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'exists';
+      throw err;
+    }
+  }
+
+  async get(claimId: string): Promise<ClaimRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: claimPk(claimId), SK: META },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toClaimRecord(out.Item) : undefined;
+  }
+
+  async require(claimId: string): Promise<ClaimRecord> {
+    const record = await this.get(claimId);
+    if (!record) throw new ClaimNotFoundError(claimId);
+    return record;
+  }
+
+  /**
+   * Saves `to` (computed from `from` by the pure functions of claims/state) if the claim is still at
+   * from.version, plus the event if given, in one transaction. Throws VersionConflictError otherwise.
+   */
+  async save(
+    from: ClaimRecord,
+    to: ClaimState,
+    event?: ClaimEvent,
+    extra: TransactItem[] = [],
+  ): Promise<ClaimRecord> {
+    const items = [
+      stateUpdate(this.tableName, from.practiceId, from, to),
+      ...(event ? [eventPut(this.tableName, event)] : []),
+      ...extra,
+    ];
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') {
+        throw new VersionConflictError(from.claimId, from.version);
+      }
+      throw err;
+    }
+    const saved: ClaimRecord = {
+      ...to,
+      practiceId: from.practiceId,
+      claim: from.claim,
+      createdAt: from.createdAt,
+    };
+    if (!to.waiting) delete saved.waiting;
+    return saved;
+  }
+
+  /**
+   * record-transition: read, applyTransition, save (version-checked, event appended) in one
+   * transaction; re-reads and retries on a version conflict. Throws IllegalTransitionError,
+   * ClaimNotFoundError, or VersionConflictError after repeated conflicts.
+   */
+  async transition(claimId: string, input: TransitionInput, at: string): Promise<TransitionSaved> {
+    return this.retrying(claimId, async (record) => {
+      const result = applyTransition(record, input, at);
+      if (!result.ok) {
+        throw new IllegalTransitionError(claimId, result.error.from, result.error.to, result.error.message);
+      }
+      const saved = await this.save(record, result.state, result.event);
+      return result.answer
+        ? { record: saved, event: result.event, answer: result.answer }
+        : { record: saved, event: result.event };
+    });
+  }
+
+  /** Registers a task-token wait without a status change; returns the pending outcome to answer, if any. */
+  async registerWait(
+    claimId: string,
+    kind: WaitKind,
+    taskToken: string,
+    at: string,
+  ): Promise<{ record: ClaimRecord; answer?: TokenAnswer }> {
+    return this.retrying(claimId, async (record) => {
+      const r = registerWait(record, kind, taskToken, at);
+      const saved = await this.save(record, r.state);
+      return r.answer ? { record: saved, answer: r.answer } : { record: saved };
+    });
+  }
+
+  /**
+   * An ACK / REMIT / CORRECTION outcome arrived. If the claim waits for it the wait is taken and
+   * its token returned (the caller answers it with `output`); otherwise the outcome is stored as
+   * pending and handed over when the wait registers. A repeated outcome while one is pending is a no-op.
+   */
+  async deliverOutcome(
+    claimId: string,
+    kind: WaitKind,
+    output: unknown,
+    at: string,
+  ): Promise<{ taskToken?: string; pending: boolean }> {
+    return this.retrying(claimId, async (record) => {
+      const r = deliverOutcome(record, kind, output, at);
+      if (r.changed) await this.save(record, r.state);
+      return r.taskToken ? { taskToken: r.taskToken, pending: false } : { pending: true };
+    });
+  }
+
+  /** Takes (clears) the claim's wait of `kind`; returns its token, or undefined when not waiting. */
+  async takeWaiting(claimId: string, kind: WaitKind, at: string): Promise<string | undefined> {
+    return this.retrying(claimId, async (record) => {
+      const r = takeWaiting(record, kind, at);
+      if (r.taskToken) await this.save(record, r.state);
+      return r.taskToken;
+    });
+  }
+
+  /** Work queue: claims of a practice in a status, oldest update first (GSI1). */
+  async listByStatus(
+    practiceId: string,
+    status: ClaimStatus,
+    opts: { limit?: number; cursor?: string } = {},
+  ): Promise<ListPage> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': statusGsiPk(practiceId, status) },
+        ...(opts.limit ? { Limit: opts.limit } : {}),
+        ...(opts.cursor
+          ? { ExclusiveStartKey: JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8')) }
+          : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map(toClaimRecord);
+    return out.LastEvaluatedKey
+      ? { items, cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') }
+      : { items };
+  }
+
+  private async retrying<T>(claimId: string, attempt: (record: ClaimRecord) => Promise<T>): Promise<T> {
+    for (let i = 1; ; i++) {
+      const record = await this.require(claimId);
+      try {
+        return await attempt(record);
+      } catch (err) {
+        if (!(err instanceof VersionConflictError) || i >= RETRIES) throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** DynamoDB repositories over the single table. Pass a DynamoDBDocumentClient and the table name. */
+export { type ClaimRecord, ClaimRepository, type ListPage, type TransitionSaved } from './claims';
+export { ControlNumbers, formatControlNumber, MAX_CONTROL_NUMBER } from './counters';
+export {
+  ClaimNotFoundError,
+  IllegalTransitionError,
+  TransactionTooLargeError,
+  VersionConflictError,
+} from './errors';
+export { EventRepository } from './events';
+export { type FileCounts, type FileRecord, FileRepository, type FileStatus } from './files';
+export { type InterchangeRecord, InterchangeRepository } from './interchanges';
+export { type ClaimUpdate, LedgerRepository } from './ledger';
+export { type RemitPatch, type RemitRecord, RemitRepository, type RemitStatus } from './remits';
+export { createTableInput, GSI1, type TableDefinition, tableDefinition } from './table';

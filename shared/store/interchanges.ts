@@ -1,0 +1,98 @@
+/** 837P interchanges sent: which claims each interchange control number carried. */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { plain, type TransactItem } from './claim-items';
+import { cancellationCodes, MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from './errors';
+import { ICN_CLAIM_PREFIX, icnClaimSk, icnPk, META, normalizeControlNumber } from './keys';
+
+export interface InterchangeRecord {
+  interchangeControlNumber: string; // ISA13 as sent (9 digits)
+  groupControlNumber: string; // GS06
+  transactionSetControlNumber: string; // ST02
+  payerId: string;
+  x12Key: string; // S3 key of the 837P
+  claimIds: string[];
+  createdAt: string;
+}
+
+export class InterchangeRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** META + one CLAIM#<id> row per claim, in one transaction; 'exists' when the ICN is recorded. */
+  async put(record: InterchangeRecord): Promise<'created' | 'exists'> {
+    const pk = icnPk(record.interchangeControlNumber);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: plain({ PK: pk, SK: META, entity: 'ICN', ...record }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      ...record.claimIds.map((claimId) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            PK: pk,
+            SK: icnClaimSk(claimId),
+            entity: 'ICN_CLAIM',
+            claimId,
+            interchangeControlNumber: record.interchangeControlNumber,
+          },
+        },
+      })),
+    ];
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new TransactionTooLargeError(`interchange ${record.interchangeControlNumber}: too many claims`);
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'created';
+    } catch (err) {
+      if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'exists';
+      throw err;
+    }
+  }
+
+  /** By control number; "000000012" and "12" find the same interchange. */
+  async get(interchangeControlNumber: string | number): Promise<InterchangeRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: icnPk(interchangeControlNumber), SK: META },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _e, ...record } = out.Item;
+    return record as InterchangeRecord;
+  }
+
+  /** Claim ids of the interchange from its CLAIM# rows. */
+  async claimIds(interchangeControlNumber: string | number): Promise<string[]> {
+    normalizeControlNumber(interchangeControlNumber);
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': icnPk(interchangeControlNumber), ':prefix': ICN_CLAIM_PREFIX },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) ids.push(String(item.claimId));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+}

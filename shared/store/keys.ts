@@ -1,0 +1,39 @@
+/**
+ * Key layout of the single table. Only shared/store imports this file.
+ *
+ * | item                | PK                 | SK                      | GSI1PK / GSI1SK                        |
+ * |---------------------|--------------------|-------------------------|----------------------------------------|
+ * | claim               | CLAIM#<claimId>    | META                    | PRACTICE#<p>#STATUS#<s> / <updatedAt>#<claimId> |
+ * | claim event         | CLAIM#<claimId>    | EVENT#<at>#<seq 6 digits> |                                      |
+ * | ledger entry        | CLAIM#<claimId>    | LEDGER#<entryId>        |                                        |
+ * | posting marker      | CLAIM#<claimId>    | POSTED#<postingKey>     |                                        |
+ * | remittance          | REMIT#<trace>      | META                    |                                        |
+ * | charge file         | FILE#<s3 key>      | META                    |                                        |
+ * | interchange         | ICN#<n>            | META                    |                                        |
+ * | interchange member  | ICN#<n>            | CLAIM#<claimId>         |                                        |
+ * | counter             | COUNTER#<name>     | META                    |                                        |
+ */
+export const META = 'META';
+export const CHARGES_POSTING_KEY = 'CHARGES';
+
+export const claimPk = (claimId: string) => `CLAIM#${claimId}`;
+export const eventSk = (at: string, seq: number) => `EVENT#${at}#${String(seq).padStart(6, '0')}`;
+export const EVENT_PREFIX = 'EVENT#';
+export const ledgerSk = (entryId: string) => `LEDGER#${entryId}`;
+export const LEDGER_PREFIX = 'LEDGER#';
+export const postedSk = (postingKey: string) => `POSTED#${postingKey}`;
+export const statusGsiPk = (practiceId: string, status: string) => `PRACTICE#${practiceId}#STATUS#${status}`;
+export const statusGsiSk = (updatedAt: string, claimId: string) => `${updatedAt}#${claimId}`;
+export const remitPk = (traceNumber: string) => `REMIT#${traceNumber}`;
+export const filePk = (fileKey: string) => `FILE#${fileKey}`;
+/** Control numbers are compared as numbers: ISA13 "000000012" and 12 are the same interchange. */
+export const icnPk = (icn: string | number) => `ICN#${normalizeControlNumber(icn)}`;
+export const icnClaimSk = (claimId: string) => `CLAIM#${claimId}`;
+export const ICN_CLAIM_PREFIX = 'CLAIM#';
+export const counterPk = (name: string) => `COUNTER#${name}`;
+
+export function normalizeControlNumber(n: string | number): string {
+  const text = String(n).trim();
+  if (!/^\d{1,9}$/.test(text)) throw new Error(`not a control number: "${text}"`);
+  return String(Number(text));
+}
