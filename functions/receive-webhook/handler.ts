@@ -1,4 +1,84 @@
-/** Placeholder: wiring lands with the domain it calls. */
-export const handler = async (): Promise<never> => {
-  throw new Error('receive-webhook: not implemented yet');
-};
+/**
+ * POST /webhooks/{clearinghouse}: authenticate (HMAC-SHA256 + timestamp), store the raw body in S3
+ * under its content hash, enqueue it for processing, answer 202. On any auth failure: 401, nothing stored.
+ */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { decideWebhook, type InboundMessage } from '../../shared/webhooks/receive';
+import { loadEnv } from '../env-common';
+import { s3Client, sqsClient } from '../lib/aws';
+import { observability, wrap } from '../lib/powertools';
+import { envSchema } from './env';
+
+const env = loadEnv(envSchema);
+const obs = observability('receive-webhook');
+const s3 = s3Client();
+const sqs = sqsClient();
+const keysSchema = z.record(z.string(), z.string().min(16));
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+export async function receiveWebhook(
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const clearinghouse = event.pathParameters?.clearinghouse ?? '';
+  const body = event.body
+    ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
+    : Buffer.alloc(0);
+  const keys = keysSchema.parse(await getSecret(env.WEBHOOK_SECRET_ID, { transform: 'json', maxAge: 300 }));
+  const decision = decideWebhook({ clearinghouse, headers: event.headers ?? {}, body }, keys, {
+    nowSeconds: Math.floor(Date.now() / 1000),
+    toleranceSeconds: env.SIGNATURE_TOLERANCE_SECONDS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+  });
+  if (!decision.accept) {
+    obs.logger.warn('webhook refused', {
+      clearinghouse,
+      statusCode: decision.statusCode,
+      error: decision.error,
+    });
+    obs.metrics.addMetric('WebhookRefused', 'Count', 1);
+    return json(decision.statusCode, { error: decision.error });
+  }
+  // Same bytes, same key: a replayed webhook overwrites the object with identical content.
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: env.X12_BUCKET,
+      Key: decision.objectKey,
+      Body: body,
+      ContentType: 'application/edi-x12',
+    }),
+  );
+  const message: InboundMessage = {
+    bucket: env.X12_BUCKET,
+    key: decision.objectKey,
+    contentHash: decision.contentHash,
+    clearinghouse,
+    kind: decision.kind,
+    receivedAt: new Date().toISOString(),
+  };
+  // Always enqueue, even for a body seen before: if an earlier attempt stored but failed to enqueue,
+  // this is what saves it. Processing is idempotent per content hash and per posting key.
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: decision.kind === '835' ? env.REMIT_QUEUE_URL : env.ACK_QUEUE_URL,
+      MessageBody: JSON.stringify(message),
+    }),
+  );
+  obs.logger.info('webhook accepted', {
+    clearinghouse,
+    kind: decision.kind,
+    contentHash: decision.contentHash,
+  });
+  obs.metrics.addMetric('WebhookAccepted', 'Count', 1);
+  return json(202, { id: decision.contentHash, kind: decision.kind });
+}
+
+export const handler = wrap(obs, receiveWebhook);

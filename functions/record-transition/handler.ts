@@ -1,4 +1,51 @@
-/** Placeholder: wiring lands with the domain it calls. */
-export const handler = async (): Promise<never> => {
-  throw new Error('record-transition: not implemented yet');
-};
+/**
+ * Step Functions tasks that move a claim: appends the event and sets the status; with a task token
+ * (the Await* and NeedsCorrection waits) stores the token or answers it with an outcome that came first.
+ */
+import { z } from 'zod';
+import { CLAIM_STATUSES } from '../../shared/claims/model';
+import type { TransitionInput } from '../../shared/claims/workflow';
+import { recordTransition } from '../../shared/services/transition';
+import { type ClaimRecord, VersionConflictError } from '../../shared/store';
+import { loadEnv } from '../env-common';
+import { documentClient, sfnClient } from '../lib/aws';
+import { repositories, taskTokens } from '../lib/ports';
+import { observability, wrap } from '../lib/powertools';
+import { envSchema } from './env';
+
+const env = loadEnv(envSchema);
+const obs = observability('record-transition');
+const repos = repositories(documentClient(), env.TABLE_NAME);
+const tokens = taskTokens(sfnClient());
+
+const inputSchema = z.object({
+  claimId: z.string().min(1).max(38),
+  to: z.enum(CLAIM_STATUSES),
+  event: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/),
+  wait: z.enum(['CORRECTION', 'ACK', 'REMIT']).optional(),
+  taskToken: z.string().min(1).max(2048).optional(),
+}) satisfies z.ZodType<TransitionInput>;
+
+export const handler = wrap(obs, async (event: unknown) => {
+  const input = inputSchema.parse(event);
+  obs.logger.appendKeys({ claimId: input.claimId });
+  const result = await recordTransition(input, {
+    getState: (id) => repos.claims.get(id),
+    loadClaim: async (id) => (await repos.claims.get(id))?.claim,
+    payerClaimNumber: async (id) => (await repos.claims.get(id))?.payerClaimControlNumber,
+    saveTransition: async (from, next, ev, claim) => {
+      try {
+        await repos.claims.save(from as ClaimRecord, next, ev, [], claim ? { claim } : {});
+        return true;
+      } catch (err) {
+        if (err instanceof VersionConflictError) return false;
+        throw err;
+      }
+    },
+    answer: (a) => tokens.answer(a.taskToken, a.output),
+    now: () => new Date(),
+  });
+  obs.logger.info('transition', { to: input.to, event: input.event, wait: input.wait });
+  obs.metrics.addMetric(`Claim_${input.event}`, 'Count', 1);
+  return result;
+});

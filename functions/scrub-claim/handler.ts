@@ -1,4 +1,40 @@
-/** Placeholder: wiring lands with the domain it calls. */
-export const handler = async (): Promise<never> => {
-  throw new Error('scrub-claim: not implemented yet');
-};
+/** Step Functions task `Scrub`: runs the scrub rules on a stored claim. */
+import { z } from 'zod';
+import { scrubStoredClaim } from '../../shared/services/scrub';
+import { type ClaimRecord, VersionConflictError } from '../../shared/store';
+import { loadEnv } from '../env-common';
+import { documentClient } from '../lib/aws';
+import { repositories } from '../lib/ports';
+import { observability, wrap } from '../lib/powertools';
+import { envSchema } from './env';
+
+const env = loadEnv(envSchema);
+const obs = observability('scrub-claim');
+const repos = repositories(documentClient(), env.TABLE_NAME);
+const input = z.object({ claimId: z.string().min(1).max(38) });
+
+export const handler = wrap(obs, async (event: unknown) => {
+  const { claimId } = input.parse(event);
+  obs.logger.appendKeys({ claimId });
+  const result = await scrubStoredClaim(
+    claimId,
+    { timelyFilingDays: env.TIMELY_FILING_DAYS },
+    {
+      loadClaim: async (id) => (await repos.claims.get(id))?.claim,
+      getState: (id) => repos.claims.get(id),
+      saveScrub: async (from, next, event, findings) => {
+        try {
+          await repos.claims.save(from as ClaimRecord, next, event, [], { scrubFindings: findings });
+          return true;
+        } catch (err) {
+          if (err instanceof VersionConflictError) return false;
+          throw err;
+        }
+      },
+      now: () => new Date(),
+    },
+  );
+  obs.metrics.addMetric(result.ok ? 'ClaimScrubbed' : 'ClaimScrubFailed', 'Count', 1);
+  obs.logger.info('scrubbed', { ok: result.ok, errors: result.errorCount, warnings: result.warningCount });
+  return result;
+});

@@ -4,6 +4,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Claim, ClaimEvent } from '../claims/model';
 import type { ClaimState } from '../claims/state';
+import type { SubmitResult } from '../claims/workflow';
 import type { LedgerEntry } from '../posting/ledger';
 import { claimPk, eventSk, ledgerSk, META, postedSk, statusGsiPk, statusGsiSk } from './keys';
 
@@ -15,7 +16,22 @@ export function plain<T>(value: T): T {
 }
 
 /** What a claim's META item holds; ClaimRecord is what the repository returns. */
-export interface ClaimRecord extends ClaimState {
+/** Claim attributes services may set along with a state change (same META item, same write). */
+export interface ClaimAttributes {
+  claim: Claim;
+  scrubFindings: {
+    rule: string;
+    severity: 'error' | 'warning';
+    message: string;
+    lineId?: string;
+    field?: string;
+  }[];
+  /** The Submit token (hashed) this claim was last submitted for, and what it was answered with. */
+  submission: { tokenHash: string; result: SubmitResult };
+  payerClaimControlNumber: string;
+}
+
+export interface ClaimRecord extends ClaimState, Partial<Omit<ClaimAttributes, 'claim'>> {
   practiceId: string;
   claim: Claim;
   createdAt: string;
@@ -38,12 +54,31 @@ export function toClaimRecord(item: Record<string, unknown>): ClaimRecord {
   return { ...record, pending: record.pending ?? {} };
 }
 
+const ATTR_NAME = /^[a-zA-Z][a-zA-Z0-9]*$/;
+/** Attributes owned by the state update itself (or keys) that `attrs` must not touch. */
+const RESERVED_ATTRS = new Set([
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'version',
+  'status',
+  'seq',
+  'followUps',
+  'pending',
+  'updatedAt',
+  'waiting',
+  'claimId',
+  'practiceId',
+]);
+
 /** Conditional update of a claim's mutable state from `from` (version-checked) to `to`. */
 export function stateUpdate(
   tableName: string,
   practiceId: string,
   from: ClaimState,
   to: ClaimState,
+  attrs: Record<string, unknown> = {},
 ): TransactItem {
   const values: Record<string, unknown> = {
     ':expected': from.version,
@@ -59,6 +94,14 @@ export function stateUpdate(
   let expression =
     'SET #version = :version, #status = :status, #seq = :seq, #followUps = :followUps, #pending = :pending, ' +
     '#updatedAt = :updatedAt, GSI1PK = :gsi1pk, GSI1SK = :gsi1sk';
+  const names: Record<string, string> = {};
+  Object.entries(attrs).forEach(([name, value], i) => {
+    if (!ATTR_NAME.test(name) || RESERVED_ATTRS.has(name))
+      throw new Error(`cannot set claim attribute ${name}`);
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = plain(value);
+    expression += `, #a${i} = :a${i}`;
+  });
   if (to.waiting) {
     values[':waiting'] = plain(to.waiting);
     expression += ', #waiting = :waiting';
@@ -79,6 +122,7 @@ export function stateUpdate(
         '#pending': 'pending',
         '#updatedAt': 'updatedAt',
         '#waiting': 'waiting',
+        ...names,
       },
       ExpressionAttributeValues: values,
     },

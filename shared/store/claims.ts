@@ -21,6 +21,7 @@ import {
 import type { TransitionInput, WaitKind } from '../claims/workflow';
 import { chargeEntries } from '../posting/ledger';
 import {
+  type ClaimAttributes,
   type ClaimRecord,
   claimMetaItem,
   eventPut,
@@ -41,7 +42,7 @@ import {
 import { CHARGES_POSTING_KEY, claimPk, META, statusGsiPk } from './keys';
 import { GSI1 } from './table';
 
-export type { ClaimRecord };
+export type { ClaimAttributes, ClaimRecord };
 
 export interface TransitionSaved {
   record: ClaimRecord;
@@ -130,9 +131,10 @@ export class ClaimRepository {
     to: ClaimState,
     event?: ClaimEvent,
     extra: TransactItem[] = [],
+    attrs: Partial<ClaimAttributes> = {},
   ): Promise<ClaimRecord> {
     const items = [
-      stateUpdate(this.tableName, from.practiceId, from, to),
+      stateUpdate(this.tableName, from.practiceId, from, to, attrs),
       ...(event ? [eventPut(this.tableName, event)] : []),
       ...extra,
     ];
@@ -145,9 +147,10 @@ export class ClaimRepository {
       throw err;
     }
     const saved: ClaimRecord = {
+      ...from,
+      ...attrs,
       ...to,
       practiceId: from.practiceId,
-      claim: from.claim,
       createdAt: from.createdAt,
     };
     if (!to.waiting) delete saved.waiting;
@@ -155,17 +158,51 @@ export class ClaimRepository {
   }
 
   /**
+   * Saves like `save`, together with a once-only marker `markerKey` on the claim (the same marker
+   * space as ledger posting keys). 'duplicate' when the marker exists (nothing written),
+   * 'conflict' when the claim moved on since `from` was read.
+   */
+  async saveOnce(
+    from: ClaimRecord,
+    to: ClaimState,
+    event: ClaimEvent,
+    markerKey: string,
+    attrs: Partial<ClaimAttributes> = {},
+  ): Promise<'saved' | 'conflict' | 'duplicate'> {
+    const items = [
+      stateUpdate(this.tableName, from.practiceId, from, to, attrs),
+      eventPut(this.tableName, event),
+      postedPut(this.tableName, from.claimId, markerKey, [], event.at),
+    ];
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'saved';
+    } catch (err) {
+      const codes = cancellationCodes(err);
+      if (codes?.[2] === 'ConditionalCheckFailed') return 'duplicate';
+      if (codes?.[0] === 'ConditionalCheckFailed' || codes?.[1] === 'ConditionalCheckFailed')
+        return 'conflict';
+      throw err;
+    }
+  }
+
+  /**
    * record-transition: read, applyTransition, save (version-checked, event appended) in one
    * transaction; re-reads and retries on a version conflict. Throws IllegalTransitionError,
    * ClaimNotFoundError, or VersionConflictError after repeated conflicts.
    */
-  async transition(claimId: string, input: TransitionInput, at: string): Promise<TransitionSaved> {
+  async transition(
+    claimId: string,
+    input: TransitionInput,
+    at: string,
+    attrs: Partial<ClaimAttributes> = {},
+  ): Promise<TransitionSaved> {
     return this.retrying(claimId, async (record) => {
       const result = applyTransition(record, input, at);
       if (!result.ok) {
         throw new IllegalTransitionError(claimId, result.error.from, result.error.to, result.error.message);
       }
-      const saved = await this.save(record, result.state, result.event);
+      const saved = await this.save(record, result.state, result.event, [], attrs);
       return result.answer
         ? { record: saved, event: result.event, answer: result.answer }
         : { record: saved, event: result.event };

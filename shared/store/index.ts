@@ -1,5 +1,11 @@
 /** DynamoDB repositories over the single table. Pass a DynamoDBDocumentClient and the table name. */
-export { type ClaimRecord, ClaimRepository, type ListPage, type TransitionSaved } from './claims';
+export {
+  type ClaimAttributes,
+  type ClaimRecord,
+  ClaimRepository,
+  type ListPage,
+  type TransitionSaved,
+} from './claims';
 export { ControlNumbers, formatControlNumber, MAX_CONTROL_NUMBER } from './counters';
 export {
   ClaimNotFoundError,
@@ -13,3 +19,4 @@ export { type InterchangeRecord, InterchangeRepository } from './interchanges';
 export { type ClaimUpdate, LedgerRepository } from './ledger';
 export { type RemitPatch, type RemitRecord, RemitRepository, type RemitStatus } from './remits';
 export { createTableInput, GSI1, type TableDefinition, tableDefinition } from './table';
+export { type WorkItemRecord, WorkItemRepository } from './work-items';

@@ -37,3 +37,5 @@ export function normalizeControlNumber(n: string | number): string {
   if (!/^\d{1,9}$/.test(text)) throw new Error(`not a control number: "${text}"`);
   return String(Number(text));
 }
+export const workPk = (kind: string) => `WORK#${kind}`;
+export const workSk = (reference: string) => `REF#${reference}`;

@@ -1,0 +1,99 @@
+/**
+ * Adapters from the application services' ports (shared/services) to AWS: repositories over
+ * DynamoDB, S3 objects, Step Functions task tokens. Wiring only; no business rules here.
+ */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ClaimState } from '../../shared/claims/state';
+import type { OutcomePorts } from '../../shared/services/outcomes';
+import type { WorkItem } from '../../shared/services/remit';
+import {
+  type ClaimRecord,
+  ClaimRepository,
+  EventRepository,
+  InterchangeRepository,
+  LedgerRepository,
+  RemitRepository,
+  WorkItemRepository,
+} from '../../shared/store';
+
+export interface Repositories {
+  claims: ClaimRepository;
+  ledger: LedgerRepository;
+  events: EventRepository;
+  interchanges: InterchangeRepository;
+  remits: RemitRepository;
+  work: WorkItemRepository;
+}
+
+export function repositories(doc: DynamoDBDocumentClient, tableName: string): Repositories {
+  return {
+    claims: new ClaimRepository(doc, tableName),
+    ledger: new LedgerRepository(doc, tableName),
+    events: new EventRepository(doc, tableName),
+    interchanges: new InterchangeRepository(doc, tableName),
+    remits: new RemitRepository(doc, tableName),
+    work: new WorkItemRepository(doc, tableName),
+  };
+}
+
+/** Errors Step Functions answers for a token that was already answered, timed out or never existed. */
+const SETTLED_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
+
+export function taskTokens(sfn: SFNClient) {
+  return {
+    async succeed(taskToken: string, output: unknown): Promise<void> {
+      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    },
+    async fail(taskToken: string, error: string, cause: string): Promise<void> {
+      await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+    },
+    /** Answers a token; one already settled is fine (a retried delivery). */
+    async answer(taskToken: string, output: unknown): Promise<void> {
+      try {
+        await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      } catch (err) {
+        if (!SETTLED_TOKEN_ERRORS.has((err as Error).name)) throw err;
+      }
+    },
+  };
+}
+
+export function objects(s3: S3Client) {
+  return {
+    async read(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+      return out.Body as AsyncIterable<Uint8Array>;
+    },
+    async write(bucket: string, key: string, body: string, contentType: string): Promise<void> {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+  };
+}
+
+export function outcomePorts(repos: Repositories, tokens: ReturnType<typeof taskTokens>): OutcomePorts {
+  return {
+    getState: (claimId) => repos.claims.get(claimId),
+    hasMarker: (claimId, key) => repos.ledger.isPosted(claimId, key),
+    saveOutcome: (from: ClaimState, next, key, event, payerClaimControlNumber) =>
+      repos.claims.saveOnce(
+        from as ClaimRecord,
+        next,
+        event,
+        key,
+        payerClaimControlNumber ? { payerClaimControlNumber } : {},
+      ),
+    answer: (token, output) => tokens.answer(token, output),
+    now: () => new Date(),
+  };
+}
+
+/** Work items for people: stored (one per kind + reference) and logged with ids and codes only. */
+export function workItems(repos: Repositories, log: (message: string, item: WorkItem) => void) {
+  return async (item: WorkItem): Promise<void> => {
+    log('work item', item);
+    await repos.work.add(item.kind, item.reference, item.detail, new Date().toISOString());
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * What the demo reports: claims by status, money (from the ledger), denials by CARC, work items,
+ * and whether every claim is at rest with a balanced ledger.
+ */
+import { CLAIM_STATUSES, type ClaimStatus, RESTING_STATUSES } from '../shared/claims/model';
+import { formatDollars } from '../shared/money';
+import { balances } from '../shared/posting/ledger';
+import {
+  ClaimRepository,
+  EventRepository,
+  LedgerRepository,
+  type WorkItemRecord,
+  WorkItemRepository,
+} from '../shared/store';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DemoSummary {
+  claims: number;
+  byStatus: Partial<Record<ClaimStatus, number>>;
+  billedCents: number;
+  paidCents: number;
+  adjustmentsCents: number;
+  patientResponsibilityCents: number;
+  writeOffCents: number;
+  openBalanceCents: number;
+  denialsByCarc: Record<string, number>;
+  unbalancedClaims: string[];
+  notResting: string[];
+  workItems: WorkItemRecord[];
+  ledgerEntries: number;
+}
+
+export async function summarize(doc: DynamoDBDocumentClient, tableName: string, practices: string[]): Promise<DemoSummary> {
+  const claims = new ClaimRepository(doc, tableName);
+  const ledger = new LedgerRepository(doc, tableName);
+  const events = new EventRepository(doc, tableName);
+  const work = new WorkItemRepository(doc, tableName);
+  const s: DemoSummary = {
+    claims: 0,
+    byStatus: {},
+    billedCents: 0,
+    paidCents: 0,
+    adjustmentsCents: 0,
+    patientResponsibilityCents: 0,
+    writeOffCents: 0,
+    openBalanceCents: 0,
+    denialsByCarc: {},
+    unbalancedClaims: [],
+    notResting: [],
+    workItems: [],
+    ledgerEntries: 0,
+  };
+  for (const practiceId of practices) {
+    for (const status of CLAIM_STATUSES) {
+      let cursor: string | undefined;
+      do {
+        const page = await claims.listByStatus(practiceId, status, cursor ? { cursor } : {});
+        for (const record of page.items) {
+          s.claims++;
+          s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
+          if (!RESTING_STATUSES.has(status)) s.notResting.push(record.claimId);
+          const entries = await ledger.getEntries(record.claimId);
+          s.ledgerEntries += entries.length;
+          const b = balances(entries);
+          s.billedCents += b.chargesCents;
+          s.paidCents += b.paymentsCents;
+          s.adjustmentsCents += b.adjustmentsCents;
+          s.patientResponsibilityCents += b.patientResponsibilityCents;
+          s.writeOffCents += b.writeOffCents;
+          s.openBalanceCents += b.balanceCents;
+          if (b.chargesCents !== record.claim.totalChargeCents) s.unbalancedClaims.push(record.claimId);
+          for (const e of await events.list(record.claimId)) {
+            const route = e.detail?.route;
+            if (e.type === 'REMIT_POSTED' && route !== 'PAID' && route !== 'PATIENT_BALANCE') {
+              for (const carc of (e.detail?.carcs as string[] | undefined) ?? []) {
+                s.denialsByCarc[carc] = (s.denialsByCarc[carc] ?? 0) + 1;
+              }
+            }
+          }
+        }
+        cursor = page.cursor;
+      } while (cursor);
+    }
+  }
+  for (const kind of ['UNMATCHED_REMIT', 'REMIT_MISMATCH', 'REMIT_HELD', 'UNEXPECTED_REMIT', 'UNMATCHED_ACK', 'ACK_HELD']) {
+    s.workItems.push(...(await work.list(kind)));
+  }
+  return s;
+}
+
+export function formatSummary(s: DemoSummary): string {
+  const lines = [
+    `claims: ${s.claims}`,
+    'by status:',
+    ...Object.entries(s.byStatus).map(([k, v]) => `  ${k.padEnd(18)} ${v}`),
+    `billed:                 ${formatDollars(s.billedCents)}`,
+    `paid by payers:         ${formatDollars(s.paidCents)}`,
+    `contractual/other adj.: ${formatDollars(s.adjustmentsCents)}`,
+    `patient responsibility: ${formatDollars(s.patientResponsibilityCents)}`,
+    `written off:            ${formatDollars(s.writeOffCents)}`,
+    `open insurance balance: ${formatDollars(s.openBalanceCents)}`,
+    'denials by CARC:',
+    ...(Object.keys(s.denialsByCarc).length === 0
+      ? ['  (none)']
+      : Object.entries(s.denialsByCarc)
+          .sort()
+          .map(([k, v]) => `  ${k.padEnd(18)} ${v}`)),
+    `work items: ${s.workItems.length}`,
+    ...s.workItems.map((w) => `  ${w.kind} ${w.reference}`),
+    `ledger: ${s.ledgerEntries} entries, ${s.unbalancedClaims.length === 0 ? 'every claim balances' : `UNBALANCED: ${s.unbalancedClaims.join(', ')}`}`,
+    s.notResting.length === 0 ? 'every claim reached a resting state' : `NOT AT REST: ${s.notResting.join(', ')}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,16 @@
+export { isPlaceOfService, PLACE_OF_SERVICE } from './codesets/pos';
+export {
+  isIcd10CmFormat,
+  isModifierFormat,
+  isProcedureCodeFormat,
+  isValidNpi,
+  npiCheckDigit,
+} from './formats';
+export {
+  hasErrors,
+  MAX_DIAGNOSES,
+  MAX_LINES,
+  type ScrubContext,
+  type ScrubFinding,
+  scrubClaim,
+} from './rules';

@@ -1,0 +1,61 @@
+/**
+ * scrub-claim: run the scrub rules on a stored claim, keep the findings with the claim, record the
+ * result as an event. SCRUBBED when clean; the state machine sends a claim with errors to
+ * NeedsCorrection.
+ */
+import type { Claim, ClaimEvent } from '../claims/model';
+import type { ClaimState } from '../claims/state';
+import type { ScrubResult } from '../claims/workflow';
+import { type ScrubFinding, scrubClaim } from '../scrub';
+
+export interface ScrubPorts {
+  loadClaim(claimId: string): Promise<Claim | undefined>;
+  getState(claimId: string): Promise<ClaimState | undefined>;
+  saveScrub(
+    from: ClaimState,
+    next: ClaimState,
+    event: ClaimEvent,
+    findings: ScrubFinding[],
+  ): Promise<boolean>;
+  now(): Date;
+}
+
+export async function scrubStoredClaim(
+  claimId: string,
+  ctx: { timelyFilingDays: number },
+  ports: ScrubPorts,
+): Promise<ScrubResult> {
+  const claim = await ports.loadClaim(claimId);
+  if (!claim) throw new Error(`claim ${claimId} does not exist`);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const state = await ports.getState(claimId);
+    if (!state) throw new Error(`claim ${claimId} has no state`);
+    const now = ports.now();
+    const findings = scrubClaim(claim, {
+      today: now.toISOString().slice(0, 10),
+      timelyFilingDays: ctx.timelyFilingDays,
+    });
+    const errors = findings.filter((f) => f.severity === 'error');
+    const ok = errors.length === 0;
+    const at = now.toISOString();
+    const next: ClaimState = {
+      ...state,
+      status: ok ? 'SCRUBBED' : state.status,
+      version: state.version + 1,
+      seq: state.seq + 1,
+      updatedAt: at,
+    };
+    const event: ClaimEvent = {
+      claimId,
+      at,
+      seq: next.seq,
+      type: ok ? 'SCRUBBED' : 'SCRUB_FAILED',
+      status: next.status,
+      detail: { rules: [...new Set(findings.map((f) => f.rule))], errors: errors.length },
+    };
+    if (await ports.saveScrub(state, next, event, findings)) {
+      return { ok, errorCount: errors.length, warningCount: findings.length - errors.length };
+    }
+  }
+  throw new Error(`claim ${claimId}: scrub result lost repeated version races`);
+}
