@@ -1,0 +1,86 @@
+/**
+ * Deployment settings from CDK context (`-c key=value` or cdk.json "context"), with defaults that synth
+ * offline. Values that end up in a function's environment are validated against that function's zod
+ * schema here, so a bad value fails `cdk synth`, not the first cold start.
+ */
+import type { Node } from 'constructs';
+import { z } from 'zod';
+import { envSchema as submitEnvSchema } from '../functions/submit-batch/env';
+
+export interface ClaimflowConfig {
+  /** Prefix of physical names (buckets are `<prefix>-<purpose>-<account>-<region>`). */
+  namePrefix: string;
+  /** Path segment of the webhook route and key of the HMAC secret's JSON object. */
+  clearinghouseName: string;
+  clearinghouseUrl: string;
+  submitterId: string;
+  submitterName: string;
+  submitterContactEmail: string;
+  receiverId: string;
+  receiverName: string;
+  x12Usage: 'T' | 'P';
+  timelyFilingDays: number;
+  logRetentionDays: number;
+  /** Optional e-mail subscribed to the alarm topic. */
+  alarmEmail?: string;
+  webhookRateLimit: number;
+  webhookBurstLimit: number;
+}
+
+export const DEFAULT_CONFIG: ClaimflowConfig = {
+  namePrefix: 'claimflow',
+  clearinghouseName: 'clearinghouse',
+  clearinghouseUrl: 'https://clearinghouse.example.com/x12/837',
+  submitterId: 'CLAIMFLOW',
+  submitterName: 'CLAIMFLOW BILLING',
+  submitterContactEmail: 'billing@example.com',
+  receiverId: 'CLEARINGHOUSE',
+  receiverName: 'CLEARINGHOUSE',
+  x12Usage: 'T',
+  timelyFilingDays: 365,
+  logRetentionDays: 365,
+  webhookRateLimit: 50,
+  webhookBurstLimit: 100,
+};
+
+const contextSchema = z.object({
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,20}$/)
+    .default(DEFAULT_CONFIG.namePrefix),
+  clearinghouseName: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .default(DEFAULT_CONFIG.clearinghouseName),
+  clearinghouseUrl: submitEnvSchema.shape.CLEARINGHOUSE_URL.default(DEFAULT_CONFIG.clearinghouseUrl),
+  submitterId: submitEnvSchema.shape.SUBMITTER_ID.default(DEFAULT_CONFIG.submitterId),
+  submitterName: submitEnvSchema.shape.SUBMITTER_NAME.default(DEFAULT_CONFIG.submitterName),
+  submitterContactEmail: submitEnvSchema.shape.SUBMITTER_CONTACT_EMAIL.default(
+    DEFAULT_CONFIG.submitterContactEmail,
+  ),
+  receiverId: submitEnvSchema.shape.RECEIVER_ID.default(DEFAULT_CONFIG.receiverId),
+  receiverName: submitEnvSchema.shape.RECEIVER_NAME.default(DEFAULT_CONFIG.receiverName),
+  x12Usage: z.enum(['T', 'P']).default(DEFAULT_CONFIG.x12Usage),
+  timelyFilingDays: z.coerce.number().int().positive().default(DEFAULT_CONFIG.timelyFilingDays),
+  logRetentionDays: z.coerce.number().int().positive().default(DEFAULT_CONFIG.logRetentionDays),
+  alarmEmail: z.email().optional(),
+  webhookRateLimit: z.coerce.number().positive().default(DEFAULT_CONFIG.webhookRateLimit),
+  webhookBurstLimit: z.coerce.number().int().positive().default(DEFAULT_CONFIG.webhookBurstLimit),
+});
+
+export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof ClaimflowConfig)[];
+
+/** Reads and validates the context; throws with the offending keys on a bad value. */
+export function loadConfig(node: Node): ClaimflowConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONTEXT_KEYS) {
+    const value = node.tryGetContext(key);
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = contextSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid claimflow context: ${issues}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,278 @@
+/**
+ * ClaimWorkflow: the claim lifecycle state machine (Standard, JSONPath) with scrub-claim and
+ * record-transition. State names are a contract with the local runtime and the e2e test; the payloads
+ * follow shared/claims/workflow.ts.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Policy } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Errors,
+  IntegrationPattern,
+  JsonPath,
+  LogLevel,
+  QueryLanguage,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { envSchema as recordTransitionEnv } from '../../functions/record-transition/env';
+import { envSchema as scrubClaimEnv } from '../../functions/scrub-claim/env';
+import type { ClaimStatus } from '../../shared/claims/model';
+import type { WaitKind } from '../../shared/claims/workflow';
+import { GSI1 } from '../../shared/store/table';
+import type { ClaimflowConfig } from '../config';
+import { ClaimflowFunction } from '../lib/function';
+import { grantTable, taskResponseStatement } from '../lib/grants';
+import { markResource } from '../lib/metadata';
+import { acknowledge, wildcardResourceFinding } from '../lib/nag';
+
+/** Errors every Lambda task retries (transient Lambda service errors). */
+export const LAMBDA_RETRY_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+export const WAIT_TIMEOUTS = { ACK: Duration.days(7), REMIT: Duration.days(30), SUBMIT: Duration.days(2) };
+export const MAX_REMIT_FOLLOW_UPS = 3;
+
+export interface ClaimWorkflowProps {
+  config: ClaimflowConfig;
+  opsKey: IKey;
+  dataKey: IKey;
+  table: { tableArn: string; tableName: string };
+  submissionQueue: IQueue;
+}
+
+export class ClaimWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly scrubClaim: ClaimflowFunction;
+  readonly recordTransition: ClaimflowFunction;
+
+  constructor(scope: Construct, id: string, props: ClaimWorkflowProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.scrubClaim = new ClaimflowFunction(this, 'ScrubClaim', {
+      name: 'scrub-claim',
+      description: 'Runs the scrub rules on a claim (Scrub state)',
+      envSchema: scrubClaimEnv,
+      environment: { TABLE_NAME: props.table.tableName, TIMELY_FILING_DAYS: String(config.timelyFilingDays) },
+      timeout: Duration.seconds(30),
+      reservedConcurrency: 20,
+      logKey: props.opsKey,
+      logRetentionDays: config.logRetentionDays,
+    });
+    grantTable(this.scrubClaim, props.table, [GSI1], props.dataKey, 'readwrite');
+
+    this.recordTransition = new ClaimflowFunction(this, 'RecordTransition', {
+      name: 'record-transition',
+      description: 'Records a claim status transition and stores wait task tokens',
+      envSchema: recordTransitionEnv,
+      environment: { TABLE_NAME: props.table.tableName },
+      timeout: Duration.seconds(15),
+      reservedConcurrency: 20,
+      logKey: props.opsKey,
+      logRetentionDays: config.logRetentionDays,
+    });
+    grantTable(this.recordTransition, props.table, [GSI1], props.dataKey, 'readwrite');
+
+    const record = this.recordTransition.fn;
+    const retry = <T extends LambdaInvoke>(task: T): T => {
+      task.addRetry({
+        errors: LAMBDA_RETRY_ERRORS,
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 6,
+      });
+      return task;
+    };
+    const claimId = JsonPath.stringAt('$.claimId');
+    /** Plain record-transition: append the event, set the status; result at $.transition. */
+    const transition = (stateId: string, to: ClaimStatus, event: string) =>
+      retry(
+        LambdaInvoke.jsonPath(this, stateId, {
+          lambdaFunction: record,
+          retryOnServiceExceptions: false,
+          payload: TaskInput.fromObject({ claimId, to, event }),
+          payloadResponseOnly: true,
+          resultPath: '$.transition',
+        }),
+      );
+    /** record-transition that parks the execution until the wait's outcome answers the task token. */
+    const waitFor = (
+      stateId: string,
+      to: ClaimStatus,
+      event: string,
+      wait: WaitKind,
+      resultPath: string,
+      timeout?: Duration,
+    ) =>
+      retry(
+        LambdaInvoke.jsonPath(this, stateId, {
+          lambdaFunction: record,
+          retryOnServiceExceptions: false,
+          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          payload: TaskInput.fromObject({ claimId, to, event, wait, taskToken: JsonPath.taskToken }),
+          resultPath,
+          ...(timeout ? { taskTimeout: Timeout.duration(timeout) } : {}),
+        }),
+      );
+    const toHumanReview = { resultPath: '$.error' };
+
+    const humanReview = transition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW');
+    humanReview.next(Succeed.jsonPath(this, 'AwaitingHumanReview'));
+    /** Plain tasks other than HumanReview fall back to human review on any error. */
+    const plain = (stateId: string, to: ClaimStatus, event: string) =>
+      transition(stateId, to, event).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+
+    const scrub = retry(
+      LambdaInvoke.jsonPath(this, 'Scrub', {
+        lambdaFunction: this.scrubClaim.fn,
+        retryOnServiceExceptions: false,
+        payload: TaskInput.fromObject({ claimId }),
+        payloadResponseOnly: true,
+        resultPath: '$.scrub',
+      }),
+    ).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+
+    const needsCorrection = waitFor(
+      'NeedsCorrection',
+      'NEEDS_CORRECTION',
+      'NEEDS_CORRECTION',
+      'CORRECTION',
+      '$.correction',
+    );
+    needsCorrection.next(scrub);
+
+    const submit = SqsSendMessage.jsonPath(this, 'Submit', {
+      queue: props.submissionQueue,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      messageBody: TaskInput.fromObject({ claimId, taskToken: JsonPath.taskToken }),
+      resultPath: '$.submission',
+      taskTimeout: Timeout.duration(WAIT_TIMEOUTS.SUBMIT),
+    }).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+
+    const awaitAck = waitFor(
+      'AwaitAck',
+      'SUBMITTED',
+      'AWAITING_ACK',
+      'ACK',
+      '$.ack',
+      WAIT_TIMEOUTS.ACK,
+    ).addCatch(humanReview, { errors: [Errors.TIMEOUT], ...toHumanReview });
+    const rejected = plain('Rejected', 'REJECTED', 'REJECTED');
+    rejected.next(needsCorrection);
+
+    const awaitRemit = waitFor(
+      'AwaitRemit',
+      'ACCEPTED',
+      'AWAITING_REMIT',
+      'REMIT',
+      '$.remit',
+      WAIT_TIMEOUTS.REMIT,
+    );
+    const remitFollowUp = plain('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP');
+    awaitRemit.addCatch(remitFollowUp, { errors: [Errors.TIMEOUT], ...toHumanReview });
+    remitFollowUp.next(
+      Choice.jsonPath(this, 'FollowUpAgain')
+        .when(Condition.numberLessThan('$.transition.followUps', MAX_REMIT_FOLLOW_UPS), awaitRemit)
+        .otherwise(humanReview),
+    );
+
+    const close = plain('Close', 'CLOSED', 'CLOSED');
+    close.next(Succeed.jsonPath(this, 'Closed'));
+    const paid = plain('Paid', 'PAID', 'PAID');
+    paid.next(close);
+    const patientBalance = plain('PatientBalance', 'PATIENT_BALANCE', 'PATIENT_BALANCE');
+    patientBalance.next(close);
+    const writeOff = plain('WriteOff', 'WRITTEN_OFF', 'WRITTEN_OFF');
+    writeOff.next(close);
+    const correct = plain('Correct', 'CORRECTED', 'CORRECTED');
+    correct.next(needsCorrection);
+    const appeal = plain('Appeal', 'APPEAL', 'APPEAL');
+    appeal.next(Succeed.jsonPath(this, 'AppealFiled'));
+    const secondary = plain('Secondary', 'SECONDARY', 'SECONDARY');
+    secondary.next(Succeed.jsonPath(this, 'SentToSecondary'));
+
+    const route = Choice.jsonPath(this, 'Route')
+      .when(Condition.stringEquals('$.remit.route', 'PAID'), paid)
+      .when(Condition.stringEquals('$.remit.route', 'PATIENT_BALANCE'), patientBalance)
+      .when(Condition.stringEquals('$.remit.route', 'CORRECT'), correct)
+      .when(Condition.stringEquals('$.remit.route', 'APPEAL'), appeal)
+      .when(Condition.stringEquals('$.remit.route', 'WRITE_OFF'), writeOff)
+      .when(Condition.stringEquals('$.remit.route', 'SECONDARY'), secondary)
+      .otherwise(humanReview);
+    awaitRemit.next(route);
+
+    awaitAck.next(
+      Choice.jsonPath(this, 'AckAccepted')
+        .when(Condition.booleanEquals('$.ack.accepted', true), awaitRemit)
+        .otherwise(rejected),
+    );
+    submit.next(awaitAck);
+    scrub.next(
+      Choice.jsonPath(this, 'ScrubPassed')
+        .when(Condition.booleanEquals('$.scrub.ok', true), submit)
+        .otherwise(needsCorrection),
+    );
+
+    const logGroup = new LogGroup(this, 'LogGroup', {
+      encryptionKey: props.opsKey,
+      retention: config.logRetentionDays as RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      queryLanguage: QueryLanguage.JSON_PATH,
+      definitionBody: DefinitionBody.fromChainable(scrub),
+      // Execution data stays out of the logs: it holds claim ids and amounts only, but logs are wider-read.
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    markResource(this.stateMachine, 'stateMachine', 'claim');
+
+    // record-transition answers a token at once when the outcome arrived before the wait. A separate
+    // policy (not the role's default policy, which the function depends on) avoids the cycle
+    // function -> policy -> state machine -> function.
+    new Policy(this, 'RecordTransitionTaskResponse', {
+      roles: [this.recordTransition.role],
+      statements: [taskResponseStatement(this.stateMachine)],
+    });
+
+    const smRole = this.stateMachine.role;
+    for (const fn of [this.scrubClaim.fn, this.recordTransition.fn]) {
+      acknowledge(
+        smRole,
+        wildcardResourceFinding(this, `${fn.functionArn}:*`),
+        'CDK LambdaInvoke grants lambda:InvokeFunction on the function and its versions/aliases (ARN:*); the state machine invokes only these two functions.',
+      );
+    }
+    acknowledge(
+      smRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'CloudWatch Logs vended log delivery (logs:CreateLogDelivery, PutResourcePolicy, ...) and X-Ray tracing actions do not support resource-level permissions.',
+    );
+    acknowledge(
+      smRole,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Generated by CDK SqsSendMessage for the CMK-encrypted submission queue; the statement is scoped to that one key ARN.',
+    );
+    acknowledge(
+      this,
+      'HIPAA.Security-IAMNoInlinePolicy',
+      'Inline policies here belong to the state machine role and the record-transition task-response policy only; each is generated by CDK grants for exactly the resources used.',
+    );
+  }
+}

@@ -1,0 +1,241 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { byMetadata, parseDefinition, type Resource, synthApp } from './template';
+
+type State = {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  ResultPath?: string;
+  Next?: string;
+  End?: boolean;
+  TimeoutSeconds?: number;
+  Retry?: { ErrorEquals: string[]; IntervalSeconds: number; BackoffRate: number; MaxAttempts: number }[];
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+  Choices?: Record<string, unknown>[];
+  Default?: string;
+  QueryLanguage?: string;
+};
+
+let states: Record<string, State>;
+let definition: Record<string, unknown>;
+let tokens: unknown[];
+let scrubId: string;
+let recordId: string;
+let submissionQueueId: string;
+let stateMachine: Resource;
+
+beforeAll(() => {
+  const s = synthApp();
+  const [, sm] = byMetadata(s.appJson, 'claimflow:state-machine', 'claim');
+  stateMachine = sm;
+  const parsed = parseDefinition(sm.Properties?.DefinitionString);
+  definition = parsed.json;
+  tokens = parsed.tokens;
+  states = definition.States as Record<string, State>;
+  scrubId = byMetadata(s.appJson, 'claimflow:function', 'scrub-claim')[0];
+  recordId = byMetadata(s.appJson, 'claimflow:function', 'record-transition')[0];
+  submissionQueueId = byMetadata(s.appJson, 'claimflow:queue', 'submission')[0];
+});
+
+const token = (placeholder: unknown) => {
+  const m = /^__TOKEN_(\d+)__$/.exec(String(placeholder));
+  if (!m) throw new Error(`not a token placeholder: ${String(placeholder)}`);
+  return tokens[Number(m[1])];
+};
+const state = (name: string): State => {
+  const st = states[name];
+  if (!st) throw new Error(`no state ${name}`);
+  return st;
+};
+const LAMBDA_RETRY = {
+  ErrorEquals: [
+    'Lambda.ServiceException',
+    'Lambda.AWSLambdaException',
+    'Lambda.SdkClientException',
+    'Lambda.TooManyRequestsException',
+  ],
+  IntervalSeconds: 2,
+  BackoffRate: 2,
+  MaxAttempts: 6,
+};
+
+/** A plain record-transition state: function ARN as Resource, payload as Parameters, result at $.transition. */
+function expectTransition(name: string, to: string, event: string, next: string) {
+  const st = state(name);
+  expect(st.Type).toBe('Task');
+  expect(token(st.Resource)).toEqual({ 'Fn::GetAtt': [recordId, 'Arn'] });
+  expect(st.Parameters).toEqual({ 'claimId.$': '$.claimId', to, event });
+  expect(st.ResultPath).toBe('$.transition');
+  expect(st.Next).toBe(next);
+  expect(st.Retry).toEqual([LAMBDA_RETRY]);
+}
+
+/** A record-transition task-token wait. */
+function expectWait(
+  name: string,
+  to: string,
+  event: string,
+  wait: string,
+  resultPath: string,
+  days?: number,
+) {
+  const st = state(name);
+  expect(st.Resource).toMatch(/^arn:__TOKEN_\d+__:states:::lambda:invoke\.waitForTaskToken$/);
+  expect(token(st.Parameters?.FunctionName)).toEqual({ 'Fn::GetAtt': [recordId, 'Arn'] });
+  expect(st.Parameters?.Payload).toEqual({
+    'claimId.$': '$.claimId',
+    to,
+    event,
+    wait,
+    'taskToken.$': '$$.Task.Token',
+  });
+  expect(st.ResultPath).toBe(resultPath);
+  expect(st.TimeoutSeconds).toBe(days === undefined ? undefined : days * 24 * 3600);
+  expect(st.Retry).toEqual([LAMBDA_RETRY]);
+}
+
+describe('claim state machine', () => {
+  it('is a Standard, JSONPath state machine with full logging and tracing', () => {
+    expect(stateMachine.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL' },
+      TracingConfiguration: { Enabled: true },
+    });
+    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(JSON.stringify(definition)).not.toMatch(/JSONata|\{%/);
+    expect(definition.StartAt).toBe('Scrub');
+  });
+
+  it('has exactly the contract states', () => {
+    expect(Object.keys(states).sort()).toEqual(
+      [
+        'Scrub',
+        'ScrubPassed',
+        'NeedsCorrection',
+        'Submit',
+        'AwaitAck',
+        'AckAccepted',
+        'Rejected',
+        'AwaitRemit',
+        'RemitFollowUp',
+        'FollowUpAgain',
+        'Route',
+        'Paid',
+        'PatientBalance',
+        'WriteOff',
+        'Correct',
+        'Appeal',
+        'Secondary',
+        'HumanReview',
+        'Close',
+        'AppealFiled',
+        'SentToSecondary',
+        'AwaitingHumanReview',
+        'Closed',
+      ].sort(),
+    );
+  });
+
+  it('scrubs with scrub-claim and branches on $.scrub.ok', () => {
+    const scrub = state('Scrub');
+    expect(token(scrub.Resource)).toEqual({ 'Fn::GetAtt': [scrubId, 'Arn'] });
+    expect(scrub.Parameters).toEqual({ 'claimId.$': '$.claimId' });
+    expect(scrub.ResultPath).toBe('$.scrub');
+    expect(scrub.Next).toBe('ScrubPassed');
+    expect(scrub.Retry).toEqual([LAMBDA_RETRY]);
+    expect(scrub.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
+    ]);
+    expect(state('ScrubPassed')).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.scrub.ok', BooleanEquals: true, Next: 'Submit' }],
+      Default: 'NeedsCorrection',
+    });
+    expectWait('NeedsCorrection', 'NEEDS_CORRECTION', 'NEEDS_CORRECTION', 'CORRECTION', '$.correction');
+    expect(state('NeedsCorrection').Next).toBe('Scrub');
+  });
+
+  it('submits through the submission queue with a task token', () => {
+    const submit = state('Submit');
+    expect(submit.Resource).toMatch(/^arn:__TOKEN_\d+__:states:::sqs:sendMessage\.waitForTaskToken$/);
+    expect(token(submit.Parameters?.QueueUrl)).toEqual({ Ref: submissionQueueId });
+    expect(submit.Parameters?.MessageBody).toEqual({
+      'claimId.$': '$.claimId',
+      'taskToken.$': '$$.Task.Token',
+    });
+    expect(submit.ResultPath).toBe('$.submission');
+    expect(submit.TimeoutSeconds).toBe(2 * 24 * 3600);
+    expect(submit.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
+    ]);
+    expect(submit.Next).toBe('AwaitAck');
+  });
+
+  it('waits for the ack, then for the remittance with follow-ups', () => {
+    expectWait('AwaitAck', 'SUBMITTED', 'AWAITING_ACK', 'ACK', '$.ack', 7);
+    expect(state('AwaitAck').Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'HumanReview' },
+    ]);
+    expect(state('AwaitAck').Next).toBe('AckAccepted');
+    expect(state('AckAccepted')).toMatchObject({
+      Choices: [{ Variable: '$.ack.accepted', BooleanEquals: true, Next: 'AwaitRemit' }],
+      Default: 'Rejected',
+    });
+    expectTransition('Rejected', 'REJECTED', 'REJECTED', 'NeedsCorrection');
+
+    expectWait('AwaitRemit', 'ACCEPTED', 'AWAITING_REMIT', 'REMIT', '$.remit', 30);
+    expect(state('AwaitRemit').Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RemitFollowUp' },
+    ]);
+    expect(state('AwaitRemit').Next).toBe('Route');
+    expectTransition('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP', 'FollowUpAgain');
+    expect(state('FollowUpAgain')).toMatchObject({
+      Choices: [{ Variable: '$.transition.followUps', NumericLessThan: 3, Next: 'AwaitRemit' }],
+      Default: 'HumanReview',
+    });
+  });
+
+  it('routes on $.remit.route to the outcome states', () => {
+    expect(state('Route').Choices).toEqual(
+      [
+        ['PAID', 'Paid'],
+        ['PATIENT_BALANCE', 'PatientBalance'],
+        ['CORRECT', 'Correct'],
+        ['APPEAL', 'Appeal'],
+        ['WRITE_OFF', 'WriteOff'],
+        ['SECONDARY', 'Secondary'],
+      ].map(([value, next]) => ({ Variable: '$.remit.route', StringEquals: value, Next: next })),
+    );
+    expect(state('Route').Default).toBe('HumanReview');
+    expectTransition('Paid', 'PAID', 'PAID', 'Close');
+    expectTransition('PatientBalance', 'PATIENT_BALANCE', 'PATIENT_BALANCE', 'Close');
+    expectTransition('WriteOff', 'WRITTEN_OFF', 'WRITTEN_OFF', 'Close');
+    expectTransition('Correct', 'CORRECTED', 'CORRECTED', 'NeedsCorrection');
+    expectTransition('Appeal', 'APPEAL', 'APPEAL', 'AppealFiled');
+    expectTransition('Secondary', 'SECONDARY', 'SECONDARY', 'SentToSecondary');
+    expectTransition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW', 'AwaitingHumanReview');
+    expectTransition('Close', 'CLOSED', 'CLOSED', 'Closed');
+    for (const end of ['AppealFiled', 'SentToSecondary', 'AwaitingHumanReview', 'Closed']) {
+      expect(state(end).Type).toBe('Succeed');
+    }
+  });
+
+  it('sends every plain task except HumanReview to HumanReview on any error', () => {
+    for (const name of [
+      'Rejected',
+      'RemitFollowUp',
+      'Paid',
+      'PatientBalance',
+      'WriteOff',
+      'Correct',
+      'Appeal',
+      'Secondary',
+      'Close',
+    ]) {
+      expect(state(name).Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
+      ]);
+    }
+    expect(state('HumanReview').Catch).toBeUndefined();
+  });
+});
