@@ -2,6 +2,8 @@
  * What the demo reports: claims by status, money (from the ledger), denials by CARC, work items,
  * and whether every claim is at rest with a balanced ledger.
  */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_STATUSES, type ClaimStatus, RESTING_STATUSES } from '../shared/claims/model';
 import { formatDollars } from '../shared/money';
 import { balances } from '../shared/posting/ledger';
@@ -12,7 +14,6 @@ import {
   type WorkItemRecord,
   WorkItemRepository,
 } from '../shared/store';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface DemoSummary {
   claims: number;
@@ -30,7 +31,11 @@ export interface DemoSummary {
   ledgerEntries: number;
 }
 
-export async function summarize(doc: DynamoDBDocumentClient, tableName: string, practices: string[]): Promise<DemoSummary> {
+export async function summarize(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  practices: string[],
+): Promise<DemoSummary> {
   const claims = new ClaimRepository(doc, tableName);
   const ledger = new LedgerRepository(doc, tableName);
   const events = new EventRepository(doc, tableName);
@@ -82,7 +87,14 @@ export async function summarize(doc: DynamoDBDocumentClient, tableName: string, 
       } while (cursor);
     }
   }
-  for (const kind of ['UNMATCHED_REMIT', 'REMIT_MISMATCH', 'REMIT_HELD', 'UNEXPECTED_REMIT', 'UNMATCHED_ACK', 'ACK_HELD']) {
+  for (const kind of [
+    'UNMATCHED_REMIT',
+    'REMIT_MISMATCH',
+    'REMIT_HELD',
+    'UNEXPECTED_REMIT',
+    'UNMATCHED_ACK',
+    'ACK_HELD',
+  ]) {
     s.workItems.push(...(await work.list(kind)));
   }
   return s;
@@ -108,7 +120,9 @@ export function formatSummary(s: DemoSummary): string {
     `work items: ${s.workItems.length}`,
     ...s.workItems.map((w) => `  ${w.kind} ${w.reference}`),
     `ledger: ${s.ledgerEntries} entries, ${s.unbalancedClaims.length === 0 ? 'every claim balances' : `UNBALANCED: ${s.unbalancedClaims.join(', ')}`}`,
-    s.notResting.length === 0 ? 'every claim reached a resting state' : `NOT AT REST: ${s.notResting.join(', ')}`,
+    s.notResting.length === 0
+      ? 'every claim reached a resting state'
+      : `NOT AT REST: ${s.notResting.join(', ')}`,
   ];
   return lines.join('\n');
 }

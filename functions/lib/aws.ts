@@ -28,5 +28,6 @@ export function s3Client(): S3Client {
   );
 }
 
-export const sqsClient = (): SQSClient => new SQSClient({});
+// Locally, queue URLs name the emulator's virtual host; requests must go to the configured endpoint.
+export const sqsClient = (): SQSClient => new SQSClient(local ? { useQueueUrlAsEndpoint: false } : {});
 export const sfnClient = (): SFNClient => new SFNClient({});

@@ -28,6 +28,9 @@ export function observability(serviceName: string): Observability {
 /** Wraps a handler in middy with Powertools logger context, metrics flushing and tracing. */
 export function wrap<E, R>(obs: Observability, fn: (event: E, context: Context) => Promise<R>) {
   return middy(fn)
+    .before(() => {
+      obs.metrics.addMetric('Invocations', 'Count', 1);
+    })
     .use(captureLambdaHandler(obs.tracer))
     .use(injectLambdaContext(obs.logger, { clearState: true }))
     .use(logMetrics(obs.metrics));

@@ -13,6 +13,7 @@ import type { TransitionInput, WaitKind } from './workflow';
 /** Remit / denial routes map onto these statuses; every one may be reached from a remit wait. */
 const REMIT_RESULTS: ClaimStatus[] = [
   'PAID',
+  'CORRECTED',
   'PATIENT_BALANCE',
   'DENIED',
   'NEEDS_CORRECTION',

@@ -1,0 +1,110 @@
+/**
+ * API Gateway HTTP API, locally: routes requests to handlers as APIGatewayProxyEventV2 events and
+ * writes their structured results back. Bodies over maxBodyBytes get 413, unknown routes 404.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { lambdaContext } from './lambda-context';
+
+export interface Route {
+  method: string;
+  path: string; // e.g. /webhooks/{clearinghouse}
+  functionName: string;
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+const TEXT = /^(text\/|application\/(json|edi-x12|x-www-form-urlencoded|xml))/;
+
+function match(route: Route, method: string, path: string): Record<string, string> | undefined {
+  if (route.method !== method) return undefined;
+  const want = route.path.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] as string;
+    const g = got[i] as string;
+    if (w.startsWith('{') && w.endsWith('}')) params[w.slice(1, -1)] = decodeURIComponent(g);
+    else if (w !== g) return undefined;
+  }
+  return params;
+}
+
+export async function startHttpApi(opts: { routes: Route[]; maxBodyBytes: number }) {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > opts.maxBodyBytes) tooBig = true;
+      else chunks.push(c);
+    });
+    req.on('end', async () => {
+      const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(body);
+      };
+      if (tooBig) return reply(413, JSON.stringify({ message: 'Request Entity Too Large' }));
+      for (const route of opts.routes) {
+        const pathParameters = match(route, method, url.pathname);
+        if (!pathParameters) continue;
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers))
+          if (v !== undefined) headers[k.toLowerCase()] = String(v);
+        const raw = Buffer.concat(chunks);
+        const text = TEXT.test(headers['content-type'] ?? 'text/plain');
+        const now = new Date();
+        const routeKey = `${route.method} ${route.path}`;
+        const event: APIGatewayProxyEventV2 = {
+          version: '2.0',
+          routeKey,
+          rawPath: url.pathname,
+          rawQueryString: url.search.slice(1),
+          headers,
+          pathParameters,
+          requestContext: {
+            accountId: '000000000000',
+            apiId: 'local',
+            domainName: '127.0.0.1',
+            domainPrefix: 'local',
+            http: {
+              method,
+              path: url.pathname,
+              protocol: 'HTTP/1.1',
+              sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+              userAgent: headers['user-agent'] ?? '',
+            },
+            requestId: randomUUID(),
+            routeKey,
+            stage: '$default',
+            time: now.toUTCString(),
+            timeEpoch: now.getTime(),
+          },
+          ...(raw.length > 0 ? { body: text ? raw.toString('utf8') : raw.toString('base64') } : {}),
+          isBase64Encoded: raw.length > 0 && !text,
+        };
+        try {
+          const result = await route.handler(event, lambdaContext(route.functionName));
+          const headersOut = Object.fromEntries(
+            Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
+          );
+          return reply(result.statusCode ?? 200, result.body ?? '', headersOut);
+        } catch (err) {
+          console.error(`${route.functionName} failed`, err);
+          return reply(500, JSON.stringify({ message: 'Internal Server Error' }));
+        }
+      }
+      reply(404, JSON.stringify({ message: 'Not Found' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

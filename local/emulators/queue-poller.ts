@@ -1,0 +1,139 @@
+/**
+ * A Lambda event source mapping for SQS, locally: long-polls a queue, hands batches to the handler
+ * as a real-shaped SQSEvent, deletes what succeeded, leaves batchItemFailures (or a whole failed
+ * batch) for redelivery. Dead-lettering after maxReceiveCount is the queue's own RedrivePolicy.
+ */
+import { createHash } from 'node:crypto';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext } from './lambda-context';
+
+export interface PollerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  functionName: string;
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+  batchSize?: number;
+  /** Like Lambda's MaximumBatchingWindowInSeconds, in ms. */
+  batchWindowMs?: number;
+  /** Seconds a failed message stays invisible before it is retried. */
+  retryDelaySeconds?: number;
+  onError?: (err: unknown) => void;
+}
+
+export function startQueuePoller(opts: PollerOptions) {
+  const batchSize = opts.batchSize ?? 10;
+  let stopped = false;
+  let inFlight = 0;
+  let current: Promise<void> = Promise.resolve();
+
+  const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
+    const out = await opts.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: opts.queueUrl,
+        MaxNumberOfMessages: Math.min(10, max),
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        VisibilityTimeout: 60,
+      }),
+    );
+    return out.Messages ?? [];
+  };
+
+  const toEvent = (messages: Message[]): SQSEvent => ({
+    Records: messages.map((m) => ({
+      messageId: m.MessageId as string,
+      receiptHandle: m.ReceiptHandle as string,
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: m.Attributes?.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp:
+          m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody:
+        m.MD5OfBody ??
+        createHash('md5')
+          .update(m.Body ?? '')
+          .digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: opts.queueArn,
+      awsRegion: 'us-east-1',
+    })),
+  });
+
+  const handle = async (messages: Message[]) => {
+    inFlight += messages.length;
+    try {
+      let failed: Set<string>;
+      try {
+        const res = await opts.handler(toEvent(messages), lambdaContext(opts.functionName));
+        failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      } catch (err) {
+        opts.onError?.(err);
+        failed = new Set(messages.map((m) => m.MessageId as string));
+      }
+      for (const m of messages) {
+        if (failed.has(m.MessageId as string)) {
+          await opts.sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: opts.queueUrl,
+              ReceiptHandle: m.ReceiptHandle,
+              VisibilityTimeout: opts.retryDelaySeconds ?? 1,
+            }),
+          );
+        } else {
+          await opts.sqs.send(
+            new DeleteMessageCommand({ QueueUrl: opts.queueUrl, ReceiptHandle: m.ReceiptHandle }),
+          );
+        }
+      }
+    } finally {
+      inFlight -= messages.length;
+    }
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const batch = await receive(batchSize, 1);
+        if (batch.length === 0) continue;
+        inFlight += batch.length; // counted while the window collects more
+        try {
+          const deadline = Date.now() + (opts.batchWindowMs ?? 0);
+          while (batch.length < batchSize && Date.now() < deadline && !stopped) {
+            const more = await receive(batchSize - batch.length, 0);
+            if (more.length === 0) await new Promise((r) => setTimeout(r, 25));
+            batch.push(...more);
+          }
+        } finally {
+          inFlight -= batch.length;
+        }
+        current = handle(batch);
+        await current;
+      } catch (err) {
+        if (!stopped) opts.onError?.(err);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    inFlight: () => inFlight,
+    async stop(): Promise<void> {
+      stopped = true;
+      await current.catch(() => undefined);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,361 @@
+/**
+ * Step Functions, locally: aws-local-stepfunctions runs the (JSONPath) definition; this module adds
+ * what it lacks for claimflow: Lambda tasks routed to in-process handlers, `.waitForTaskToken` for
+ * lambda:invoke and sqs:sendMessage with real task tokens, and an AWS JSON 1.0 endpoint
+ * (StartExecution, DescribeExecution, ListExecutions, SendTaskSuccess/Failure/Heartbeat) so the
+ * handlers use @aws-sdk/client-sfn unchanged through AWS_ENDPOINT_URL_SFN.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { lambdaContext } from './lambda-context';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type LocalLambda = (event: unknown, context: Context) => Promise<unknown>;
+
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const LAMBDA_WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const SQS_WAIT = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
+const TOKEN_PREFIX = 'localtok-';
+/** Node timers overflow past ~24.8 days; and a Task without TimeoutSeconds must not get the library's 60 s. */
+const MAX_TIMEOUT_SECONDS = 2_000_000;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionInfo {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startDate: Date;
+  stopDate?: Date;
+  /** Handlers of this execution running now, and task tokens it waits on. */
+  inFlight: number;
+  waitingTokens: number;
+}
+
+class TaskFailure extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+class AwsError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Waiter {
+  execution: ExecutionInfo;
+  resolve: (value: Json) => void;
+  reject: (err: Error) => void;
+}
+
+function findToken(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.startsWith(TOKEN_PREFIX) ? value : undefined;
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) {
+      const t = findToken(v);
+      if (t) return t;
+    }
+  }
+  return undefined;
+}
+
+function functionName(arnOrName: string): string {
+  const m = /:function:([^:]+)/.exec(arnOrName);
+  return m ? (m[1] as string) : arnOrName;
+}
+
+export async function startStepFunctions(opts: {
+  lambdas: Record<string, LocalLambda>;
+  sqs: SQSClient;
+  timeScale?: number;
+}) {
+  const scale = opts.timeScale ?? 1;
+  const machines = new Map<string, { definition: Record<string, unknown>; machine: StateMachine }>();
+  const executions = new Map<string, ExecutionInfo>();
+  const waiters = new Map<string, Waiter>();
+  const aborts: (() => void)[] = [];
+
+  const invoke = async (execution: ExecutionInfo, arn: string, payload: unknown): Promise<unknown> => {
+    const name = functionName(arn);
+    const fn = opts.lambdas[name];
+    if (!fn) throw new TaskFailure('Lambda.ResourceNotFoundException', `no local function ${name}`);
+    execution.inFlight++;
+    try {
+      return await fn(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(name));
+    } catch (err) {
+      const e = err as Error;
+      // Lambda surfaces a function error by its name (errorType).
+      throw new TaskFailure(e.name || 'Error', e.message);
+    } finally {
+      execution.inFlight--;
+    }
+  };
+
+  const waitFor = (execution: ExecutionInfo, token: string): Promise<Json> =>
+    new Promise<Json>((resolve, reject) => {
+      execution.waitingTokens++;
+      const settle = () => {
+        waiters.delete(token);
+        execution.waitingTokens--;
+      };
+      waiters.set(token, {
+        execution,
+        resolve: (v) => {
+          settle();
+          resolve(v);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
+      });
+    });
+
+  function prepare(definition: Record<string, unknown>): Record<string, unknown> {
+    const copy = JSON.parse(JSON.stringify(definition)) as {
+      States: Record<string, Record<string, unknown>>;
+    };
+    const walk = (states: Record<string, Record<string, unknown>>) => {
+      for (const state of Object.values(states)) {
+        if (state.Type === 'Task') {
+          const t =
+            typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds * scale : MAX_TIMEOUT_SECONDS;
+          state.TimeoutSeconds = Math.max(1, Math.min(MAX_TIMEOUT_SECONDS, Math.ceil(t)));
+        }
+        const nested = (state.Iterator ?? state.ItemProcessor) as
+          | { States?: Record<string, Record<string, unknown>> }
+          | undefined;
+        if (nested?.States) walk(nested.States);
+      }
+    };
+    walk(copy.States);
+    return copy;
+  }
+
+  function overridesFor(
+    definition: { States: Record<string, Record<string, unknown>> },
+    execution: () => ExecutionInfo,
+  ) {
+    const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+    for (const [stateName, state] of Object.entries(definition.States)) {
+      if (state.Type !== 'Task') continue;
+      const resource = String(state.Resource);
+      handlers[stateName] = async (input: Json): Promise<Json> => {
+        const exec = execution();
+        const params = (input ?? {}) as Record<string, unknown>;
+        if (resource === LAMBDA_INVOKE) {
+          const result = await invoke(exec, String(params.FunctionName), params.Payload);
+          return { Payload: (result ?? null) as Json, StatusCode: 200, ExecutedVersion: '$LATEST' };
+        }
+        if (resource === LAMBDA_WAIT || resource === SQS_WAIT) {
+          const token = findToken(params);
+          if (!token)
+            throw new TaskFailure(
+              'States.Runtime',
+              `${stateName}: no $$.Task.Token in the task's parameters`,
+            );
+          const answered = waitFor(exec, token); // registered before the work: an answer may come first
+          try {
+            if (resource === LAMBDA_WAIT) await invoke(exec, String(params.FunctionName), params.Payload);
+            else {
+              const body = params.MessageBody;
+              await opts.sqs.send(
+                new SendMessageCommand({
+                  QueueUrl: String(params.QueueUrl),
+                  MessageBody: typeof body === 'string' ? body : JSON.stringify(body),
+                }),
+              );
+            }
+          } catch (err) {
+            waiters.get(token)?.reject(err as Error);
+          }
+          return answered;
+        }
+        if (resource.startsWith('arn:aws:lambda:')) return (await invoke(exec, resource, input)) as Json;
+        throw new TaskFailure('States.Runtime', `${stateName}: resource ${resource} is not emulated`);
+      };
+    }
+    return handlers;
+  }
+
+  function start(stateMachineArn: string, name: string, input: string): ExecutionInfo {
+    const sm = machines.get(stateMachineArn);
+    if (!sm)
+      throw new AwsError('StateMachineDoesNotExist', `state machine ${stateMachineArn} does not exist`);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
+      throw new AwsError('InvalidName', `invalid execution name ${name}`);
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    if (executions.has(executionArn))
+      throw new AwsError('ExecutionAlreadyExists', `execution ${name} already exists`);
+    const parsed = JSON.parse(input) as Json;
+    const info: ExecutionInfo = {
+      executionArn,
+      stateMachineArn,
+      name,
+      status: 'RUNNING',
+      input,
+      startDate: new Date(),
+      inFlight: 0,
+      waitingTokens: 0,
+    };
+    executions.set(executionArn, info);
+    const context = {
+      Execution: { Id: executionArn, Name: name },
+      StateMachine: { Id: stateMachineArn },
+      Task: {
+        get Token() {
+          return `${TOKEN_PREFIX}${randomUUID()}`;
+        },
+      },
+    };
+    const run = sm.machine.run(parsed, {
+      overrides: { taskResourceLocalHandlers: overridesFor(sm.definition as never, () => info) },
+      context: context as never,
+      noThrowOnAbort: true,
+    });
+    aborts.push(run.abort);
+    run.result.then(
+      (output) => {
+        if (output === null && info.status === 'ABORTED') return;
+        info.status = 'SUCCEEDED';
+        info.output = JSON.stringify(output);
+        info.stopDate = new Date();
+      },
+      (err: Error & { cause?: unknown }) => {
+        const inner = (err.cause ?? err) as Error;
+        info.status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        info.error = inner.name;
+        info.cause = inner.message;
+        info.stopDate = new Date();
+      },
+    );
+    return info;
+  }
+
+  const describe = (e: ExecutionInfo) => ({
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: e.startDate.getTime() / 1000,
+    ...(e.stopDate ? { stopDate: e.stopDate.getTime() / 1000 } : {}),
+    input: e.input,
+    ...(e.output !== undefined ? { output: e.output } : {}),
+    ...(e.error ? { error: e.error, cause: e.cause } : {}),
+  });
+
+  const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
+    StartExecution: (b) => {
+      const e = start(String(b.stateMachineArn), String(b.name ?? randomUUID()), String(b.input ?? '{}'));
+      return { executionArn: e.executionArn, startDate: e.startDate.getTime() / 1000 };
+    },
+    DescribeExecution: (b) => {
+      const e = executions.get(String(b.executionArn));
+      if (!e) throw new AwsError('ExecutionDoesNotExist', 'execution does not exist');
+      return describe(e);
+    },
+    ListExecutions: (b) => ({
+      executions: [...executions.values()]
+        .filter(
+          (e) => e.stateMachineArn === b.stateMachineArn && (!b.statusFilter || e.status === b.statusFilter),
+        )
+        .map(describe),
+    }),
+    SendTaskSuccess: (b) => {
+      const w = waiters.get(String(b.taskToken));
+      if (!w)
+        throw new AwsError(
+          String(b.taskToken).startsWith(TOKEN_PREFIX) ? 'TaskDoesNotExist' : 'InvalidToken',
+          'task does not exist',
+        );
+      w.resolve(JSON.parse(String(b.output)) as Json);
+      return {};
+    },
+    SendTaskFailure: (b) => {
+      const w = waiters.get(String(b.taskToken));
+      if (!w)
+        throw new AwsError(
+          String(b.taskToken).startsWith(TOKEN_PREFIX) ? 'TaskDoesNotExist' : 'InvalidToken',
+          'task does not exist',
+        );
+      w.reject(new TaskFailure(String(b.error ?? 'Error'), String(b.cause ?? '')));
+      return {};
+    },
+    SendTaskHeartbeat: (b) => {
+      if (!waiters.has(String(b.taskToken))) throw new AwsError('TaskDoesNotExist', 'task does not exist');
+      return {};
+    },
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify(body));
+      };
+      try {
+        const action = actions[target];
+        if (!action) throw new AwsError('UnknownOperationException', `${target} is not emulated`);
+        send(200, action(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')));
+      } catch (err) {
+        if (err instanceof AwsError) send(400, { __type: err.type, message: err.message });
+        else send(500, { __type: 'InternalFailure', message: (err as Error).message });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    endpoint,
+    createStateMachine(name: string, definition: Record<string, unknown>): string {
+      const arn = `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
+      const prepared = prepare(definition);
+      machines.set(arn, {
+        definition: prepared,
+        machine: new StateMachine(prepared as never, {
+          validationOptions: { checkArn: false, checkPaths: false },
+        }),
+      });
+      return arn;
+    },
+    executions: (): ExecutionInfo[] => [...executions.values()],
+    /** Resolves when every running execution is parked on a task token with no handler running. */
+    async waitUntilSettled(timeoutMs = 120_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const busy = [...executions.values()].some(
+          (e) => e.status === 'RUNNING' && (e.inFlight > 0 || e.waitingTokens === 0),
+        );
+        if (!busy) return;
+        if (Date.now() > deadline) throw new Error('step functions did not settle in time');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async stop(): Promise<void> {
+      for (const e of executions.values()) if (e.status === 'RUNNING') e.status = 'ABORTED';
+      for (const abort of aborts) abort();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type LocalStepFunctions = Awaited<ReturnType<typeof startStepFunctions>>;

@@ -1,0 +1,269 @@
+/**
+ * The local runtime: claimflow on embedded emulators in one Node process, on 127.0.0.1.
+ * The same handlers as on AWS, the state machine definition taken from the synthesized CloudFormation
+ * template, and a seeded clearinghouse/payer simulator answering through the real webhook.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { createApp } from '../infra/create-app';
+import { tableDefinition } from '../shared/store';
+import { createTable, startDynamo } from './emulators/dynamo';
+import { forwardObjectCreated, localClientConfig, localS3Config, startSqsS3 } from './emulators/fauxqs';
+import { startHttpApi } from './emulators/http-api-server';
+import { startQueuePoller } from './emulators/queue-poller';
+import { startSecretsManager } from './emulators/secrets-stub';
+import { startStepFunctions } from './emulators/sfn';
+import { resolveStateMachine } from './emulators/template';
+import { startSimulator } from './simulator/clearinghouse';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface LocalRuntimeOptions {
+  seed?: number;
+  /** Show handler logs (Powertools) on stdout. */
+  verbose?: boolean;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+const TABLE = 'claimflow-local';
+const CHARGES_BUCKET = 'claimflow-charges';
+const X12_BUCKET = 'claimflow-x12';
+const CLEARINGHOUSE = 'simclear';
+const WEBHOOK_KEY = 'local-webhook-hmac-key-0123456789abcdef';
+const CLEARINGHOUSE_API_KEY = 'local-clearinghouse-api-key';
+const QUEUES = ['intake', 'submission', 'remit', 'ack'] as const;
+type QueueName = (typeof QUEUES)[number];
+const MAX_RECEIVE = 5;
+
+export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
+  const seed = opts.seed ?? 42;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    // 1. Emulators.
+    const dynamo = await startDynamo();
+    stops.push(() => dynamo.stop());
+    const aws = await startSqsS3();
+    stops.push(() => aws.stop());
+    const secrets = await startSecretsManager({
+      'claimflow/webhook-keys': JSON.stringify({ [CLEARINGHOUSE]: WEBHOOK_KEY }),
+      'claimflow/clearinghouse': CLEARINGHOUSE_API_KEY,
+    });
+    stops.push(() => secrets.stop());
+
+    const creds = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const ddb = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: creds });
+    const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
+    const sqs = new SQSClient(localClientConfig(aws.endpoint));
+    const s3 = new S3Client(localS3Config(aws.endpoint));
+
+    // 2. Resources, named as the synthesized template names them by metadata.
+    await createTable(ddb, tableDefinition, TABLE);
+    for (const b of [CHARGES_BUCKET, X12_BUCKET]) await s3.send(new CreateBucketCommand({ Bucket: b }));
+    const queueUrls = {} as Record<QueueName | `${QueueName}-dlq`, string>;
+    for (const q of QUEUES) {
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `claimflow-${q}-dlq` }));
+      queueUrls[`${q}-dlq`] = dlq.QueueUrl as string;
+      const main = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: `claimflow-${q}`,
+          Attributes: {
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:claimflow-${q}-dlq`,
+              maxReceiveCount: String(MAX_RECEIVE),
+            }),
+          },
+        }),
+      );
+      queueUrls[q] = main.QueueUrl as string;
+    }
+
+    // 3. Step Functions with the synthesized definition.
+    const lambdas: Record<string, Handler> = {};
+    const lazy =
+      (name: string): Handler =>
+      (event, context) => {
+        const fn = lambdas[name];
+        if (!fn) throw new Error(`no local handler for ${name}`);
+        return fn(event, context);
+      };
+    const sfn = await startStepFunctions({
+      lambdas: { 'scrub-claim': lazy('scrub-claim'), 'record-transition': lazy('record-transition') },
+      sqs,
+    });
+    stops.push(() => sfn.stop());
+    const { app, appStack } = createApp({ skipBundling: true });
+    const template = app.synth().getStackByName(appStack.stackName).template as {
+      Resources: Record<string, unknown>;
+    };
+    const definition = resolveStateMachine(template, {
+      functionArn: (name) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
+      queueUrl: (name) => {
+        const url = queueUrls[name as QueueName];
+        if (!url) throw new Error(`state machine references unknown queue ${name}`);
+        return url;
+      },
+    });
+    const stateMachineArn = sfn.createStateMachine('claimflow-claim', definition);
+
+    // 4. HTTP API first (the simulator needs the webhook URL), then the simulator.
+    const http = await startHttpApi({
+      routes: [
+        {
+          method: 'POST',
+          path: '/webhooks/{clearinghouse}',
+          functionName: 'receive-webhook',
+          handler: lazy('receive-webhook') as never,
+        },
+      ],
+      maxBodyBytes: 5 * 1024 * 1024,
+    });
+    stops.push(() => http.stop());
+    const simulator = await startSimulator({
+      seed,
+      apiKey: CLEARINGHOUSE_API_KEY,
+      webhookUrl: `${http.url}/webhooks/${CLEARINGHOUSE}`,
+      webhookKey: WEBHOOK_KEY,
+    });
+    stops.push(() => simulator.stop());
+
+    // 5. The handlers' environment, as infra sets it on AWS.
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: aws.endpoint,
+      AWS_ENDPOINT_URL_SQS: aws.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: opts.verbose ? 'INFO' : 'SILENT',
+      TABLE_NAME: TABLE,
+      ERRORS_BUCKET: CHARGES_BUCKET,
+      STATE_MACHINE_ARN: stateMachineArn,
+      X12_BUCKET,
+      REMIT_QUEUE_URL: queueUrls.remit,
+      ACK_QUEUE_URL: queueUrls.ack,
+      WEBHOOK_SECRET_ID: 'claimflow/webhook-keys',
+      CLEARINGHOUSE_URL: simulator.url,
+      CLEARINGHOUSE_SECRET_ID: 'claimflow/clearinghouse',
+      SUBMITTER_ID: 'CLAIMFLOW',
+      SUBMITTER_NAME: 'CLAIMFLOW LOCAL',
+      SUBMITTER_CONTACT_EMAIL: 'billing@example.com',
+      RECEIVER_ID: 'SIMCLEAR',
+      RECEIVER_NAME: 'SIMULATED CLEARINGHOUSE',
+      X12_USAGE: 'T',
+      TIMELY_FILING_DAYS: '365',
+    });
+    for (const name of [
+      'ingest-charges',
+      'scrub-claim',
+      'record-transition',
+      'submit-batch',
+      'receive-webhook',
+      'process-ack',
+      'post-remittance',
+    ]) {
+      const mod = (await import(`../functions/${name}/handler.ts`)) as { handler: Handler };
+      lambdas[name] = mod.handler;
+    }
+
+    // 6. Event sources: queues -> handlers, S3 -> intake queue.
+    const pollers = [
+      { queue: 'intake', fn: 'ingest-charges', batchSize: 5, batchWindowMs: 0 },
+      { queue: 'submission', fn: 'submit-batch', batchSize: 50, batchWindowMs: 250 },
+      { queue: 'remit', fn: 'post-remittance', batchSize: 10, batchWindowMs: 0 },
+      { queue: 'ack', fn: 'process-ack', batchSize: 10, batchWindowMs: 0 },
+    ] as const;
+    const running = pollers.map((p) =>
+      startQueuePoller({
+        sqs,
+        queueUrl: queueUrls[p.queue],
+        queueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:claimflow-${p.queue}`,
+        functionName: p.fn,
+        handler: lazy(p.fn) as never,
+        batchSize: p.batchSize,
+        batchWindowMs: p.batchWindowMs,
+        onError: (err) => console.error(`${p.fn} failed`, err),
+      }),
+    );
+    stops.push(async () => {
+      await Promise.all(running.map((p) => p.stop()));
+    });
+    const watcher = forwardObjectCreated({
+      spy: aws.server.spy,
+      s3,
+      sqs,
+      bucket: CHARGES_BUCKET,
+      prefix: 'charges/',
+      queueUrl: queueUrls.intake,
+    });
+    stops.push(() => watcher.stop());
+
+    const queueDepth = async (url: string) => {
+      const out = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
+        Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+      );
+    };
+
+    /** Resolves when nothing moves: queues empty, no handler busy, simulator idle, executions parked or done. */
+    const settle = async (timeoutMs = 180_000) => {
+      const deadline = Date.now() + timeoutMs;
+      let quietRounds = 0;
+      while (Date.now() < deadline) {
+        await simulator.idle();
+        await sfn.waitUntilSettled();
+        let busy = running.some((p) => p.inFlight() > 0) || (await watcher.pending()) > 0;
+        for (const q of QUEUES) busy ||= (await queueDepth(queueUrls[q])) > 0;
+        quietRounds = busy ? 0 : quietRounds + 1;
+        if (quietRounds >= 3) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('local runtime did not settle in time');
+    };
+
+    return {
+      doc,
+      s3,
+      sqs,
+      sfn,
+      simulator,
+      tableName: TABLE,
+      chargesBucket: CHARGES_BUCKET,
+      x12Bucket: X12_BUCKET,
+      webhookUrl: `${http.url}/webhooks/${CLEARINGHOUSE}`,
+      webhookKey: WEBHOOK_KEY,
+      queueUrls,
+      queueDepth,
+      settle,
+      async uploadChargeFile(practiceId: string, name: string, body: string): Promise<string> {
+        const key = `charges/${practiceId}/${name}`;
+        await s3.send(
+          new PutObjectCommand({ Bucket: CHARGES_BUCKET, Key: key, Body: body, ContentType: 'text/csv' }),
+        );
+        return key;
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+export type LocalRuntime = Awaited<ReturnType<typeof startLocalRuntime>>;
