@@ -1,0 +1,150 @@
+/**
+ * The Step Functions emulator: Lambda tasks, task tokens answered through the real SFN client,
+ * SendTaskFailure and timeouts into Catch, unique execution names.
+ */
+import {
+  ExecutionAlreadyExists,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStepFunctions, startStepFunctions } from '../../../local/emulators/sfn';
+
+const FN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+const definition = {
+  StartAt: 'Double',
+  States: {
+    Double: {
+      Type: 'Task',
+      Resource: FN('double'),
+      Parameters: { 'n.$': '$.n' },
+      ResultPath: '$.doubled',
+      Next: 'Wait',
+    },
+    Wait: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: FN('park'), Payload: { 'id.$': '$.id', 'taskToken.$': '$$.Task.Token' } },
+      ResultPath: '$.answer',
+      TimeoutSeconds: 2,
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'TimedOut' },
+        { ErrorEquals: ['Rejected'], ResultPath: '$.error', Next: 'WasRejected' },
+      ],
+      Next: 'Check',
+    },
+    Check: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.answer.ok', BooleanEquals: true, Next: 'Done' }],
+      Default: 'WasRejected',
+    },
+    Done: { Type: 'Succeed' },
+    TimedOut: { Type: 'Pass', Result: 'timeout', ResultPath: '$.outcome', End: true },
+    WasRejected: { Type: 'Pass', Result: 'rejected', ResultPath: '$.outcome', End: true },
+  },
+};
+
+let sfnEmu: LocalStepFunctions;
+let sfn: SFNClient;
+let arn: string;
+const tokens = new Map<string, string>();
+let doubleCalls = 0;
+
+beforeAll(async () => {
+  sfnEmu = await startStepFunctions({
+    sqs: new SQSClient({ region: 'us-east-1' }),
+    lambdas: {
+      double: async (e) => {
+        doubleCalls++;
+        if (doubleCalls === 1) throw Object.assign(new Error('flaky'), { name: 'Lambda.ServiceException' });
+        return (e as { n: number }).n * 2;
+      },
+      park: async (e) => {
+        const { id, taskToken } = e as { id: string; taskToken: string };
+        tokens.set(id, taskToken);
+        // The answer may come before this handler returns: the token is registered first.
+        if (id === 'early') {
+          await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ ok: true }) }));
+        }
+        return {};
+      },
+    },
+  });
+  (definition.States.Double as Record<string, unknown>).Retry = [
+    { ErrorEquals: ['Lambda.ServiceException'], IntervalSeconds: 0, MaxAttempts: 2 },
+  ];
+  arn = sfnEmu.createStateMachine('test', definition);
+  sfn = new SFNClient({
+    region: 'us-east-1',
+    endpoint: sfnEmu.endpoint,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+});
+
+afterAll(async () => sfnEmu?.stop());
+
+const start = (name: string, id: string) =>
+  sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify({ n: 21, id }) }));
+
+async function finished(name: string) {
+  for (let i = 0; i < 200; i++) {
+    const e = sfnEmu.executions().find((x) => x.name === name);
+    if (e && e.status !== 'RUNNING') return e;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${name} did not finish`);
+}
+
+describe('step functions emulator', () => {
+  it('retries a failing Lambda task, parks on a task token and resumes on SendTaskSuccess', async () => {
+    await start('ok', 'ok');
+    await sfnEmu.waitUntilSettled();
+    const token = tokens.get('ok') as string;
+    expect(token).toBeTruthy();
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ ok: true }) }));
+    const e = await finished('ok');
+    expect(e.status).toBe('SUCCEEDED');
+    expect(JSON.parse(e.output as string)).toMatchObject({ doubled: 42, answer: { ok: true } });
+    expect(doubleCalls).toBe(2);
+    // The token is spent: answering again is TaskDoesNotExist, as on AWS.
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
+  });
+
+  it('accepts an answer sent before the task handler returned', async () => {
+    await start('early', 'early');
+    expect((await finished('early')).status).toBe('SUCCEEDED');
+  });
+
+  it('routes SendTaskFailure into the matching Catch', async () => {
+    await start('fail', 'fail');
+    await sfnEmu.waitUntilSettled();
+    await sfn.send(
+      new SendTaskFailureCommand({ taskToken: tokens.get('fail') as string, error: 'Rejected', cause: 'no' }),
+    );
+    const e = await finished('fail');
+    expect(JSON.parse(e.output as string)).toMatchObject({
+      outcome: 'rejected',
+      error: { Error: 'Rejected' },
+    });
+  });
+
+  it('times a task out into States.Timeout', async () => {
+    await start('slow', 'slow');
+    const e = await finished('slow');
+    expect(JSON.parse(e.output as string)).toMatchObject({
+      outcome: 'timeout',
+      error: { Error: 'States.Timeout' },
+    });
+  });
+
+  it('refuses a second execution with the same name', async () => {
+    await expect(start('ok', 'again')).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+  });
+});
