@@ -137,7 +137,9 @@ export function adjudicate(seed: number, claim: SubmittedClaim): Decision {
   const outcome = outcomeFor(seed, claim.claimId);
   if (outcome === 'REJECTED') return { ack: 'rejected', statusCode: '562' };
   const payerClaimControlNumber = `SIMPCN${claim.claimId.slice(1, 13)}`;
-  const prReason = ['1', '2', '3'][claim.claimId.charCodeAt(5) % 3] as string;
+  const prReason = ['1', '2', '3'][
+    (createHash('sha256').update(claim.claimId).digest()[0] as number) % 3
+  ] as string;
   const services: ServicePayment[] = claim.lines.map((l) => {
     const adjustments: Adjustment[] = [];
     let paid = 0;

@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { write835 } from '../../shared/x12';
+import { fakeContext, quietPowertools } from '../support/lambda';
+import { makePayerEnvelope } from '../unit/x12/fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const sfn = mockClient(SFNClient);
+type Handler = (e: SQSEvent, c: unknown) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+let handler: Handler;
+
+function remit835(paymentCentsOverride?: number): string {
+  return write835({
+    envelope: makePayerEnvelope(),
+    payer: {
+      name: 'PAYER',
+      identifier: '1999999999',
+      address: { line1: '1 A ST', city: 'X', state: 'CT', zip: '061030001' },
+    },
+    payee: { name: 'CLINIC', npi: '1234567893' },
+    traceNumber: 'TRACE9',
+    paymentMethod: 'ACH',
+    paymentDate: '2026-11-01',
+    claims: [
+      {
+        patientControlNumber: 'CUNKNOWN',
+        statusCode: '1',
+        chargeCents: 10000,
+        paidCents: 8000,
+        patientResponsibilityCents: 0,
+        payerClaimControlNumber: 'PCN1',
+        adjustments: [{ group: 'CO', reason: '45', amountCents: 2000 }],
+        services: [],
+        remarkCodes: [],
+      },
+    ],
+    ...(paymentCentsOverride !== undefined ? { paymentCentsOverride } : {}),
+  }).x12;
+}
+
+function event(): SQSEvent {
+  const body = {
+    bucket: 'x12',
+    key: 'inbound/simclear/a.x12',
+    contentHash: 'a'.repeat(64),
+    clearinghouse: 'simclear',
+    kind: '835',
+    receivedAt: '2026-11-01T00:00:00Z',
+  };
+  return {
+    Records: [
+      {
+        messageId: 'm1',
+        receiptHandle: 'r1',
+        body: JSON.stringify(body),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '1',
+          SenderId: 's',
+          ApproximateFirstReceiveTimestamp: '1',
+        },
+        messageAttributes: {},
+        md5OfBody: 'x',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:remit',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  };
+}
+
+beforeAll(async () => {
+  quietPowertools();
+  Object.assign(process.env, { TABLE_NAME: 'claims', X12_BUCKET: 'x12' });
+  handler = (await import('../../functions/post-remittance/handler')).handler as unknown as Handler;
+});
+
+beforeEach(() => {
+  ddb.reset();
+  s3.reset();
+  sfn.reset();
+  ddb.on(GetCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+});
+
+const body = (text: string) => Readable.from([Buffer.from(text)]) as never;
+
+describe('post-remittance', () => {
+  it('makes a work item of a payment for an unknown claim and posts nothing', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(remit835()) });
+    const res = await handler(event(), fakeContext());
+    expect(res.batchItemFailures).toEqual([]);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    const work = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key);
+    expect(work).toContainEqual({ PK: 'WORK#UNMATCHED_REMIT', SK: 'REF#TRACE9/CUNKNOWN' });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('holds an unbalanced 835: nothing posted, a work item, the message is done', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(remit835(1)) });
+    const res = await handler(event(), fakeContext());
+    expect(res.batchItemFailures).toEqual([]);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key?.PK)).toContain('WORK#REMIT_HELD');
+  });
+
+  it('reports the record as failed (retried, then dead-lettered) when S3 fails', async () => {
+    s3.on(GetObjectCommand).rejects(new Error('boom'));
+    await expect(handler(event(), fakeContext())).rejects.toThrow(/All records failed/);
+  });
+});

@@ -1,0 +1,78 @@
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { initialState } from '../../shared/claims/state';
+import { fakeContext, quietPowertools } from '../support/lambda';
+import { makeClaim } from '../unit/x12/fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+type Handler = (e: unknown, c: unknown) => Promise<{ status: string; followUps: number }>;
+let handler: Handler;
+
+const at = '2026-11-01T00:00:00.000Z';
+function metaItem(over: Record<string, unknown> = {}) {
+  const claim = makeClaim({ claimId: 'C1' });
+  return {
+    PK: 'CLAIM#C1',
+    SK: 'META',
+    entity: 'CLAIM',
+    ...initialState('C1', at),
+    practiceId: claim.practiceId,
+    claim,
+    createdAt: at,
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  quietPowertools();
+  process.env.TABLE_NAME = 'claims';
+  handler = (await import('../../functions/record-transition/handler')).handler as unknown as Handler;
+});
+
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+  ddb.on(TransactWriteCommand).resolves({});
+  sfn.on(SendTaskSuccessCommand).resolves({});
+});
+
+describe('record-transition', () => {
+  it('moves the claim with a version-checked update and appends the event in one transaction', async () => {
+    ddb.on(GetCommand).resolves({ Item: metaItem() });
+    const res = await handler({ claimId: 'C1', to: 'SCRUBBED', event: 'SCRUBBED' }, fakeContext());
+    expect(res.status).toBe('SCRUBBED');
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Update?.ConditionExpression).toBe('#version = :expected');
+    expect(items[0]?.Update?.ExpressionAttributeValues?.[':expected']).toBe(1);
+    expect(items[1]?.Put?.Item).toMatchObject({ type: 'SCRUBBED', status: 'SCRUBBED', seq: 2 });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('answers a wait at once with an outcome that arrived before it', async () => {
+    const pending = { ACK: { output: { accepted: true, source: '277CA', codes: ['A2:20'] }, at } };
+    ddb.on(GetCommand).resolves({ Item: metaItem({ status: 'SUBMITTED', pending }) });
+    await handler(
+      { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-1' },
+      fakeContext(),
+    );
+    const call = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+    expect(call?.taskToken).toBe('tok-1');
+    expect(JSON.parse(call?.output ?? '{}')).toEqual(pending.ACK.output);
+  });
+
+  it('refuses an illegal transition and writes nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: metaItem({ status: 'CLOSED' }) });
+    await expect(handler({ claimId: 'C1', to: 'PAID', event: 'PAID' }, fakeContext())).rejects.toThrow(
+      /not allowed/,
+    );
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('refuses malformed input', async () => {
+    await expect(handler({ claimId: 'C1', to: 'NOPE', event: 'X' }, fakeContext())).rejects.toThrow();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimEvent } from '../../../shared/claims/model';
+import { applyTransition, type ClaimState, initialState } from '../../../shared/claims/state';
+import { deliver, type OutcomePorts } from '../../../shared/services/outcomes';
+
+/** An in-memory claim store with the same version and marker rules as the DynamoDB one. */
+function fakeStore(state: ClaimState) {
+  const store = {
+    state,
+    markers: new Set<string>(),
+    events: [] as ClaimEvent[],
+    answers: [] as { token: string; output: unknown }[],
+    conflictsToInject: 0,
+  };
+  const ports: OutcomePorts = {
+    getState: async () => structuredClone(store.state),
+    hasMarker: async (_id, key) => store.markers.has(key),
+    saveOutcome: async (from, next, key, event) => {
+      if (store.markers.has(key)) return 'duplicate';
+      if (store.conflictsToInject > 0) {
+        store.conflictsToInject--;
+        store.state = { ...store.state, version: store.state.version + 1 }; // someone else wrote
+        return 'conflict';
+      }
+      if (from.version !== store.state.version) return 'conflict';
+      store.state = next;
+      store.markers.add(key);
+      store.events.push(event);
+      return 'saved';
+    },
+    answer: async (token, output) => {
+      store.answers.push({ token, output });
+    },
+    now: () => new Date('2026-11-01T00:00:00Z'),
+  };
+  return { store, ports };
+}
+
+const at = '2026-11-01T00:00:00Z';
+function waitingFor(kind: 'ACK' | 'REMIT'): ClaimState {
+  const s = {
+    ...initialState('C1', at),
+    status: kind === 'ACK' ? ('SUBMITTED' as const) : ('ACCEPTED' as const),
+  };
+  return { ...s, waiting: { kind, taskToken: 'tok-1', since: at } };
+}
+
+describe('deliver', () => {
+  it('answers the waiting token once and clears the wait', async () => {
+    const { store, ports } = fakeStore(waitingFor('ACK'));
+    expect(await deliver(ports, 'C1', 'ACK', { accepted: true }, 'K1', 'ACK_277CA_ACCEPTED', {})).toBe(
+      'answered',
+    );
+    expect(store.answers).toEqual([{ token: 'tok-1', output: { accepted: true } }]);
+    expect(store.state.waiting).toBeUndefined();
+    expect(store.events.map((e) => e.type)).toEqual(['ACK_277CA_ACCEPTED']);
+  });
+
+  it('delivers nothing twice for the same key (a replayed file)', async () => {
+    const { store, ports } = fakeStore(waitingFor('REMIT'));
+    await deliver(ports, 'C1', 'REMIT', { route: 'PAID' }, 'K1', 'REMIT_POSTED', {});
+    expect(await deliver(ports, 'C1', 'REMIT', { route: 'PAID' }, 'K1', 'REMIT_POSTED', {})).toBe(
+      'duplicate',
+    );
+    expect(store.answers).toHaveLength(1);
+    expect(store.events).toHaveLength(1);
+  });
+
+  it('keeps an early outcome pending and the wait consumes it when it registers', async () => {
+    const { store, ports } = fakeStore({ ...initialState('C1', at), status: 'SUBMITTED' });
+    expect(await deliver(ports, 'C1', 'ACK', { accepted: true }, 'K1', 'ACK', {})).toBe('pending');
+    expect(store.answers).toEqual([]);
+    const t = applyTransition(
+      store.state,
+      { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-9' },
+      at,
+    );
+    expect(t.ok && t.answer).toEqual({ taskToken: 'tok-9', output: { accepted: true } });
+  });
+
+  it('answers once even when saving loses a version race', async () => {
+    const { store, ports } = fakeStore(waitingFor('REMIT'));
+    store.conflictsToInject = 1;
+    expect(await deliver(ports, 'C1', 'REMIT', { route: 'PAID' }, 'K1', 'REMIT_POSTED', {})).toBe('answered');
+    expect(store.answers).toHaveLength(1);
+    expect(store.markers.has('K1')).toBe(true);
+  });
+
+  it('records an outcome the claim does not expect for a person, and keeps nothing pending', async () => {
+    const { store, ports } = fakeStore({ ...initialState('C1', at), status: 'CLOSED' });
+    expect(await deliver(ports, 'C1', 'REMIT', { route: 'PAID' }, 'K1', 'REMIT_POSTED', {})).toBe(
+      'unexpected',
+    );
+    expect(store.state.pending).toEqual({});
+    expect(store.events[0]?.type).toBe('UNEXPECTED_REMIT_POSTED');
+  });
+});

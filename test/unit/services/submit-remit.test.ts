@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { adjudicate, read837 } from '../../../local/simulator/payer';
+import type { Claim } from '../../../shared/claims/model';
+import type { RemitOutcome, SubmitResult } from '../../../shared/claims/workflow';
+import type { LedgerEntry } from '../../../shared/posting/ledger';
+import { postRemittanceFile, type RemitPorts, type WorkItem } from '../../../shared/services/remit';
+import { type SubmitPorts, submitBatch, tokenHash } from '../../../shared/services/submit';
+import { write835, write837P } from '../../../shared/x12';
+import { makeClaim, makeEnvelope, makePayerEnvelope, readSample } from '../x12/fixtures';
+
+const config = {
+  bucket: 'x12',
+  senderId: 'CLAIMFLOW',
+  receiverId: 'SIMCLEAR',
+  usage: 'T' as const,
+  submitter: { name: 'CLAIMFLOW', id: 'CLAIMFLOW', contactName: 'BILLING', contactEmail: 'b@example.com' },
+  receiver: { name: 'SIMCLEAR', id: 'SIMCLEAR' },
+};
+
+function submitFakes(
+  claims: Claim[],
+  opts: { failSend?: boolean; submitted?: Map<string, { hash: string; result: SubmitResult }> } = {},
+) {
+  const sent: string[] = [];
+  const answered: { token: string; output: unknown }[] = [];
+  const failed: string[] = [];
+  const marked: string[] = [];
+  let n = 100;
+  const ports: SubmitPorts = {
+    loadClaim: async (id) => {
+      const claim = claims.find((c) => c.claimId === id);
+      const prior = opts.submitted?.get(id);
+      return (
+        claim && (prior ? { claim, submittedTokenHash: prior.hash, submission: prior.result } : { claim })
+      );
+    },
+    nextControlNumber: async () => ++n,
+    putObject: async () => undefined,
+    sendToClearinghouse: async (x12) => {
+      if (opts.failSend) throw new Error('HTTP 503');
+      sent.push(x12);
+    },
+    recordInterchange: async () => undefined,
+    markSubmitted: async (id) => void marked.push(id),
+    succeed: async (token, output) => void answered.push({ token, output }),
+    fail: async (token) => void failed.push(token),
+    now: () => new Date('2026-11-01T00:00:00Z'),
+  };
+  return { ports, sent, answered, failed, marked };
+}
+
+describe('submitBatch', () => {
+  const a = makeClaim({ claimId: 'CA', payer: { payerId: 'P1', name: 'PAYER ONE' } });
+  const b = makeClaim({ claimId: 'CB', payer: { payerId: 'P2', name: 'PAYER TWO' } });
+  const c = makeClaim({ claimId: 'CC', payer: { payerId: 'P1', name: 'PAYER ONE' } });
+  const reqs = [a, b, c].map((x, i) => ({ claimId: x.claimId, taskToken: `t${i}`, recordId: `m${i}` }));
+
+  it('sends one 837P per payer and answers every token with its control numbers', async () => {
+    const f = submitFakes([a, b, c]);
+    const out = await submitBatch(reqs, config, f.ports);
+    expect(out.interchanges.map((i) => [i.payerId, i.claims])).toEqual([
+      ['P1', 2],
+      ['P2', 1],
+    ]);
+    expect(f.sent.map((x) => read837(x).claims.map((cl) => cl.claimId))).toEqual([['CA', 'CC'], ['CB']]);
+    expect(f.answered.map((x) => x.token).sort()).toEqual(['t0', 't1', 't2']);
+    expect(f.marked.sort()).toEqual(['CA', 'CB', 'CC']);
+  });
+
+  it('answers a retried message again without sending the claim twice', async () => {
+    const result: SubmitResult = {
+      interchangeControlNumber: '000000007',
+      groupControlNumber: '7',
+      transactionSetControlNumber: '0007',
+      x12Key: 'k',
+    };
+    const f = submitFakes([a], { submitted: new Map([['CA', { hash: tokenHash('t0'), result }]]) });
+    await submitBatch([reqs[0] as (typeof reqs)[0]], config, f.ports);
+    expect(f.sent).toEqual([]);
+    expect(f.answered).toEqual([{ token: 't0', output: result }]);
+  });
+
+  it('leaves the records for retry and marks nothing when the clearinghouse refuses', async () => {
+    const f = submitFakes([a, b], { failSend: true });
+    const out = await submitBatch(reqs.slice(0, 2), config, f.ports);
+    expect(out.failed.sort()).toEqual(['m0', 'm1']);
+    expect(f.marked).toEqual([]);
+    expect(f.answered).toEqual([]);
+  });
+
+  it('fails the token of a claim that does not exist', async () => {
+    const f = submitFakes([]);
+    const out = await submitBatch([reqs[0] as (typeof reqs)[0]], config, f.ports);
+    expect(out.notFound).toEqual(['CA']);
+    expect(f.failed).toEqual(['t0']);
+  });
+});
+
+function remitFakes(claims: Claim[]) {
+  const posted = new Map<string, LedgerEntry[]>();
+  const delivered: { claimId: string; outcome: RemitOutcome }[] = [];
+  const work: WorkItem[] = [];
+  const ports: RemitPorts = {
+    loadClaim: async (id) => claims.find((c) => c.claimId === id),
+    post: async (claimId, key, entries) => {
+      if (posted.has(key)) return 'duplicate';
+      posted.set(key, entries);
+      return 'posted';
+    },
+    deliver: async (claimId, outcome) => {
+      delivered.push({ claimId, outcome });
+      return 'answered';
+    },
+    recordRemit: async () => undefined,
+    workItem: async (w) => void work.push(w),
+    now: () => new Date('2026-11-01T00:00:00Z'),
+  };
+  return { ports, posted, delivered, work };
+}
+
+/** An 835 for our claims, adjudicated like the simulator does. */
+function remitFor(claims: Claim[], seed: number, override?: number): string {
+  const sub = read837(write837P({ claims, envelope: makeEnvelope() }).x12);
+  const payments = sub.claims.flatMap((c) => {
+    const d = adjudicate(seed, c);
+    return d.ack === 'accepted' ? [d.payment] : [];
+  });
+  return write835({
+    envelope: makePayerEnvelope(),
+    payer: {
+      name: 'PAYER',
+      identifier: '1999999999',
+      address: { line1: '1 A ST', city: 'X', state: 'CT', zip: '061030001' },
+    },
+    payee: { name: 'CLINIC', npi: '1234567893' },
+    traceNumber: 'TRACE1',
+    paymentMethod: 'ACH',
+    paymentDate: '2026-11-01',
+    claims: payments,
+    ...(override !== undefined ? { paymentCentsOverride: override } : {}),
+  }).x12;
+}
+
+describe('postRemittanceFile', () => {
+  const claims = ['C1', 'C2', 'C3'].map((id) => makeClaim({ claimId: id }));
+
+  it('posts each claim once and delivers its route; a replay posts nothing', async () => {
+    const f = remitFakes(claims);
+    const x12 = remitFor(claims, 1);
+    const first = await postRemittanceFile(x12, 'inbound/a.x12', f.ports);
+    expect(first.posted).toBeGreaterThan(0);
+    expect(f.delivered).toHaveLength(first.posted);
+    const entries = [...f.posted.values()].flat().length;
+    const again = await postRemittanceFile(x12, 'inbound/a.x12', f.ports);
+    expect(again.posted).toBe(0);
+    expect(again.duplicates).toBe(first.posted);
+    expect([...f.posted.values()].flat()).toHaveLength(entries);
+  });
+
+  it('holds an unbalanced 835 and posts nothing', async () => {
+    const f = remitFakes(claims);
+    const out = await postRemittanceFile(remitFor(claims, 1, 1), 'inbound/b.x12', f.ports);
+    expect(out.held).toBe(1);
+    expect(f.posted.size).toBe(0);
+    expect(f.delivered).toEqual([]);
+    expect(f.work.map((w) => w.kind)).toEqual(['REMIT_HELD']);
+  });
+
+  it('holds the public unbalanced PLB sample and posts nothing', async () => {
+    const f = remitFakes([]);
+    const out = await postRemittanceFile(
+      readSample('835_databricks_plb_sample.txt'),
+      'inbound/plb.x12',
+      f.ports,
+    );
+    expect(out.held).toBeGreaterThan(0);
+    expect(f.posted.size).toBe(0);
+  });
+
+  it('makes a work item of a payment for a claim we do not have', async () => {
+    const f = remitFakes([claims[0] as Claim]);
+    const out = await postRemittanceFile(remitFor(claims, 1), 'inbound/c.x12', f.ports);
+    expect(out.unmatched).toBeGreaterThan(0);
+    expect(f.work.every((w) => w.kind === 'UNMATCHED_REMIT')).toBe(true);
+  });
+});
