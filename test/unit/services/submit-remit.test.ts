@@ -102,7 +102,7 @@ function remitFakes(claims: Claim[]) {
   const work: WorkItem[] = [];
   const ports: RemitPorts = {
     loadClaim: async (id) => claims.find((c) => c.claimId === id),
-    post: async (claimId, key, entries) => {
+    post: async (_claimId, key, entries) => {
       if (posted.has(key)) return 'duplicate';
       posted.set(key, entries);
       return 'posted';
