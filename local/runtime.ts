@@ -9,6 +9,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createApp } from '../infra/create-app';
+import { FUNCTION_NAMES } from '../infra/lib/function';
 import { tableDefinition } from '../shared/store';
 import { createTable, startDynamo } from './emulators/dynamo';
 import { forwardObjectCreated, localClientConfig, localS3Config, startSqsS3 } from './emulators/fauxqs';
@@ -163,15 +164,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       X12_USAGE: 'T',
       TIMELY_FILING_DAYS: '365',
     });
-    for (const name of [
-      'ingest-charges',
-      'scrub-claim',
-      'record-transition',
-      'submit-batch',
-      'receive-webhook',
-      'process-ack',
-      'post-remittance',
-    ]) {
+    for (const name of FUNCTION_NAMES) {
       const mod = (await import(`../functions/${name}/handler.ts`)) as { handler: Handler };
       lambdas[name] = mod.handler;
     }

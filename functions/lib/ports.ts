@@ -97,3 +97,18 @@ export function workItems(repos: Repositories, log: (message: string, item: Work
     await repos.work.add(item.kind, item.reference, item.detail, new Date().toISOString());
   };
 }
+
+/** Wiring shared by the consumers of inbound X12 (process-ack, post-remittance). */
+export function inboundWiring(
+  tableName: string,
+  clients: { doc: DynamoDBDocumentClient; s3: S3Client; sfn: SFNClient },
+  warn: (message: string, item: WorkItem) => void,
+) {
+  const repos = repositories(clients.doc, tableName);
+  return {
+    repos,
+    store: objects(clients.s3),
+    outcomes: outcomePorts(repos, taskTokens(clients.sfn)),
+    workItem: workItems(repos, warn),
+  };
+}

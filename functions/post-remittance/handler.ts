@@ -7,17 +7,18 @@ import { postRemittanceFile } from '../../shared/services/remit';
 import { loadEnv } from '../env-common';
 import { documentClient, s3Client, sfnClient } from '../lib/aws';
 import { inboundMessageSchema } from '../lib/inbound';
-import { objects, outcomePorts, repositories, taskTokens, workItems } from '../lib/ports';
+import { inboundWiring } from '../lib/ports';
 import { observability, wrap } from '../lib/powertools';
 import { sqsBatch } from '../lib/sqs';
 import { envSchema } from './env';
 
 const env = loadEnv(envSchema);
 const obs = observability('post-remittance');
-const repos = repositories(documentClient(), env.TABLE_NAME);
-const store = objects(s3Client());
-const outcomes = outcomePorts(repos, taskTokens(sfnClient()));
-const workItem = workItems(repos, (msg, item) => obs.logger.warn(msg, { workItem: item }));
+const { repos, store, outcomes, workItem } = inboundWiring(
+  env.TABLE_NAME,
+  { doc: documentClient(), s3: s3Client(), sfn: sfnClient() },
+  (msg, item) => obs.logger.warn(msg, { workItem: item }),
+);
 
 export const handler = wrap(
   obs,

@@ -10,9 +10,8 @@ import {
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { write835 } from '../../shared/x12';
 import { fakeContext, quietPowertools } from '../support/lambda';
-import { makePayerEnvelope } from '../unit/x12/fixtures';
+import { remit835 } from '../support/remit';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -20,19 +19,9 @@ const sfn = mockClient(SFNClient);
 type Handler = (e: SQSEvent, c: unknown) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 let handler: Handler;
 
-function remit835(paymentCentsOverride?: number): string {
-  return write835({
-    envelope: makePayerEnvelope(),
-    payer: {
-      name: 'PAYER',
-      identifier: '1999999999',
-      address: { line1: '1 A ST', city: 'X', state: 'CT', zip: '061030001' },
-    },
-    payee: { name: 'CLINIC', npi: '1234567893' },
-    traceNumber: 'TRACE9',
-    paymentMethod: 'ACH',
-    paymentDate: '2026-11-01',
-    claims: [
+const unknownClaim = (paymentCentsOverride?: number) =>
+  remit835(
+    [
       {
         patientControlNumber: 'CUNKNOWN',
         statusCode: '1',
@@ -45,9 +34,8 @@ function remit835(paymentCentsOverride?: number): string {
         remarkCodes: [],
       },
     ],
-    ...(paymentCentsOverride !== undefined ? { paymentCentsOverride } : {}),
-  }).x12;
-}
+    { traceNumber: 'TRACE9', ...(paymentCentsOverride !== undefined ? { paymentCentsOverride } : {}) },
+  );
 
 function event(): SQSEvent {
   const body = {
@@ -98,7 +86,7 @@ const body = (text: string) => Readable.from([Buffer.from(text)]) as never;
 
 describe('post-remittance', () => {
   it('makes a work item of a payment for an unknown claim and posts nothing', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(remit835()) });
+    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim()) });
     const res = await handler(event(), fakeContext());
     expect(res.batchItemFailures).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -108,7 +96,7 @@ describe('post-remittance', () => {
   });
 
   it('holds an unbalanced 835: nothing posted, a work item, the message is done', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(remit835(1)) });
+    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim(1)) });
     const res = await handler(event(), fakeContext());
     expect(res.batchItemFailures).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);

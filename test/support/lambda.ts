@@ -1,22 +1,8 @@
 import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../../local/emulators/lambda-context';
 
-/** A Lambda context good enough for middy and Powertools in tests and the local runtime. */
-export function fakeContext(functionName = 'test-function'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `req-${Math.random().toString(36).slice(2)}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** A Lambda context for handler tests (the same one the local runtime uses). */
+export const fakeContext = (functionName = 'test-function'): Context => lambdaContext(functionName);
 
 /** Environment every handler test needs: quiet Powertools, fake region and credentials. */
 export function quietPowertools(): void {

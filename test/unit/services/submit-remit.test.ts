@@ -5,8 +5,9 @@ import type { RemitOutcome, SubmitResult } from '../../../shared/claims/workflow
 import type { LedgerEntry } from '../../../shared/posting/ledger';
 import { postRemittanceFile, type RemitPorts, type WorkItem } from '../../../shared/services/remit';
 import { type SubmitPorts, submitBatch, tokenHash } from '../../../shared/services/submit';
-import { write835, write837P } from '../../../shared/x12';
-import { makeClaim, makeEnvelope, makePayerEnvelope, readSample } from '../x12/fixtures';
+import { write837P } from '../../../shared/x12';
+import { remit835 } from '../../support/remit';
+import { makeClaim, makeEnvelope, readSample } from '../x12/fixtures';
 
 const config = {
   bucket: 'x12',
@@ -125,20 +126,7 @@ function remitFor(claims: Claim[], seed: number, override?: number): string {
     const d = adjudicate(seed, c);
     return d.ack === 'accepted' ? [d.payment] : [];
   });
-  return write835({
-    envelope: makePayerEnvelope(),
-    payer: {
-      name: 'PAYER',
-      identifier: '1999999999',
-      address: { line1: '1 A ST', city: 'X', state: 'CT', zip: '061030001' },
-    },
-    payee: { name: 'CLINIC', npi: '1234567893' },
-    traceNumber: 'TRACE1',
-    paymentMethod: 'ACH',
-    paymentDate: '2026-11-01',
-    claims: payments,
-    ...(override !== undefined ? { paymentCentsOverride: override } : {}),
-  }).x12;
+  return remit835(payments, override !== undefined ? { paymentCentsOverride: override } : {});
 }
 
 describe('postRemittanceFile', () => {
