@@ -24,6 +24,8 @@ export interface DemoSummary {
   patientResponsibilityCents: number;
   writeOffCents: number;
   openBalanceCents: number;
+  /** Payer outcomes: paid in full, partially paid (patient balance), denied by route, rejected at 277CA. */
+  byOutcome: Record<string, number>;
   denialsByCarc: Record<string, number>;
   unbalancedClaims: string[];
   notResting: string[];
@@ -49,6 +51,7 @@ export async function summarize(
     patientResponsibilityCents: 0,
     writeOffCents: 0,
     openBalanceCents: 0,
+    byOutcome: {},
     denialsByCarc: {},
     unbalancedClaims: [],
     notResting: [],
@@ -76,6 +79,20 @@ export async function summarize(
           if (b.chargesCents !== record.claim.totalChargeCents) s.unbalancedClaims.push(record.claimId);
           for (const e of await events.list(record.claimId)) {
             const route = e.detail?.route;
+            const outcome =
+              e.type === 'REMIT_POSTED'
+                ? ((
+                    { PAID: 'paid in full', PATIENT_BALANCE: 'partially paid (patient balance)' } as Record<
+                      string,
+                      string
+                    >
+                  )[String(route)] ?? `denied -> ${String(route).toLowerCase().replace('_', ' ')}`)
+                : e.type === 'ACK_277CA_REJECTED' || e.type === 'ACK_999_REJECTED'
+                  ? 'rejected by the payer (277CA/999)'
+                  : e.type === 'SCRUB_FAILED'
+                    ? 'stopped by the scrubber'
+                    : undefined;
+            if (outcome) s.byOutcome[outcome] = (s.byOutcome[outcome] ?? 0) + 1;
             if (e.type === 'REMIT_POSTED' && route !== 'PAID' && route !== 'PATIENT_BALANCE') {
               for (const carc of (e.detail?.carcs as string[] | undefined) ?? []) {
                 s.denialsByCarc[carc] = (s.denialsByCarc[carc] ?? 0) + 1;
@@ -105,6 +122,10 @@ export function formatSummary(s: DemoSummary): string {
     `claims: ${s.claims}`,
     'by status:',
     ...Object.entries(s.byStatus).map(([k, v]) => `  ${k.padEnd(18)} ${v}`),
+    'outcomes:',
+    ...Object.entries(s.byOutcome)
+      .sort()
+      .map(([k, v]) => `  ${k.padEnd(34)} ${v}`),
     `billed:                 ${formatDollars(s.billedCents)}`,
     `paid by payers:         ${formatDollars(s.paidCents)}`,
     `contractual/other adj.: ${formatDollars(s.adjustmentsCents)}`,

@@ -23,6 +23,14 @@ describe('demo pipeline (e2e)', () => {
     expect(s.paidCents).toBeGreaterThan(0);
     expect(s.patientResponsibilityCents).toBeGreaterThan(0);
     expect(Object.keys(s.denialsByCarc).length).toBeGreaterThan(0);
+    expect(s.byOutcome['paid in full']).toBeGreaterThan(0);
+    expect(s.byOutcome['partially paid (patient balance)']).toBeGreaterThan(0);
+    expect(Object.keys(s.byOutcome).filter((k) => k.startsWith('denied')).length).toBeGreaterThanOrEqual(3);
+    expect(s.byOutcome['stopped by the scrubber']).toBeGreaterThan(0);
+    // Every claim the payer denied for missing information waits for a correction, never silently closed.
+    expect(s.byStatus.NEEDS_CORRECTION ?? 0).toBeGreaterThanOrEqual(
+      (s.byOutcome['denied -> correct'] ?? 0) + (s.byOutcome['stopped by the scrubber'] ?? 0),
+    );
 
     // Money invariant over the whole book.
     expect(s.billedCents).toBe(
