@@ -3,7 +3,7 @@
  * The same handlers as on AWS, the state machine definition taken from the synthesized CloudFormation
  * template, and a seeded clearinghouse/payer simulator answering through the real webhook.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -31,6 +31,7 @@ export interface LocalRuntimeOptions {
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const TABLE = 'claimflow-local';
+const IDEMPOTENCY_TABLE = 'claimflow-idempotency';
 const CHARGES_BUCKET = 'claimflow-charges';
 const X12_BUCKET = 'claimflow-x12';
 const CLEARINGHOUSE = 'simclear';
@@ -66,6 +67,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
 
     // 2. Resources, named as the synthesized template names them by metadata.
     await createTable(ddb, tableDefinition, TABLE);
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: IDEMPOTENCY_TABLE,
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     for (const b of [CHARGES_BUCKET, X12_BUCKET]) await s3.send(new CreateBucketCommand({ Bucket: b }));
     const queueUrls = {} as Record<QueueName | `${QueueName}-dlq`, string>;
     for (const q of QUEUES) {
@@ -148,6 +157,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: opts.verbose ? 'INFO' : 'SILENT',
       TABLE_NAME: TABLE,
+      IDEMPOTENCY_TABLE_NAME: IDEMPOTENCY_TABLE,
       ERRORS_BUCKET: CHARGES_BUCKET,
       STATE_MACHINE_ARN: stateMachineArn,
       X12_BUCKET,

@@ -2,6 +2,9 @@
  * Adapters from the application services' ports (shared/services) to AWS: repositories over
  * DynamoDB, S3 objects, Step Functions task tokens. Wiring only; no business rules here.
  */
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,6 +20,7 @@ import {
   RemitRepository,
   WorkItemRepository,
 } from '../../shared/store';
+import type { InboundMessage } from '../../shared/webhooks/receive';
 
 export interface Repositories {
   claims: ClaimRepository;
@@ -111,4 +115,16 @@ export function inboundWiring(
     outcomes: outcomePorts(repos, taskTokens(clients.sfn)),
     workItem: workItems(repos, warn),
   };
+}
+
+/**
+ * Powertools idempotency around the processing of one inbound file: the same content hash within
+ * an hour returns the stored summary and does nothing. (Posting keys and ack markers stay the
+ * durable guarantee; this layer spares re-reading a replayed file.)
+ */
+export function oncePerFile<R>(tableName: string, process: (msg: InboundMessage) => Promise<R>) {
+  return makeIdempotent(process, {
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient({}) }),
+    config: new IdempotencyConfig({ eventKeyJmesPath: 'contentHash', expiresAfterSeconds: 3600 }),
+  });
 }

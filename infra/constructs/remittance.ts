@@ -20,6 +20,8 @@ export interface RemittanceProps {
   opsKey: IKey;
   dataKey: IKey;
   table: { tableArn: string; tableName: string };
+  /** Powertools idempotency table (inbound files processed once per content hash). */
+  idempotencyTable: { tableArn: string; tableName: string };
   x12Bucket: IBucket;
 }
 
@@ -40,7 +42,11 @@ export class Remittance extends Construct {
       name: 'post-remittance',
       description: 'Parses 835 remittances, posts the ledger, answers the REMIT wait',
       envSchema: postRemittanceEnv,
-      environment: { TABLE_NAME: props.table.tableName, X12_BUCKET: props.x12Bucket.bucketName },
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        X12_BUCKET: props.x12Bucket.bucketName,
+        IDEMPOTENCY_TABLE_NAME: props.idempotencyTable.tableName,
+      },
       timeout: Duration.seconds(120),
       memorySize: 1024,
       reservedConcurrency: 5,
@@ -48,19 +54,25 @@ export class Remittance extends Construct {
       logRetentionDays: config.logRetentionDays,
     });
     grantTable(this.postRemittance, props.table, [GSI1], props.dataKey, 'readwrite');
+    grantTable(this.postRemittance, props.idempotencyTable, [], props.dataKey, 'readwrite');
     grantObjectRead(this.postRemittance, props.x12Bucket, props.dataKey, '*', X12_READ_REASON);
 
     this.processAck = new ClaimflowFunction(this, 'ProcessAck', {
       name: 'process-ack',
       description: 'Parses 999 / 277CA acknowledgments, answers the ACK wait',
       envSchema: processAckEnv,
-      environment: { TABLE_NAME: props.table.tableName, X12_BUCKET: props.x12Bucket.bucketName },
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        X12_BUCKET: props.x12Bucket.bucketName,
+        IDEMPOTENCY_TABLE_NAME: props.idempotencyTable.tableName,
+      },
       timeout: Duration.seconds(60),
       reservedConcurrency: 5,
       logKey: props.opsKey,
       logRetentionDays: config.logRetentionDays,
     });
     grantTable(this.processAck, props.table, [GSI1], props.dataKey, 'readwrite');
+    grantTable(this.processAck, props.idempotencyTable, [], props.dataKey, 'readwrite');
     grantObjectRead(this.processAck, props.x12Bucket, props.dataKey, '*', X12_READ_REASON);
 
     this.remitQueue = new QueueWithDlq(this, 'Remit', {

@@ -75,7 +75,11 @@ export class AppStack extends Stack {
     const common = { config, opsKey: this.opsKey, dataKey: data.key, table: data.table };
 
     this.submission = new Submission(this, 'Submission', { ...common, x12Bucket });
-    this.remittance = new Remittance(this, 'Remittance', { ...common, x12Bucket });
+    this.remittance = new Remittance(this, 'Remittance', {
+      ...common,
+      x12Bucket,
+      idempotencyTable: data.idempotencyTable,
+    });
     this.workflow = new ClaimWorkflow(this, 'ClaimWorkflow', {
       ...common,
       submissionQueue: this.submission.queue.queue,

@@ -1,4 +1,10 @@
 import { Readable } from 'node:stream';
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
@@ -14,6 +20,7 @@ import { fakeContext, quietPowertools } from '../support/lambda';
 import { remit835 } from '../support/remit';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+const idempotency = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
 type Handler = (e: SQSEvent, c: unknown) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
@@ -70,12 +77,16 @@ function event(): SQSEvent {
 
 beforeAll(async () => {
   quietPowertools();
-  Object.assign(process.env, { TABLE_NAME: 'claims', X12_BUCKET: 'x12' });
+  Object.assign(process.env, { TABLE_NAME: 'claims', X12_BUCKET: 'x12', IDEMPOTENCY_TABLE_NAME: 'idem' });
   handler = (await import('../../functions/post-remittance/handler')).handler as unknown as Handler;
 });
 
 beforeEach(() => {
   ddb.reset();
+  idempotency.reset();
+  idempotency.on(PutItemCommand).resolves({});
+  idempotency.on(UpdateItemCommand).resolves({});
+  idempotency.on(DeleteItemCommand).resolves({});
   s3.reset();
   sfn.reset();
   ddb.on(GetCommand).resolves({});
@@ -101,6 +112,14 @@ describe('post-remittance', () => {
     expect(res.batchItemFailures).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key?.PK)).toContain('WORK#REMIT_HELD');
+  });
+
+  it('claims the file once in the idempotency table by its content hash', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim()) });
+    await handler(event(), fakeContext());
+    const put = idempotency.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(put?.TableName).toBe('idem');
+    expect(put?.ConditionExpression).toContain('attribute_not_exists');
   });
 
   it('reports the record as failed (retried, then dead-lettered) when S3 fails', async () => {
