@@ -195,7 +195,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         handler: lazy(p.fn) as never,
         batchSize: p.batchSize,
         batchWindowMs: p.batchWindowMs,
-        onError: (err) => console.error(`${p.fn} failed`, err),
+        onError: (err) =>
+          console.error(
+            `${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`,
+          ),
       }),
     );
     stops.push(async () => {
