@@ -6,7 +6,16 @@
  */
 import type { Claim } from '../claims/model';
 import type { RemitOutcome } from '../claims/workflow';
-import { checkRemit, type LedgerEntry, postingKey, remitEntries } from '../posting/ledger';
+import {
+  assertBalanced,
+  chargeEntries,
+  checkRemit,
+  type LedgerEntry,
+  LedgerError,
+  postingKey,
+  REVERSAL_STATUS,
+  remitEntries,
+} from '../posting/ledger';
 import { routeRemit } from '../posting/route';
 import { checkBalance, iterate835, type Remittance, X12Error, type X12Input } from '../x12';
 import type { Delivery } from './outcomes';
@@ -117,7 +126,24 @@ async function postOne(
       payment.payerClaimControlNumber,
       payment.statusCode,
     );
-    const posted = await ports.post(claim.claimId, key, remitEntries(claim, payment, remit, at, fileKey));
+    const entries = remitEntries(claim, payment, remit, at, fileKey);
+    if (payment.statusCode !== REVERSAL_STATUS) {
+      // The money invariant, before anything is written: the claim's charges are fully accounted for
+      // by this adjudication (payment + adjustments + patient responsibility), to the cent.
+      try {
+        assertBalanced([...chargeEntries(claim, at), ...entries], { balanceCents: 0 });
+      } catch (err) {
+        if (!(err instanceof LedgerError)) throw err;
+        summary.mismatched++;
+        await ports.workItem({
+          kind: 'REMIT_MISMATCH',
+          reference: `${remit.traceNumber}/${claim.claimId}`,
+          detail: { fileKey, problems: ['LEDGER_WOULD_NOT_BALANCE'], message: err.message },
+        });
+        continue;
+      }
+    }
+    const posted = await ports.post(claim.claimId, key, entries);
     if (posted === 'posted') summary.posted++;
     else summary.duplicates++;
     // Delivered even on a duplicate posting: an earlier attempt may have stopped after posting.
