@@ -1,7 +1,8 @@
 /** A claim's append-only event log (written by ClaimRepository / LedgerRepository transactions). */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClaimEvent } from '../claims/model';
 import { claimPk, EVENT_PREFIX } from './keys';
+import { queryPrefix, withoutKeys } from './query';
 
 export class EventRepository {
   constructor(
@@ -11,24 +12,7 @@ export class EventRepository {
 
   /** Every event of the claim, in seq order. */
   async list(claimId: string): Promise<ClaimEvent[]> {
-    const events: ClaimEvent[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': claimPk(claimId), ':prefix': EVENT_PREFIX },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const { PK: _pk, SK: _sk, entity: _e, ...event } = item;
-        events.push(event as ClaimEvent);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return events.sort((a, b) => a.seq - b.seq);
+    const items = await queryPrefix(this.doc, this.tableName, claimPk(claimId), EVENT_PREFIX);
+    return items.map((i) => withoutKeys(i) as unknown as ClaimEvent).sort((a, b) => a.seq - b.seq);
   }
 }

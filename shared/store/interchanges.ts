@@ -1,13 +1,10 @@
 /** 837P interchanges sent: which claims each interchange control number carried. */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { plain, type TransactItem } from './claim-items';
 import { cancellationCodes, MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from './errors';
 import { ICN_CLAIM_PREFIX, icnClaimSk, icnPk, META, normalizeControlNumber } from './keys';
+import { queryPrefix } from './query';
 
 export interface InterchangeRecord {
   interchangeControlNumber: string; // ISA13 as sent (9 digits)
@@ -78,21 +75,12 @@ export class InterchangeRepository {
   /** Claim ids of the interchange from its CLAIM# rows. */
   async claimIds(interchangeControlNumber: string | number): Promise<string[]> {
     normalizeControlNumber(interchangeControlNumber);
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': icnPk(interchangeControlNumber), ':prefix': ICN_CLAIM_PREFIX },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) ids.push(String(item.claimId));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return ids;
+    const items = await queryPrefix(
+      this.doc,
+      this.tableName,
+      icnPk(interchangeControlNumber),
+      ICN_CLAIM_PREFIX,
+    );
+    return items.map((i) => String(i.claimId));
   }
 }

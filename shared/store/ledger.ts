@@ -3,12 +3,8 @@
  * (attribute_not_exists, so a replayed 835 posts nothing), every entry, and optionally the claim's
  * state change (version-checked) with its event.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Claim, ClaimEvent } from '../claims/model';
 import type { ClaimState } from '../claims/state';
 import { chargeEntries, type LedgerEntry } from '../posting/ledger';
@@ -27,6 +23,7 @@ import {
   VersionConflictError,
 } from './errors';
 import { CHARGES_POSTING_KEY, claimPk, LEDGER_PREFIX, postedSk } from './keys';
+import { queryPrefix, withoutKeys } from './query';
 
 /** A claim state change to commit together with a posting (computed with claims/state functions). */
 export interface ClaimUpdate {
@@ -75,25 +72,10 @@ export class LedgerRepository {
 
   /** All entries of a claim, in posting order (at, then entry id). */
   async getEntries(claimId: string): Promise<LedgerEntry[]> {
-    const entries: LedgerEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': claimPk(claimId), ':prefix': LEDGER_PREFIX },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const { PK: _pk, SK: _sk, entity: _e, ...entry } = item;
-        entries.push(entry as LedgerEntry);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return entries.sort((a, b) => a.at.localeCompare(b.at) || a.entryId.localeCompare(b.entryId));
+    const items = await queryPrefix(this.doc, this.tableName, claimPk(claimId), LEDGER_PREFIX);
+    return items
+      .map((i) => withoutKeys(i) as unknown as LedgerEntry)
+      .sort((a, b) => a.at.localeCompare(b.at) || a.entryId.localeCompare(b.entryId));
   }
 
   private async post(
