@@ -87,6 +87,13 @@ export async function submitRecords(event: unknown, _context?: Context): Promise
       },
       nextControlNumber: () => counters.next('ICN'),
       putObject: (bucket, key, body, contentType) => store.write(bucket, key, body, contentType),
+      getObject: async (bucket, key) => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of await store.read(bucket, key)) chunks.push(chunk);
+        return Buffer.concat(chunks).toString('utf8');
+      },
+      interchangeSent: async (icn) => Boolean((await repos.interchanges.get(icn))?.sentAt),
+      markSent: (icn, at) => repos.interchanges.markSent(icn, at),
       sendToClearinghouse,
       recordInterchange: async (rec) => {
         await repos.interchanges.put({

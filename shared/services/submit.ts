@@ -1,8 +1,10 @@
 /**
  * Submission: claims waiting in the submission queue become one 837P interchange per payer.
- * Each interchange is stored, sent to the clearinghouse, recorded, and every claim's Submit token is
- * answered with the control numbers. A claim already submitted for the same token (a retried
- * message) is answered again with its recorded result and never sent twice.
+ * Order per interchange: store it, record it, mark its claims SUBMITTED (with the answer for their
+ * Submit token), send it to the clearinghouse, record it as sent, answer the tokens.
+ * A retried message for a claim already marked for that token never builds a new interchange: if its
+ * interchange was sent, the token is answered again; if not, the same stored interchange (same
+ * control numbers) is sent. A claim is therefore never billed under two interchanges.
  */
 import { createHash } from 'node:crypto';
 import type { Claim } from '../claims/model';
@@ -31,6 +33,7 @@ export interface SubmitPorts {
   ): Promise<{ claim: Claim; submittedTokenHash?: string; submission?: SubmitResult } | undefined>;
   nextControlNumber(): Promise<number>;
   putObject(bucket: string, key: string, body: string, contentType: string): Promise<void>;
+  getObject(bucket: string, key: string): Promise<string>;
   /** Sends the interchange to the clearinghouse; throws when it was not accepted for delivery. */
   sendToClearinghouse(
     x12: string,
@@ -45,6 +48,8 @@ export interface SubmitPorts {
     claimIds: string[];
     at: string;
   }): Promise<void>;
+  interchangeSent(interchangeControlNumber: string): Promise<boolean>;
+  markSent(interchangeControlNumber: string, at: string): Promise<void>;
   /** Marks the claim SUBMITTED with its result (idempotent per token hash) and appends the event. */
   markSubmitted(claimId: string, tokenHash: string, result: SubmitResult, at: string): Promise<void>;
   succeed(taskToken: string, output: SubmitResult): Promise<void>;
@@ -53,7 +58,7 @@ export interface SubmitPorts {
 }
 
 export interface SubmitOutcome {
-  interchanges: { interchangeControlNumber: string; payerId: string; claims: number }[];
+  interchanges: { interchangeControlNumber: string; payerId: string; claims: number; resent?: boolean }[];
   failed: string[]; // recordIds to retry
   notFound: string[]; // claim ids with no claim: their tokens are failed, the records are done
 }
@@ -65,13 +70,16 @@ export function interchangeKey(payerId: string, icn: string, at: string): string
   return `interchanges/837P/${at.slice(0, 10)}/${payerId}/${icn}.x12`;
 }
 
+type Pending = { claim: Claim; req: SubmissionRequest };
+
 export async function submitBatch(
   requests: SubmissionRequest[],
   config: SubmitConfig,
   ports: SubmitPorts,
 ): Promise<SubmitOutcome> {
   const outcome: SubmitOutcome = { interchanges: [], failed: [], notFound: [] };
-  const byPayer = new Map<string, { claim: Claim; req: SubmissionRequest }[]>();
+  const byPayer = new Map<string, Pending[]>();
+  const resend = new Map<string, { result: SubmitResult; payerId: string; reqs: SubmissionRequest[] }>();
 
   for (const req of requests) {
     const loaded = await ports.loadClaim(req.claimId);
@@ -80,15 +88,35 @@ export async function submitBatch(
       outcome.notFound.push(req.claimId);
       continue;
     }
-    const hash = tokenHash(req.taskToken);
-    if (loaded.submittedTokenHash === hash && loaded.submission) {
-      // Retried message for a claim already sent: answer again, send nothing.
-      await ports.succeed(req.taskToken, loaded.submission);
+    if (loaded.submittedTokenHash === tokenHash(req.taskToken) && loaded.submission) {
+      const result = loaded.submission;
+      if (await ports.interchangeSent(result.interchangeControlNumber)) {
+        await ports.succeed(req.taskToken, result); // retried message: answer again, send nothing
+      } else {
+        const group = resend.get(result.x12Key) ?? { result, payerId: loaded.claim.payer.payerId, reqs: [] };
+        group.reqs.push(req);
+        resend.set(result.x12Key, group);
+      }
       continue;
     }
     const group = byPayer.get(loaded.claim.payer.payerId) ?? [];
     group.push({ claim: loaded.claim, req });
     byPayer.set(loaded.claim.payer.payerId, group);
+  }
+
+  for (const { result, payerId, reqs } of resend.values()) {
+    try {
+      const x12 = await ports.getObject(config.bucket, result.x12Key);
+      await send(ports, x12, result, payerId, reqs);
+      outcome.interchanges.push({
+        interchangeControlNumber: result.interchangeControlNumber,
+        payerId,
+        claims: reqs.length,
+        resent: true,
+      });
+    } catch {
+      for (const req of reqs) outcome.failed.push(req.recordId);
+    }
   }
 
   for (const [payerId, group] of byPayer) {
@@ -120,30 +148,46 @@ export async function submitBatch(
         claimIds: written.claimIds,
         at,
       });
-      await ports.sendToClearinghouse(written.x12, {
-        interchangeControlNumber: written.interchangeControlNumber,
-        payerId,
-      });
       const result: SubmitResult = {
         interchangeControlNumber: written.interchangeControlNumber,
         groupControlNumber: written.groupControlNumber,
         transactionSetControlNumber: written.transactionSetControlNumber,
         x12Key,
       };
-      for (const { claim, req } of group) {
+      // Marked before sending: from here on, a retry of these records resends this interchange.
+      for (const { claim, req } of group)
         await ports.markSubmitted(claim.claimId, tokenHash(req.taskToken), result, at);
-        await ports.succeed(req.taskToken, result);
-      }
+      await send(
+        ports,
+        written.x12,
+        result,
+        payerId,
+        group.map((g) => g.req),
+      );
       outcome.interchanges.push({
         interchangeControlNumber: written.interchangeControlNumber,
         payerId,
         claims: group.length,
       });
-    } catch (err) {
-      // Nothing was marked submitted for this payer's claims; their messages are retried (then DLQ).
+    } catch {
+      // Their messages are retried (then dead-lettered); nothing is answered.
       for (const { req } of group) outcome.failed.push(req.recordId);
-      if (!(err instanceof Error)) throw err;
     }
   }
   return outcome;
+}
+
+async function send(
+  ports: SubmitPorts,
+  x12: string,
+  result: SubmitResult,
+  payerId: string,
+  reqs: SubmissionRequest[],
+): Promise<void> {
+  await ports.sendToClearinghouse(x12, {
+    interchangeControlNumber: result.interchangeControlNumber,
+    payerId,
+  });
+  await ports.markSent(result.interchangeControlNumber, ports.now().toISOString());
+  for (const req of reqs) await ports.succeed(req.taskToken, result);
 }

@@ -1,6 +1,11 @@
 /** 837P interchanges sent: which claims each interchange control number carried. */
 
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { plain, type TransactItem } from './claim-items';
 import { cancellationCodes, MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from './errors';
 import { ICN_CLAIM_PREFIX, icnClaimSk, icnPk, META, normalizeControlNumber } from './keys';
@@ -14,6 +19,8 @@ export interface InterchangeRecord {
   x12Key: string; // S3 key of the 837P
   claimIds: string[];
   createdAt: string;
+  /** When the clearinghouse accepted the interchange for delivery; absent until then. */
+  sentAt?: string;
 }
 
 export class InterchangeRepository {
@@ -56,6 +63,19 @@ export class InterchangeRepository {
       if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'exists';
       throw err;
     }
+  }
+
+  /** Records that the clearinghouse accepted the interchange. */
+  async markSent(interchangeControlNumber: string | number, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: icnPk(interchangeControlNumber), SK: META },
+        UpdateExpression: 'SET sentAt = :at',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
   }
 
   /** By control number; "000000012" and "12" find the same interchange. */

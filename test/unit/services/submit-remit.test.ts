@@ -20,9 +20,16 @@ const config = {
 
 function submitFakes(
   claims: Claim[],
-  opts: { failSend?: boolean; submitted?: Map<string, { hash: string; result: SubmitResult }> } = {},
+  opts: {
+    failSend?: boolean;
+    submitted?: Map<string, { hash: string; result: SubmitResult }>;
+    stored?: Map<string, string>;
+    sentIcns?: Set<string>;
+  } = {},
 ) {
   const sent: string[] = [];
+  const stored = opts.stored ?? new Map<string, string>();
+  const sentIcns = opts.sentIcns ?? new Set<string>();
   const answered: { token: string; output: unknown }[] = [];
   const failed: string[] = [];
   const marked: string[] = [];
@@ -36,18 +43,24 @@ function submitFakes(
       );
     },
     nextControlNumber: async () => ++n,
-    putObject: async () => undefined,
+    putObject: async (_b, key, body) => void stored.set(key, body),
+    getObject: async (_b, key) => stored.get(key) ?? '',
+    interchangeSent: async (icn) => sentIcns.has(icn),
+    markSent: async (icn) => void sentIcns.add(icn),
     sendToClearinghouse: async (x12) => {
       if (opts.failSend) throw new Error('HTTP 503');
       sent.push(x12);
     },
     recordInterchange: async () => undefined,
-    markSubmitted: async (id) => void marked.push(id),
+    markSubmitted: async (id, hash, result) => {
+      marked.push(id);
+      opts.submitted?.set(id, { hash, result });
+    },
     succeed: async (token, output) => void answered.push({ token, output }),
     fail: async (token) => void failed.push(token),
     now: () => new Date('2026-11-01T00:00:00Z'),
   };
-  return { ports, sent, answered, failed, marked };
+  return { ports, sent, answered, failed, marked, sentIcns };
 }
 
 describe('submitBatch', () => {
@@ -68,25 +81,42 @@ describe('submitBatch', () => {
     expect(f.marked.sort()).toEqual(['CA', 'CB', 'CC']);
   });
 
-  it('answers a retried message again without sending the claim twice', async () => {
+  it('answers a retried message for a sent interchange again without sending anything', async () => {
     const result: SubmitResult = {
       interchangeControlNumber: '000000007',
       groupControlNumber: '7',
       transactionSetControlNumber: '0007',
       x12Key: 'k',
     };
-    const f = submitFakes([a], { submitted: new Map([['CA', { hash: tokenHash('t0'), result }]]) });
+    const f = submitFakes([a], {
+      submitted: new Map([['CA', { hash: tokenHash('t0'), result }]]),
+      sentIcns: new Set(['000000007']),
+    });
     await submitBatch([reqs[0] as (typeof reqs)[0]], config, f.ports);
     expect(f.sent).toEqual([]);
     expect(f.answered).toEqual([{ token: 't0', output: result }]);
   });
 
-  it('leaves the records for retry and marks nothing when the clearinghouse refuses', async () => {
+  it('resends the same stored interchange, never a new one, when the first send failed', async () => {
+    const submitted = new Map<string, { hash: string; result: SubmitResult }>();
+    const stored = new Map<string, string>();
+    const first = submitFakes([a], { failSend: true, submitted, stored });
+    expect((await submitBatch([reqs[0] as (typeof reqs)[0]], config, first.ports)).failed).toEqual(['m0']);
+    expect(first.answered).toEqual([]);
+    const retry = submitFakes([a], { submitted, stored });
+    const out = await submitBatch([reqs[0] as (typeof reqs)[0]], config, retry.ports);
+    expect(out.interchanges).toMatchObject([{ resent: true, claims: 1 }]);
+    expect(retry.sent).toEqual([...stored.values()]);
+    expect(stored.size).toBe(1);
+    expect(retry.answered).toHaveLength(1);
+  });
+
+  it('leaves the records for retry and answers nothing when the clearinghouse refuses', async () => {
     const f = submitFakes([a, b], { failSend: true });
     const out = await submitBatch(reqs.slice(0, 2), config, f.ports);
     expect(out.failed.sort()).toEqual(['m0', 'm1']);
-    expect(f.marked).toEqual([]);
     expect(f.answered).toEqual([]);
+    expect(f.sentIcns.size).toBe(0);
   });
 
   it('fails the token of a claim that does not exist', async () => {
