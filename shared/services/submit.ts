@@ -155,6 +155,9 @@ export async function submitBatch(
         x12Key,
       };
       // Marked before sending: from here on, a retry of these records resends this interchange.
+      // Known gap: if marking fails part-way, a retry sends the unmarked claims in a new interchange
+      // while the marked ones resend this one (which also holds them). Closing it needs a per-claim
+      // pointer to the pending interchange written with the interchange record itself.
       for (const { claim, req } of group)
         await ports.markSubmitted(claim.claimId, tokenHash(req.taskToken), result, at);
       await send(
