@@ -1,18 +1,76 @@
 /**
- * SQS + S3 on fauxqs (in-process, 127.0.0.1, random port), and S3 ObjectCreated notifications:
- * fauxqs has no bucket notifications, so its message spy is watched for uploads under a prefix and
- * a real-shaped S3 event is sent to the queue, as S3 would.
+ * SQS + S3 on fauxqs (in-process, 127.0.0.1, random port), and S3 ObjectCreated notifications.
+ *
+ * fauxqs' own `startFauxqs` always listens on 0.0.0.0, so its app is built with `buildApp` and bound
+ * to 127.0.0.1 here. fauxqs has no bucket notifications: every successful object creation (PutObject,
+ * CopyObject, CompleteMultipartUpload) is recorded from the HTTP responses, and `forwardObjectCreated`
+ * sends a real-shaped S3 event for those under a prefix to a queue, as S3 would.
  */
+import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 
 export const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/** One recorded S3 event, shaped like a fauxqs spy event (`service: 's3'`, `status: 'uploaded'`). */
+export interface UploadEvent {
+  service: 's3';
+  bucket: string;
+  key: string;
+  status: 'uploaded';
+  timestamp: number;
+}
+
+/** Recent uploads, oldest first; the oldest are dropped past this many. */
+const UPLOAD_BUFFER = 10_000;
+/** Query parameters an object-creating request may carry besides its operation's own. */
+const CREATE_QUERY = new Set(['x-id', 'uploadId']);
+
+/** The S3 request (path style, already rewritten from virtual-hosted style by fauxqs) created an object. */
+function createdObject(method: string, rawUrl: string): { bucket: string; key: string } | undefined {
+  const url = new URL(rawUrl, 'http://127.0.0.1');
+  const params = [...url.searchParams.keys()];
+  if (params.some((p) => !CREATE_QUERY.has(p))) return undefined; // ?tagging, ?acl, parts, ...
+  const isPut = method === 'PUT' && !url.searchParams.has('uploadId');
+  const isComplete = method === 'POST' && url.searchParams.has('uploadId');
+  if (!isPut && !isComplete) return undefined;
+  const slash = url.pathname.indexOf('/', 1);
+  if (slash < 0 || slash === url.pathname.length - 1) return undefined; // a bucket, not an object
+  return {
+    bucket: decodeURIComponent(url.pathname.slice(1, slash)),
+    key: decodeURIComponent(url.pathname.slice(slash + 1)),
+  };
+}
+
 export async function startSqsS3() {
-  const server = await startFauxqs({ port: 0, logger: false, messageSpies: { bufferSize: 1_000_000 } });
-  return { endpoint: `http://127.0.0.1:${server.port}`, server, stop: () => server.stop() };
+  const app = buildApp({ logger: false, defaultRegion: REGION });
+  const uploads: UploadEvent[] = [];
+  app.addHook(
+    'onResponse',
+    (request: { method: string; url: string }, reply: { statusCode: number }, done: () => void) => {
+      if (reply.statusCode === 200) {
+        const created = createdObject(request.method, request.url);
+        if (created) {
+          uploads.push({ service: 's3', status: 'uploaded', timestamp: Date.now(), ...created });
+          if (uploads.length > UPLOAD_BUFFER) uploads.shift();
+        }
+      }
+      done();
+    },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  const spy = { getAllMessages: (): UploadEvent[] => [...uploads] };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    /** `spy` feeds forwardObjectCreated (same shape as a fauxqs message spy, S3 uploads only). */
+    server: { port, spy },
+    stop: async (): Promise<void> => {
+      await app.close();
+    },
+  };
 }
 
 export const localClientConfig = (endpoint: string) => ({
@@ -63,10 +121,21 @@ export function s3ObjectCreatedEvent(
   };
 }
 
+interface SpyEvent {
+  service: string;
+  bucket?: string;
+  key?: string;
+  status: string;
+}
 interface Spy {
-  getAllMessages(): { service: string; bucket?: string; key?: string; status: string }[];
+  getAllMessages(): SpyEvent[];
 }
 
+/**
+ * Forwards uploads under `prefix` in `bucket` to `queueUrl` as S3 ObjectCreated events. The spy's buffer
+ * is bounded (oldest evicted first), so progress is tracked by the last event seen, not by an index:
+ * when that event was evicted or the buffer cleared, everything left in the buffer is new.
+ */
 export function forwardObjectCreated(opts: {
   spy: Spy;
   s3: S3Client;
@@ -75,47 +144,65 @@ export function forwardObjectCreated(opts: {
   prefix: string;
   queueUrl: string;
   intervalMs?: number;
+  onError?: (err: unknown, key: string) => void;
 }) {
-  let seen = 0;
-  let pending = 0;
+  let last: SpyEvent | undefined;
+  let forwarding = 0;
+  let forwarded = 0;
   let stopped = false;
-  const tick = async () => {
+  const wanted = (m: SpyEvent) =>
+    m.service === 's3' &&
+    m.status === 'uploaded' &&
+    m.bucket === opts.bucket &&
+    !!m.key?.startsWith(opts.prefix);
+  const unseen = (): SpyEvent[] => {
     const all = opts.spy.getAllMessages();
-    const fresh = all.slice(seen);
-    seen = all.length;
-    for (const m of fresh) {
-      if (
-        m.service !== 's3' ||
-        m.status !== 'uploaded' ||
-        m.bucket !== opts.bucket ||
-        !m.key?.startsWith(opts.prefix)
-      )
-        continue;
-      pending++;
-      try {
-        const head = await opts.s3.send(new HeadObjectCommand({ Bucket: opts.bucket, Key: m.key }));
-        const event = s3ObjectCreatedEvent(opts.bucket, m.key, head.ContentLength ?? 0, head.ETag ?? '');
-        await opts.sqs.send(
-          new SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(event) }),
-        );
-      } finally {
-        pending--;
-      }
+    const at = last ? all.lastIndexOf(last) : -1;
+    return all.slice(at + 1);
+  };
+  const forward = async (key: string) => {
+    try {
+      const head = await opts.s3.send(new HeadObjectCommand({ Bucket: opts.bucket, Key: key }));
+      const event = s3ObjectCreatedEvent(opts.bucket, key, head.ContentLength ?? 0, head.ETag ?? '');
+      await opts.sqs.send(
+        new SendMessageCommand({ QueueUrl: opts.queueUrl, MessageBody: JSON.stringify(event) }),
+      );
+      forwarded++;
+    } catch (err) {
+      // An object deleted before it could be described has nothing left to notify about.
+      (opts.onError ?? ((e) => console.error(`s3 notification for ${key} failed`, e)))(err, key);
+    }
+  };
+  const tick = async () => {
+    const fresh = unseen();
+    if (fresh.length === 0) return;
+    last = fresh[fresh.length - 1];
+    const keys = fresh.filter(wanted).map((m) => m.key as string);
+    forwarding += keys.length;
+    try {
+      for (const key of keys) await forward(key);
+    } finally {
+      forwarding -= keys.length;
     }
   };
   let timer: NodeJS.Timeout;
-  const loop = async () => {
+  let current: Promise<void> = Promise.resolve();
+  const loop = () => {
     if (stopped) return;
-    await tick().catch((err) => console.error('s3 notification forwarding failed', err));
-    timer = setTimeout(loop, opts.intervalMs ?? 50);
+    current = tick().finally(() => {
+      if (!stopped) timer = setTimeout(loop, opts.intervalMs ?? 50);
+    });
   };
   timer = setTimeout(loop, 0);
   return {
-    /** Uploads seen but not yet forwarded. */
-    pending: async () => pending + opts.spy.getAllMessages().length - seen,
+    /** Uploads seen or being forwarded but not yet sent to the queue. */
+    pending: async () => forwarding + unseen().filter(wanted).length,
+    /** How many notifications were sent. */
+    forwarded: () => forwarded,
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
+      await current;
     },
   };
 }

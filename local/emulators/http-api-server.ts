@@ -12,7 +12,11 @@ export interface Route {
   method: string;
   path: string; // e.g. /webhooks/{clearinghouse}
   functionName: string;
-  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+  /** A structured result, or (as HTTP API payload 2.0 allows) any other value, sent as 200 JSON. */
+  handler: (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ) => Promise<APIGatewayProxyStructuredResultV2 | string | Record<string, unknown>>;
 }
 
 const TEXT = /^(text\/|application\/(json|edi-x12|x-www-form-urlencoded|xml))/;
@@ -45,17 +49,34 @@ export async function startHttpApi(opts: { routes: Route[]; maxBodyBytes: number
       else chunks.push(c);
     });
     req.on('end', async () => {
-      const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      const reply = (
+        status: number,
+        body: string | Buffer,
+        headers: Record<string, string> = {},
+        cookies: string[] = [],
+      ) => {
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...headers,
+          ...(cookies.length > 0 ? { 'set-cookie': cookies } : {}),
+        });
         res.end(body);
       };
       if (tooBig) return reply(413, JSON.stringify({ message: 'Request Entity Too Large' }));
       for (const route of opts.routes) {
         const pathParameters = match(route, method, url.pathname);
         if (!pathParameters) continue;
+        // Payload 2.0: lower-cased names, duplicates joined with commas, cookies in their own field.
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers))
-          if (v !== undefined) headers[k.toLowerCase()] = String(v);
+          if (v !== undefined && k !== 'cookie')
+            headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+        const cookies = (req.headers.cookie ?? '')
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean);
+        const query: Record<string, string> = {};
+        for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
         const raw = Buffer.concat(chunks);
         const text = TEXT.test(headers['content-type'] ?? 'text/plain');
         const now = new Date();
@@ -65,7 +86,9 @@ export async function startHttpApi(opts: { routes: Route[]; maxBodyBytes: number
           routeKey,
           rawPath: url.pathname,
           rawQueryString: url.search.slice(1),
+          ...(cookies.length > 0 ? { cookies } : {}),
           headers,
+          ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
           pathParameters,
           requestContext: {
             accountId: '000000000000',
@@ -90,10 +113,21 @@ export async function startHttpApi(opts: { routes: Route[]; maxBodyBytes: number
         };
         try {
           const result = await route.handler(event, lambdaContext(route.functionName));
+          if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
+            // Payload 2.0 without a statusCode: the value is the JSON body of a 200.
+            return reply(200, typeof result === 'string' ? result : JSON.stringify(result));
+          }
+          const structured = result as APIGatewayProxyStructuredResultV2;
           const headersOut = Object.fromEntries(
-            Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
+            Object.entries(structured.headers ?? {}).map(([k, v]) => [k, String(v)]),
           );
-          return reply(result.statusCode ?? 200, result.body ?? '', headersOut);
+          const body = structured.body ?? '';
+          return reply(
+            structured.statusCode ?? 200,
+            structured.isBase64Encoded ? Buffer.from(body, 'base64') : body,
+            headersOut,
+            structured.cookies ?? [],
+          );
         } catch (err) {
           console.error(`${route.functionName} failed`, err);
           return reply(500, JSON.stringify({ message: 'Internal Server Error' }));

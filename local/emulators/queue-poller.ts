@@ -41,6 +41,7 @@ export function startQueuePoller(opts: PollerOptions) {
         MaxNumberOfMessages: Math.min(10, max),
         WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
         VisibilityTimeout: 60,
       }),
     );
@@ -59,7 +60,20 @@ export function startQueuePoller(opts: PollerOptions) {
         ApproximateFirstReceiveTimestamp:
           m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       },
-      messageAttributes: {},
+      messageAttributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [
+          name,
+          {
+            dataType: a.DataType ?? 'String',
+            ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
+            ...(a.BinaryValue !== undefined
+              ? { binaryValue: Buffer.from(a.BinaryValue).toString('base64') }
+              : {}),
+            stringListValues: [],
+            binaryListValues: [],
+          },
+        ]),
+      ),
       md5OfBody:
         m.MD5OfBody ??
         createHash('md5')
@@ -77,7 +91,10 @@ export function startQueuePoller(opts: PollerOptions) {
       let failed: Set<string>;
       try {
         const res = await opts.handler(toEvent(messages), lambdaContext(opts.functionName));
-        failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        const ids = (res?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+        // As Lambda does: an identifier that is empty or not in the batch fails the whole batch.
+        const known = new Set(messages.map((m) => m.MessageId as string));
+        failed = ids.every((id) => typeof id === 'string' && known.has(id)) ? new Set(ids) : known;
       } catch (err) {
         opts.onError?.(err);
         failed = new Set(messages.map((m) => m.MessageId as string));

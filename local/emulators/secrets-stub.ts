@@ -18,7 +18,9 @@ export async function startSecretsManager(secrets: Record<string, string>) {
       const { SecretId } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
         SecretId?: string;
       };
-      const value = SecretId === undefined ? undefined : secrets[SecretId];
+      // By name, or by the ARN this stub gives the secret (arn:...:secret:<name>).
+      const name = SecretId?.replace(/^arn:aws:secretsmanager:[^:]*:\d*:secret:/, '');
+      const value = name === undefined ? undefined : secrets[name];
       if (value === undefined) {
         return send(400, {
           __type: 'ResourceNotFoundException',
@@ -26,8 +28,8 @@ export async function startSecretsManager(secrets: Record<string, string>) {
         });
       }
       send(200, {
-        ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${SecretId}`,
-        Name: SecretId,
+        ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${name}`,
+        Name: name,
         SecretString: value,
         VersionId: 'local',
         VersionStages: ['AWSCURRENT'],

@@ -61,6 +61,8 @@ interface Waiter {
   execution: ExecutionInfo;
   resolve: (value: Json) => void;
   reject: (err: Error) => void;
+  /** The Task timed out: the library rejects it with States.Timeout; the token is spent. */
+  expire: () => void;
 }
 
 function findToken(value: unknown): string | undefined {
@@ -88,6 +90,8 @@ export async function startStepFunctions(opts: {
   const machines = new Map<string, { definition: Record<string, unknown>; machine: StateMachine }>();
   const executions = new Map<string, ExecutionInfo>();
   const waiters = new Map<string, Waiter>();
+  /** Tokens whose task timed out: answering them is TaskTimedOut, as on AWS. */
+  const timedOut = new Set<string>();
   const aborts: (() => void)[] = [];
 
   const invoke = async (execution: ExecutionInfo, arn: string, payload: unknown): Promise<unknown> => {
@@ -106,14 +110,19 @@ export async function startStepFunctions(opts: {
     }
   };
 
-  const waitFor = (execution: ExecutionInfo, token: string): Promise<Json> =>
+  /**
+   * A promise answered by SendTaskSuccess/Failure. After `timeoutSeconds` (the Task's, as given to the
+   * library, which rejects the task with its own States.Timeout at the same moment) the token is spent.
+   */
+  const waitFor = (execution: ExecutionInfo, token: string, timeoutSeconds: number): Promise<Json> =>
     new Promise<Json>((resolve, reject) => {
       execution.waitingTokens++;
       const settle = () => {
+        clearTimeout(timer);
         waiters.delete(token);
         execution.waitingTokens--;
       };
-      waiters.set(token, {
+      const waiter: Waiter = {
         execution,
         resolve: (v) => {
           settle();
@@ -123,7 +132,14 @@ export async function startStepFunctions(opts: {
           settle();
           reject(e);
         },
-      });
+        expire: () => {
+          settle();
+          timedOut.add(token);
+        },
+      };
+      // Registered before the library's own timer for the same duration, so it fires first.
+      const timer = setTimeout(() => waiter.expire(), timeoutSeconds * 1000);
+      waiters.set(token, waiter);
     });
 
   function prepare(definition: Record<string, unknown>): Record<string, unknown> {
@@ -137,25 +153,44 @@ export async function startStepFunctions(opts: {
             typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds * scale : MAX_TIMEOUT_SECONDS;
           state.TimeoutSeconds = Math.max(1, Math.min(MAX_TIMEOUT_SECONDS, Math.ceil(t)));
         }
-        const nested = (state.Iterator ?? state.ItemProcessor) as
-          | { States?: Record<string, Record<string, unknown>> }
-          | undefined;
-        if (nested?.States) walk(nested.States);
+        const nested = [
+          ...((state.Branches as { States: Record<string, Record<string, unknown>> }[] | undefined) ?? []),
+          ...[state.Iterator, state.ItemProcessor].filter(Boolean),
+        ] as { States?: Record<string, Record<string, unknown>> }[];
+        for (const n of nested) if (n.States) walk(n.States);
       }
     };
     walk(copy.States);
     return copy;
   }
 
+  /** Every Task state, nested ones (Parallel branches, Map iterators) included. */
+  function taskStates(states: Record<string, Record<string, unknown>>): [string, Record<string, unknown>][] {
+    return Object.entries(states).flatMap(([name, state]) => {
+      const nested = [
+        ...((state.Branches as { States: Record<string, Record<string, unknown>> }[] | undefined) ?? []),
+        ...[state.Iterator, state.ItemProcessor].filter(Boolean),
+      ] as { States: Record<string, Record<string, unknown>> }[];
+      return [
+        ...(state.Type === 'Task' ? [[name, state] as [string, Record<string, unknown>]] : []),
+        ...nested.flatMap((n) => taskStates(n.States)),
+      ];
+    });
+  }
+
   function overridesFor(
     definition: { States: Record<string, Record<string, unknown>> },
     execution: () => ExecutionInfo,
+    takeToken: () => void,
   ) {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-    for (const [stateName, state] of Object.entries(definition.States)) {
-      if (state.Type !== 'Task') continue;
+    for (const [stateName, state] of taskStates(definition.States)) {
       const resource = String(state.Resource);
+      const timeoutSeconds = Number(state.TimeoutSeconds);
       handlers[stateName] = async (input: Json): Promise<Json> => {
+        // The library evaluated Parameters (and $$.Task.Token) just before this call, synchronously:
+        // the next task gets a fresh token.
+        takeToken();
         const exec = execution();
         const params = (input ?? {}) as Record<string, unknown>;
         if (resource === LAMBDA_INVOKE) {
@@ -169,7 +204,8 @@ export async function startStepFunctions(opts: {
               'States.Runtime',
               `${stateName}: no $$.Task.Token in the task's parameters`,
             );
-          const answered = waitFor(exec, token); // registered before the work: an answer may come first
+          // Registered before the work: an answer may come first.
+          const answered = waitFor(exec, token, timeoutSeconds);
           try {
             if (resource === LAMBDA_WAIT) await invoke(exec, String(params.FunctionName), params.Payload);
             else {
@@ -214,17 +250,28 @@ export async function startStepFunctions(opts: {
       waitingTokens: 0,
     };
     executions.set(executionArn, info);
+    // One token per task attempt, however often its Parameters name $$.Task.Token.
+    let token: string | undefined;
     const context = {
       Execution: { Id: executionArn, Name: name },
-      StateMachine: { Id: stateMachineArn },
+      StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').at(-1) },
       Task: {
         get Token() {
-          return `${TOKEN_PREFIX}${randomUUID()}`;
+          token ??= `${TOKEN_PREFIX}${randomUUID()}`;
+          return token;
         },
       },
     };
     const run = sm.machine.run(parsed, {
-      overrides: { taskResourceLocalHandlers: overridesFor(sm.definition as never, () => info) },
+      overrides: {
+        taskResourceLocalHandlers: overridesFor(
+          sm.definition as never,
+          () => info,
+          () => {
+            token = undefined;
+          },
+        ),
+      },
       context: context as never,
       noThrowOnAbort: true,
     });
@@ -246,6 +293,15 @@ export async function startStepFunctions(opts: {
     );
     return info;
   }
+
+  const waiterFor = (taskToken: unknown): Waiter => {
+    const t = String(taskToken);
+    const w = waiters.get(t);
+    if (w) return w;
+    if (timedOut.has(t)) throw new AwsError('TaskTimedOut', 'task timed out');
+    if (t.startsWith(TOKEN_PREFIX)) throw new AwsError('TaskDoesNotExist', 'task does not exist');
+    throw new AwsError('InvalidToken', 'invalid task token');
+  };
 
   const describe = (e: ExecutionInfo) => ({
     executionArn: e.executionArn,
@@ -277,27 +333,22 @@ export async function startStepFunctions(opts: {
         .map(describe),
     }),
     SendTaskSuccess: (b) => {
-      const w = waiters.get(String(b.taskToken));
-      if (!w)
-        throw new AwsError(
-          String(b.taskToken).startsWith(TOKEN_PREFIX) ? 'TaskDoesNotExist' : 'InvalidToken',
-          'task does not exist',
-        );
-      w.resolve(JSON.parse(String(b.output)) as Json);
+      const w = waiterFor(b.taskToken);
+      let output: Json;
+      try {
+        output = JSON.parse(String(b.output)) as Json;
+      } catch {
+        throw new AwsError('InvalidOutput', 'output is not valid JSON');
+      }
+      w.resolve(output);
       return {};
     },
     SendTaskFailure: (b) => {
-      const w = waiters.get(String(b.taskToken));
-      if (!w)
-        throw new AwsError(
-          String(b.taskToken).startsWith(TOKEN_PREFIX) ? 'TaskDoesNotExist' : 'InvalidToken',
-          'task does not exist',
-        );
-      w.reject(new TaskFailure(String(b.error ?? 'Error'), String(b.cause ?? '')));
+      waiterFor(b.taskToken).reject(new TaskFailure(String(b.error ?? 'Error'), String(b.cause ?? '')));
       return {};
     },
     SendTaskHeartbeat: (b) => {
-      if (!waiters.has(String(b.taskToken))) throw new AwsError('TaskDoesNotExist', 'task does not exist');
+      waiterFor(b.taskToken);
       return {};
     },
   };

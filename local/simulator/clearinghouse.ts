@@ -2,11 +2,15 @@
  * The simulated clearinghouse: accepts 837P interchanges by HTTP POST (x-api-key), then answers
  * through claimflow's webhook, HMAC-signed like a real clearinghouse: a 999 for the file, a 277CA
  * per claim, and an 835 for the accepted claims, each after a small delay.
+ *
+ * An interchange with envelope defects (segment counts, control numbers, missing trailers) whose
+ * group and transaction set control numbers can still be read is taken (202) and answered with a
+ * rejecting 999 only; a body that is not X12 at all gets 400.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIGNATURE_HEADER, signBody, TIMESTAMP_HEADER } from '../../shared/webhooks/signature';
-import { type InterchangeEnvelope, write277CA, write835, write999 } from '../../shared/x12';
+import { type InterchangeEnvelope, write277CA, write835, write999, X12Error } from '../../shared/x12';
 import { adjudicate, read837, type Submitted837 } from './payer';
 
 export interface SimulatorOptions {
@@ -23,8 +27,12 @@ export async function startSimulator(opts: SimulatorOptions) {
   let pending = 0;
   const stats = {
     interchangesReceived: 0,
+    /** Interchanges answered with a rejecting 999 for envelope defects. */
+    interchangesRejected: 0,
     claimsReceived: 0,
+    /** Webhook deliveries the receiver accepted (2xx), by kind. */
     sent: { '999': 0, '277': 0, '835': 0 },
+    /** Deliveries refused (non-2xx after retries) or not delivered at all. */
     webhookFailures: 0,
   };
   const sent835: string[] = [];
@@ -80,8 +88,7 @@ export async function startSimulator(opts: SimulatorOptions) {
         const body = build();
         if (body && !stopped) {
           if (kind === '835') sent835.push(body);
-          await post(body);
-          stats.sent[kind]++;
+          if ((await post(body)) < 300) stats.sent[kind]++;
         }
       } catch {
         // counted in webhookFailures
@@ -90,6 +97,36 @@ export async function startSimulator(opts: SimulatorOptions) {
       }
     }, ms);
     timers.add(t);
+  }
+
+  /** IK502 for an envelope defect of the transaction set. */
+  const ik5Code = (e: X12Error) =>
+    e.code === 'MISSING_SE'
+      ? '2'
+      : e.code === 'CONTROL_NUMBER_MISMATCH'
+        ? '3'
+        : e.code === 'SEGMENT_COUNT_MISMATCH'
+          ? '4'
+          : '5';
+
+  function reject(sub: Submitted837, defects: X12Error[]) {
+    const d = { ackMs: 20, ...opts.delays };
+    const codes = [...new Set(defects.map(ik5Code))];
+    later(
+      d.ackMs,
+      '999',
+      () =>
+        write999({
+          envelope: envelope(sub.senderId),
+          groupControlNumber: String(Number(sub.groupControlNumber)),
+          transactions: sub.transactionSetControlNumbers.map((cn) => ({
+            transactionSetId: '837',
+            controlNumber: cn,
+            code: 'R' as const,
+            errorCodes: codes,
+          })),
+        }).x12,
+    );
   }
 
   function answer(sub: Submitted837) {
@@ -167,18 +204,35 @@ export async function startSimulator(opts: SimulatorOptions) {
     req.on('end', () => {
       if (req.method !== 'POST') return void res.writeHead(405).end();
       if (req.headers['x-api-key'] !== opts.apiKey) return void res.writeHead(401).end('unauthorized');
-      let sub: Submitted837;
+      const text = Buffer.concat(chunks).toString('utf8');
+      let sub: Submitted837 | undefined;
+      const defects: X12Error[] = [];
+      let refusal: Error | undefined;
       try {
-        sub = read837(Buffer.concat(chunks).toString('utf8'));
+        sub = read837(text);
       } catch (err) {
+        refusal = err as Error;
+        if (err instanceof X12Error) {
+          try {
+            sub = read837(text, { envelope: 'lenient', onWarning: (w) => defects.push(w) });
+          } catch {
+            sub = undefined;
+          }
+          if (defects.length === 0) defects.push(err);
+        }
+      }
+      if (!sub?.groupControlNumber || sub.transactionSetControlNumbers.length === 0) {
         res.writeHead(400, { 'content-type': 'text/plain' });
-        return void res.end(`rejected: ${(err as Error).message}`);
+        return void res.end(`rejected: ${refusal?.message ?? 'no 837 transaction set'}`);
       }
       stats.interchangesReceived++;
       stats.claimsReceived += sub.claims.length;
       res.writeHead(202, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ accepted: sub.claims.length }));
-      answer(sub);
+      res.end(JSON.stringify({ accepted: refusal ? 0 : sub.claims.length }));
+      if (refusal) {
+        stats.interchangesRejected++;
+        reject(sub, defects);
+      } else answer(sub);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -199,6 +253,8 @@ export async function startSimulator(opts: SimulatorOptions) {
     async stop(): Promise<void> {
       stopped = true;
       for (const t of timers) clearTimeout(t);
+      pending -= timers.size; // answers that will never be sent
+      timers.clear();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCents } from '../../shared/money';
-import { components, el, tokenizeSync } from '../../shared/x12';
+import { components, el, type TokenizeOptions, tokenizeSync } from '../../shared/x12';
 import type { Adjustment, ClaimPayment, ServicePayment } from '../../shared/x12/types';
 
 export interface SubmittedLine {
@@ -37,8 +37,11 @@ export interface Submitted837 {
   claims: SubmittedClaim[];
 }
 
-/** Reads what a payer needs from an 837P (strict envelope: a broken file throws X12Error). */
-export function read837(text: string): Submitted837 {
+/**
+ * Reads what a payer needs from an 837P. Strict envelope by default: a broken file throws X12Error;
+ * with `{ envelope: 'lenient' }` it reads what it can and reports the defects to onWarning.
+ */
+export function read837(text: string, options: TokenizeOptions = {}): Submitted837 {
   const out: Submitted837 = {
     senderId: '',
     interchangeControlNumber: '',
@@ -51,7 +54,7 @@ export function read837(text: string): Submitted837 {
   let payerId = '';
   let claim: SubmittedClaim | undefined;
   let line: SubmittedLine | undefined;
-  for (const seg of tokenizeSync(text)) {
+  for (const seg of tokenizeSync(text, options)) {
     switch (seg.id) {
       case 'ISA':
         out.senderId = el(seg, 6).trim();

@@ -1,0 +1,243 @@
+/**
+ * The SQS event source mapping emulation: real-shaped SQSEvent, partial batch failures, whole-batch
+ * failure on a throw, dead-lettering through the queue's RedrivePolicy, and a stop that waits.
+ */
+import { createHash } from 'node:crypto';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClientConfig, startSqsS3 } from '../../../local/emulators/fauxqs';
+import { startQueuePoller } from '../../../local/emulators/queue-poller';
+
+let aws: Awaited<ReturnType<typeof startSqsS3>>;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  aws = await startSqsS3();
+  sqs = new SQSClient(localClientConfig(aws.endpoint));
+});
+afterAll(async () => aws?.stop());
+
+const arn = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
+
+async function queue(name: string, maxReceiveCount?: number): Promise<string> {
+  if (maxReceiveCount) await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const out = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      ...(maxReceiveCount
+        ? {
+            Attributes: {
+              RedrivePolicy: JSON.stringify({
+                deadLetterTargetArn: arn(`${name}-dlq`),
+                maxReceiveCount: String(maxReceiveCount),
+              }),
+            },
+          }
+        : {}),
+    }),
+  );
+  return out.QueueUrl as string;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function depth(url: string): Promise<number> {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(out.Attributes?.ApproximateNumberOfMessages) +
+    Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+describe('queue poller', () => {
+  it('hands the handler a real-shaped SQSEvent', async () => {
+    const url = await queue('shape');
+    const events: SQSEvent[] = [];
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: url,
+      queueArn: arn('shape'),
+      functionName: 'shape-fn',
+      handler: async (event, context) => {
+        expect(context.functionName).toBe('shape-fn');
+        events.push(event);
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      const sent = await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: '{"hello":"world"}',
+          MessageAttributes: { kind: { DataType: 'String', StringValue: '835' } },
+        }),
+      );
+      await until(() => events.length > 0, 'the event');
+      const record = events[0]?.Records[0] as SQSRecord;
+      expect(record).toMatchObject({
+        messageId: sent.MessageId,
+        body: '{"hello":"world"}',
+        eventSource: 'aws:sqs',
+        eventSourceARN: arn('shape'),
+        awsRegion: 'us-east-1',
+        md5OfBody: createHash('md5').update('{"hello":"world"}').digest('hex'),
+        messageAttributes: { kind: { dataType: 'String', stringValue: '835' } },
+      });
+      expect(record.receiptHandle).toBeTruthy();
+      expect(record.attributes.ApproximateReceiveCount).toBe('1');
+      expect(Number(record.attributes.SentTimestamp)).toBeGreaterThan(0);
+      await until(async () => (await depth(url)) === 0, 'the message to be deleted');
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('deletes what succeeded and redelivers batchItemFailures', async () => {
+    const url = await queue('partial');
+    const seen: { body: string; receiveCount: string }[] = [];
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: url,
+      queueArn: arn('partial'),
+      functionName: 'partial-fn',
+      retryDelaySeconds: 0,
+      batchSize: 10,
+      batchWindowMs: 200,
+      handler: async (event): Promise<SQSBatchResponse> => {
+        const failures = [];
+        for (const r of event.Records) {
+          seen.push({ body: r.body, receiveCount: r.attributes.ApproximateReceiveCount });
+          if (r.body === 'flaky' && r.attributes.ApproximateReceiveCount === '1')
+            failures.push({ itemIdentifier: r.messageId });
+        }
+        return { batchItemFailures: failures };
+      },
+    });
+    try {
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: ['a', 'flaky', 'b'].map((body, i) => ({ Id: String(i), MessageBody: body })),
+        }),
+      );
+      await until(() => seen.some((s) => s.body === 'flaky' && s.receiveCount === '2'), 'the retry');
+      await until(async () => (await depth(url)) === 0, 'the queue to empty');
+      expect(seen.filter((s) => s.body === 'a')).toHaveLength(1);
+      expect(seen.filter((s) => s.body === 'b')).toHaveLength(1);
+      expect(seen.filter((s) => s.body === 'flaky').map((s) => s.receiveCount)).toEqual(['1', '2']);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('fails the whole batch when the handler throws or names an unknown message', async () => {
+    const url = await queue('whole');
+    const attempts = new Map<string, number>();
+    const errors: unknown[] = [];
+    let calls = 0;
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: url,
+      queueArn: arn('whole'),
+      functionName: 'whole-fn',
+      retryDelaySeconds: 0,
+      batchWindowMs: 200,
+      onError: (err) => errors.push(err),
+      handler: async (event) => {
+        calls++;
+        for (const r of event.Records) attempts.set(r.body, (attempts.get(r.body) ?? 0) + 1);
+        if (calls === 1) throw new Error('boom');
+        if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: ['x', 'y'].map((body, i) => ({ Id: String(i), MessageBody: body })),
+        }),
+      );
+      await until(async () => (await depth(url)) === 0 && calls >= 3, 'the batch to succeed');
+      expect(attempts.get('x')).toBeGreaterThanOrEqual(3);
+      expect(attempts.get('y')).toBeGreaterThanOrEqual(3);
+      expect(errors.map((e) => (e as Error).message)).toContain('boom');
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('leaves a message that keeps failing to the queue redrive: DLQ after maxReceiveCount', async () => {
+    const url = await queue('poison', 3);
+    const counts: string[] = [];
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: url,
+      queueArn: arn('poison'),
+      functionName: 'poison-fn',
+      retryDelaySeconds: 0,
+      handler: async (event) => {
+        counts.push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount));
+        return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+      },
+    });
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'poison' }));
+      const dlqUrl = url.replace(/poison$/, 'poison-dlq');
+      let body: string | undefined;
+      await until(async () => {
+        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 0 }));
+        body = out.Messages?.[0]?.Body;
+        return body !== undefined;
+      }, 'the DLQ');
+      expect(body).toBe('poison');
+      expect(counts).toEqual(['1', '2', '3']);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('stop() waits for the batch in flight', async () => {
+    const url = await queue('slow');
+    let started = false;
+    let finished = false;
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: url,
+      queueArn: arn('slow'),
+      functionName: 'slow-fn',
+      handler: async () => {
+        started = true;
+        await new Promise((r) => setTimeout(r, 300));
+        finished = true;
+        return { batchItemFailures: [] };
+      },
+    });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'slow' }));
+    await until(() => started, 'the handler to start');
+    expect(poller.inFlight()).toBe(1);
+    await poller.stop();
+    expect(finished).toBe(true);
+    expect(poller.inFlight()).toBe(0);
+    expect(await depth(url)).toBe(0);
+  });
+});
