@@ -29,7 +29,9 @@ export async function decide999(
   const decisions: ClaimAckDecision[] = [];
   const unmatched: string[] = [];
   for (const ack of acks) {
-    const claimIds = await claimsOf(String(Number(ack.groupControlNumber)));
+    // Our GS06 is numeric (1-9 digits); anything else cannot name one of our interchanges.
+    const gcn = ack.groupControlNumber.trim();
+    const claimIds = /^\d{1,9}$/.test(gcn) ? await claimsOf(String(Number(gcn))) : undefined;
     if (!claimIds) {
       unmatched.push(ack.groupControlNumber);
       continue;

@@ -16,8 +16,10 @@ import {
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { initialState } from '../../shared/claims/state';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { remit835 } from '../support/remit';
+import { makeClaim } from '../unit/x12/fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const idempotency = mockClient(DynamoDBClient);
@@ -95,7 +97,81 @@ beforeEach(() => {
 
 const body = (text: string) => Readable.from([Buffer.from(text)]) as never;
 
+const paidC1 = () =>
+  remit835(
+    [
+      {
+        patientControlNumber: 'C1',
+        statusCode: '1',
+        chargeCents: 12500,
+        paidCents: 10000,
+        patientResponsibilityCents: 0,
+        payerClaimControlNumber: 'PCN1',
+        adjustments: [{ group: 'CO', reason: '45', amountCents: 2500 }],
+        services: [],
+        remarkCodes: [],
+      },
+    ],
+    { traceNumber: 'TRACE7' },
+  );
+
+/** The META item of claim C1 (as claimMetaItem writes it), ACCEPTED and waiting on AwaitRemit. */
+function waitingClaim() {
+  const at = '2026-11-01T00:00:00.000Z';
+  const claim = makeClaim({ claimId: 'C1' });
+  return {
+    PK: 'CLAIM#C1',
+    SK: 'META',
+    entity: 'CLAIM',
+    ...initialState('C1', at),
+    status: 'ACCEPTED',
+    version: 5,
+    seq: 5,
+    waiting: { kind: 'REMIT', taskToken: 'tok-remit', since: at },
+    practiceId: claim.practiceId,
+    claim,
+    createdAt: at,
+  };
+}
+
 describe('post-remittance', () => {
+  it("posts a matched payment once and answers the claim's AwaitRemit token with its route", async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(paidC1()) });
+    ddb
+      .on(GetCommand)
+      .callsFake((input: { Key: { SK: string } }) =>
+        input.Key.SK === 'META' ? { Item: waitingClaim() } : {},
+      );
+    ddb.on(TransactWriteCommand).resolves({});
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const res = await handler(event(), fakeContext());
+    expect(res.batchItemFailures).toEqual([]);
+
+    const [posting, outcome] = ddb
+      .commandCalls(TransactWriteCommand)
+      .map((c) => c.args[0].input.TransactItems ?? []);
+    const ledger = (posting ?? []).map((i) => i.Put?.Item?.SK as string);
+    expect(ledger.filter((sk) => sk.startsWith('LEDGER#')).length).toBeGreaterThan(0);
+    const postingMarker = ledger.find((sk) => sk.startsWith('POSTED#'));
+    expect(postingMarker).toContain('TRACE7');
+
+    const answers = sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.taskToken).toBe('tok-remit');
+    expect(JSON.parse(answers[0]?.output ?? '{}')).toMatchObject({
+      route: 'PAID',
+      paidCents: 10000,
+      payerClaimControlNumber: 'PCN1',
+      traceNumber: 'TRACE7',
+    });
+    // the wait is cleared, version-checked, with the delivery marker in the same transaction
+    expect(outcome?.[0]?.Update?.ConditionExpression).toBe('#version = :expected');
+    expect(outcome?.[0]?.Update?.ExpressionAttributeValues?.[':expected']).toBe(5);
+    expect(outcome?.[0]?.Update?.UpdateExpression).toContain('REMOVE #waiting');
+    expect(outcome?.[1]?.Put?.Item).toMatchObject({ type: 'REMIT_POSTED', claimId: 'C1' });
+    expect(outcome?.[2]?.Put?.Item?.SK).toBe(`POSTED#OUTCOME#${postingMarker?.slice('POSTED#'.length)}`);
+  });
+
   it('makes a work item of a payment for an unknown claim and posts nothing', async () => {
     s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim()) });
     const res = await handler(event(), fakeContext());

@@ -71,6 +71,55 @@ describe('record-transition', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
+  it('stores the token of a wait with nothing pending and answers nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: metaItem({ status: 'SUBMITTED' }) });
+    await handler(
+      { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-1' },
+      fakeContext(),
+    );
+    const update = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
+    expect(update?.ExpressionAttributeValues?.[':waiting']).toMatchObject({
+      kind: 'ACK',
+      taskToken: 'tok-1',
+    });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('writes a CORRECTED claim as a frequency-7 replacement of the payer claim', async () => {
+    ddb.on(GetCommand).resolves({
+      Item: metaItem({ status: 'NEEDS_CORRECTION', payerClaimControlNumber: 'PCN-9' }),
+    });
+    const res = await handler({ claimId: 'C1', to: 'CORRECTED', event: 'CORRECTED' }, fakeContext());
+    expect(res.status).toBe('CORRECTED');
+    const update = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
+    const names = update?.ExpressionAttributeNames ?? {};
+    const claimAttr = Object.keys(names).find((k) => names[k] === 'claim');
+    expect(claimAttr).toBeDefined();
+    expect(update?.ExpressionAttributeValues?.[`:${claimAttr?.slice(1)}`]).toMatchObject({
+      claimId: 'C1',
+      frequencyCode: '7',
+      originalPayerClaimNumber: 'PCN-9',
+    });
+  });
+
+  it('re-reads and retries when the version-checked write loses a race', async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: metaItem() })
+      .resolves({ Item: metaItem({ version: 2, seq: 2 }) });
+    const conflict = Object.assign(new Error('cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+    });
+    ddb.on(TransactWriteCommand).rejectsOnce(conflict).resolves({});
+    const res = await handler({ claimId: 'C1', to: 'SCRUBBED', event: 'SCRUBBED' }, fakeContext());
+    expect(res.status).toBe('SCRUBBED');
+    const calls = ddb
+      .commandCalls(TransactWriteCommand)
+      .map((c) => c.args[0].input.TransactItems?.[0]?.Update);
+    expect(calls.map((u) => u?.ExpressionAttributeValues?.[':expected'])).toEqual([1, 2]);
+  });
+
   it('refuses malformed input', async () => {
     await expect(handler({ claimId: 'C1', to: 'NOPE', event: 'X' }, fakeContext())).rejects.toThrow();
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);

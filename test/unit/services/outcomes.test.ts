@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimEvent } from '../../../shared/claims/model';
 import { applyTransition, type ClaimState, initialState } from '../../../shared/claims/state';
-import { deliver, type OutcomePorts } from '../../../shared/services/outcomes';
+import { deliver, note, type OutcomePorts } from '../../../shared/services/outcomes';
 
 /** An in-memory claim store with the same version and marker rules as the DynamoDB one. */
 function fakeStore(state: ClaimState) {
@@ -84,6 +84,46 @@ describe('deliver', () => {
     expect(await deliver(ports, 'C1', 'REMIT', { route: 'PAID' }, 'K1', 'REMIT_POSTED', {})).toBe('answered');
     expect(store.answers).toHaveLength(1);
     expect(store.markers.has('K1')).toBe(true);
+    expect(store.state.waiting).toBeUndefined();
+    expect(store.events).toHaveLength(1);
+  });
+
+  it('answers once across several lost races, each retry clearing the wait still on file', async () => {
+    const { store, ports } = fakeStore(waitingFor('ACK'));
+    store.conflictsToInject = 3;
+    expect(await deliver(ports, 'C1', 'ACK', { accepted: false }, 'K1', 'ACK_999_REJECTED', {})).toBe(
+      'answered',
+    );
+    expect(store.answers).toEqual([{ token: 'tok-1', output: { accepted: false } }]);
+    expect(store.state.waiting).toBeUndefined();
+    expect(store.events.map((e) => [e.type, e.detail?.delivery])).toEqual([['ACK_999_REJECTED', 'answered']]);
+  });
+
+  it('gives up after repeated version conflicts instead of looping forever', async () => {
+    const { store, ports } = fakeStore(waitingFor('ACK'));
+    store.conflictsToInject = 100;
+    await expect(deliver(ports, 'C1', 'ACK', { accepted: true }, 'K1', 'ACK', {})).rejects.toThrow(
+      /version conflicts/,
+    );
+    expect(store.answers).toHaveLength(1);
+  });
+
+  it("answers 'no-claim' for a claim we do not have and writes nothing", async () => {
+    const { store, ports } = fakeStore(waitingFor('ACK'));
+    ports.getState = async () => undefined;
+    expect(await deliver(ports, 'NOPE', 'ACK', { accepted: true }, 'K1', 'ACK', {})).toBe('no-claim');
+    expect(store.answers).toEqual([]);
+    expect(store.events).toEqual([]);
+    expect(store.markers.size).toBe(0);
+  });
+
+  it('stores the early outcome as pending with the marker, so a replay is a duplicate', async () => {
+    const { store, ports } = fakeStore({ ...initialState('C1', at), status: 'SUBMITTED' });
+    await deliver(ports, 'C1', 'ACK', { accepted: true }, 'K1', 'ACK', {});
+    expect(store.state.pending.ACK?.output).toEqual({ accepted: true });
+    expect(store.markers.has('K1')).toBe(true);
+    expect(await deliver(ports, 'C1', 'ACK', { accepted: false }, 'K1', 'ACK', {})).toBe('duplicate');
+    expect(store.state.pending.ACK?.output).toEqual({ accepted: true });
   });
 
   it('records an outcome the claim does not expect for a person, and keeps nothing pending', async () => {
@@ -92,6 +132,19 @@ describe('deliver', () => {
       'unexpected',
     );
     expect(store.state.pending).toEqual({});
+    expect(store.state.status).toBe('CLOSED');
+    expect(store.answers).toEqual([]);
     expect(store.events[0]?.type).toBe('UNEXPECTED_REMIT_POSTED');
+  });
+});
+
+describe('note', () => {
+  it('records an informational event once per key, answering no token and keeping the wait', async () => {
+    const { store, ports } = fakeStore(waitingFor('ACK'));
+    expect(await note(ports, 'C1', 'K1', 'ACK_999_ACCEPTED', { codes: ['IK5:A'] })).toBe('saved');
+    expect(await note(ports, 'C1', 'K1', 'ACK_999_ACCEPTED', { codes: ['IK5:A'] })).toBe('duplicate');
+    expect(store.answers).toEqual([]);
+    expect(store.state.waiting?.taskToken).toBe('tok-1');
+    expect(store.events.map((e) => e.type)).toEqual(['ACK_999_ACCEPTED']);
   });
 });

@@ -60,7 +60,7 @@ function submitFakes(
     fail: async (token) => void failed.push(token),
     now: () => new Date('2026-11-01T00:00:00Z'),
   };
-  return { ports, sent, answered, failed, marked, sentIcns };
+  return { ports, sent, answered, failed, marked, sentIcns, stored };
 }
 
 describe('submitBatch', () => {
@@ -79,6 +79,31 @@ describe('submitBatch', () => {
     expect(f.sent.map((x) => read837(x).claims.map((cl) => cl.claimId))).toEqual([['CA', 'CC'], ['CB']]);
     expect(f.answered.map((x) => x.token).sort()).toEqual(['t0', 't1', 't2']);
     expect(f.marked.sort()).toEqual(['CA', 'CB', 'CC']);
+  });
+
+  it('stores each interchange under its own control number, with its claims as CLM01', async () => {
+    const f = submitFakes([a, b, c]);
+    const out = await submitBatch(reqs, config, f.ports);
+    expect(out.interchanges.map((i) => i.interchangeControlNumber)).toEqual(['000000101', '000000102']);
+    const stored = [...f.stored.entries()];
+    expect(stored.map(([key]) => key)).toEqual([
+      'interchanges/837P/2026-11-01/P1/000000101.x12',
+      'interchanges/837P/2026-11-01/P2/000000102.x12',
+    ]);
+    expect(stored.map(([, x12]) => [...x12.matchAll(/~CLM\*([^*]+)\*/g)].map((m) => m[1]))).toEqual([
+      ['CA', 'CC'],
+      ['CB'],
+    ]);
+    expect(stored.map(([, x12]) => x12.slice(90, 99))).toEqual(['000000101', '000000102']);
+    const byToken = Object.fromEntries(f.answered.map((x) => [x.token, x.output]));
+    expect(byToken.t0).toEqual({
+      interchangeControlNumber: '000000101',
+      groupControlNumber: '101',
+      transactionSetControlNumber: '0101',
+      x12Key: 'interchanges/837P/2026-11-01/P1/000000101.x12',
+    });
+    expect(byToken.t2).toEqual(byToken.t0);
+    expect(byToken.t1).toMatchObject({ interchangeControlNumber: '000000102' });
   });
 
   it('answers a retried message for a sent interchange again without sending anything', async () => {
@@ -117,6 +142,7 @@ describe('submitBatch', () => {
     expect(out.failed.sort()).toEqual(['m0', 'm1']);
     expect(f.answered).toEqual([]);
     expect(f.sentIcns.size).toBe(0);
+    expect(out.interchanges).toEqual([]);
   });
 
   it('fails the token of a claim that does not exist', async () => {
@@ -161,6 +187,60 @@ function remitFor(claims: Claim[], seed: number, override?: number): string {
 
 describe('postRemittanceFile', () => {
   const claims = ['C1', 'C2', 'C3'].map((id) => makeClaim({ claimId: id }));
+  const paid = (id: string, chargeCents = 12500) => ({
+    patientControlNumber: id,
+    statusCode: '1',
+    chargeCents,
+    paidCents: chargeCents - 2500,
+    patientResponsibilityCents: 0,
+    payerClaimControlNumber: `PCN-${id}`,
+    adjustments: [{ group: 'CO' as const, reason: '45', amountCents: 2500 }],
+    services: [],
+    remarkCodes: [],
+  });
+
+  it('delivers the routed outcome of each posted claim under its posting key', async () => {
+    const f = remitFakes(claims);
+    const out = await postRemittanceFile(remit835([paid('C1'), paid('C2')]), 'inbound/p.x12', f.ports);
+    expect(out).toMatchObject({ remits: 1, posted: 2, held: 0, unmatched: 0, mismatched: 0 });
+    expect(f.delivered).toEqual([
+      {
+        claimId: 'C1',
+        outcome: expect.objectContaining({
+          route: 'PAID',
+          paidCents: 10000,
+          payerClaimControlNumber: 'PCN-C1',
+          traceNumber: 'TRACE1',
+          carcs: ['CO-45'],
+        }),
+      },
+      { claimId: 'C2', outcome: expect.objectContaining({ route: 'PAID', paidCents: 10000 }) },
+    ]);
+    expect(f.posted.size).toBe(2);
+  });
+
+  it('makes a REMIT_MISMATCH work item of a payment whose charge is not the claim total', async () => {
+    const f = remitFakes(claims);
+    const out = await postRemittanceFile(remit835([paid('C1', 9900)]), 'inbound/m.x12', f.ports);
+    expect(out.mismatched).toBe(1);
+    expect(f.posted.size).toBe(0);
+    expect(f.delivered).toEqual([]);
+    expect(f.work).toEqual([
+      {
+        kind: 'REMIT_MISMATCH',
+        reference: 'TRACE1/C1',
+        detail: { fileKey: 'inbound/m.x12', problems: ['CHARGE_MISMATCH'] },
+      },
+    ]);
+  });
+
+  it('makes an UNMATCHED_REMIT work item of a CLP01 we never billed, posting the others', async () => {
+    const f = remitFakes(claims);
+    const out = await postRemittanceFile(remit835([paid('C1'), paid('ZZZ')]), 'inbound/u.x12', f.ports);
+    expect(out).toMatchObject({ posted: 1, unmatched: 1 });
+    expect(f.work.map((w) => [w.kind, w.reference])).toEqual([['UNMATCHED_REMIT', 'TRACE1/ZZZ']]);
+    expect(f.delivered.map((d) => d.claimId)).toEqual(['C1']);
+  });
 
   it('posts each claim once and delivers its route; a replay posts nothing', async () => {
     const f = remitFakes(claims);

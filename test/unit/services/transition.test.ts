@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { Claim, ClaimEvent } from '../../../shared/claims/model';
+import { type ClaimState, initialState, type TokenAnswer } from '../../../shared/claims/state';
+import {
+  ClaimNotFoundError,
+  IllegalTransitionError,
+  recordTransition,
+  type TransitionPorts,
+} from '../../../shared/services/transition';
+import { makeClaim } from '../x12/fixtures';
+
+const at = '2026-11-01T00:00:00.000Z';
+
+/** In-memory claim: version-checked saves, like the DynamoDB repository. */
+function fakeClaim(state: ClaimState, opts: { payerClaimNumber?: string; claim?: Claim | null } = {}) {
+  const store = {
+    state,
+    claim: opts.claim === null ? undefined : (opts.claim ?? makeClaim({ claimId: state.claimId })),
+    events: [] as ClaimEvent[],
+    savedClaims: [] as Claim[],
+    answers: [] as TokenAnswer[],
+    conflictsToInject: 0,
+  };
+  const ports: TransitionPorts = {
+    getState: async (id) => (id === store.state.claimId ? structuredClone(store.state) : undefined),
+    saveTransition: async (from, next, event, claim) => {
+      if (store.conflictsToInject > 0) {
+        store.conflictsToInject--;
+        store.state = { ...store.state, version: store.state.version + 1 };
+        return false;
+      }
+      if (from.version !== store.state.version) return false;
+      store.state = next;
+      store.events.push(event);
+      if (claim) {
+        store.savedClaims.push(claim);
+        store.claim = claim;
+      }
+      return true;
+    },
+    loadClaim: async () => store.claim,
+    payerClaimNumber: async () => opts.payerClaimNumber,
+    answer: async (a) => void store.answers.push(a),
+    now: () => new Date(at),
+  };
+  return { store, ports };
+}
+
+const stateIn = (status: ClaimState['status'], over: Partial<ClaimState> = {}): ClaimState => ({
+  ...initialState('C1', at),
+  status,
+  ...over,
+});
+
+describe('recordTransition', () => {
+  it('moves the claim and appends the event with the next seq', async () => {
+    const { store, ports } = fakeClaim(stateIn('RECEIVED'));
+    const res = await recordTransition({ claimId: 'C1', to: 'SCRUBBED', event: 'SCRUBBED' }, ports);
+    expect(res).toEqual({ claimId: 'C1', status: 'SCRUBBED', followUps: 0 });
+    expect(store.state).toMatchObject({ status: 'SCRUBBED', version: 2, seq: 2 });
+    expect(store.events).toEqual([
+      { claimId: 'C1', at, seq: 2, type: 'SCRUBBED', status: 'SCRUBBED', detail: { from: 'RECEIVED' } },
+    ]);
+    expect(store.savedClaims).toEqual([]);
+    expect(store.answers).toEqual([]);
+  });
+
+  it('retries a lost version race on fresh state and saves once', async () => {
+    const { store, ports } = fakeClaim(stateIn('RECEIVED'));
+    store.conflictsToInject = 2;
+    await recordTransition({ claimId: 'C1', to: 'SCRUBBED', event: 'SCRUBBED' }, ports);
+    expect(store.events).toHaveLength(1);
+    expect(store.state.status).toBe('SCRUBBED');
+  });
+
+  it('makes a CORRECTED claim a frequency-7 replacement of the payer claim it knows', async () => {
+    const { store, ports } = fakeClaim(stateIn('NEEDS_CORRECTION'), { payerClaimNumber: 'PCN-77' });
+    await recordTransition({ claimId: 'C1', to: 'CORRECTED', event: 'CORRECTED' }, ports);
+    expect(store.savedClaims).toHaveLength(1);
+    expect(store.savedClaims[0]).toMatchObject({
+      claimId: 'C1',
+      frequencyCode: '7',
+      originalPayerClaimNumber: 'PCN-77',
+    });
+    expect(store.state.status).toBe('CORRECTED');
+  });
+
+  it('leaves the frequency alone when the payer never numbered the claim', async () => {
+    const { store, ports } = fakeClaim(stateIn('NEEDS_CORRECTION'));
+    await recordTransition({ claimId: 'C1', to: 'CORRECTED', event: 'CORRECTED' }, ports);
+    expect(store.savedClaims[0]?.frequencyCode).toBe('1');
+    expect(store.savedClaims[0]?.originalPayerClaimNumber).toBeUndefined();
+  });
+
+  it('does not touch the claim again on a retried CORRECTED (already corrected)', async () => {
+    const { store, ports } = fakeClaim(stateIn('CORRECTED'), { payerClaimNumber: 'PCN-77' });
+    await recordTransition({ claimId: 'C1', to: 'CORRECTED', event: 'CORRECTED' }, ports);
+    expect(store.savedClaims).toEqual([]);
+    expect(store.events).toHaveLength(1);
+  });
+
+  it('stores the token of a wait with nothing pending, answering nothing', async () => {
+    const { store, ports } = fakeClaim(stateIn('SUBMITTED'));
+    await recordTransition(
+      { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-1' },
+      ports,
+    );
+    expect(store.state.waiting).toEqual({ kind: 'ACK', taskToken: 'tok-1', since: at });
+    expect(store.answers).toEqual([]);
+  });
+
+  it('answers a wait at once with an outcome that arrived first, and consumes it', async () => {
+    const output = { accepted: true, source: '277CA', codes: ['A2:20'] };
+    const { store, ports } = fakeClaim(stateIn('SUBMITTED', { pending: { ACK: { output, at } } }));
+    await recordTransition(
+      { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-2' },
+      ports,
+    );
+    expect(store.answers).toEqual([{ taskToken: 'tok-2', output }]);
+    expect(store.state.pending).toEqual({});
+    expect(store.state.waiting).toBeUndefined();
+    expect(store.events[0]?.detail).toMatchObject({ wait: 'ACK', pendingConsumed: true });
+  });
+
+  it('answers nothing when the save keeps losing (the state machine retries the task)', async () => {
+    const output = { accepted: true };
+    const { store, ports } = fakeClaim(stateIn('SUBMITTED', { pending: { ACK: { output, at } } }));
+    store.conflictsToInject = 100;
+    await expect(
+      recordTransition(
+        { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-2' },
+        ports,
+      ),
+    ).rejects.toThrow(/version races/);
+    expect(store.answers).toEqual([]);
+  });
+
+  it('throws IllegalTransition and writes nothing for a move the state machine forbids', async () => {
+    const { store, ports } = fakeClaim(stateIn('CLOSED'));
+    await expect(recordTransition({ claimId: 'C1', to: 'PAID', event: 'PAID' }, ports)).rejects.toThrow(
+      IllegalTransitionError,
+    );
+    expect(store.events).toEqual([]);
+    expect(store.state.status).toBe('CLOSED');
+  });
+
+  it('throws IllegalTransition for a wait without a token', async () => {
+    const { ports } = fakeClaim(stateIn('SUBMITTED'));
+    await expect(
+      recordTransition({ claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK' }, ports),
+    ).rejects.toThrow(IllegalTransitionError);
+  });
+
+  it('throws ClaimNotFound for an unknown claim', async () => {
+    const { ports } = fakeClaim(stateIn('RECEIVED'));
+    await expect(recordTransition({ claimId: 'NOPE', to: 'SCRUBBED', event: 'X' }, ports)).rejects.toThrow(
+      ClaimNotFoundError,
+    );
+  });
+});
