@@ -51,8 +51,10 @@ export interface DemoOptions {
   practiceId: string;
   claims: number;
   today: string; // YYYY-MM-DD
-  /** Share of claims built to fail the scrub (default 0.1). */
+  /** Share of claims built to fail the scrub (default 0.1; 0 for none). */
   errorRate?: number;
+  /** Extra rows that fail validation, each in an encounter of its own (default 3). */
+  badRows?: number;
 }
 
 function npi(rand: () => number): string {
@@ -73,10 +75,11 @@ export function generateDemoChargeCsv(opts: DemoOptions): string {
   const rows: Record<string, string>[] = [];
   const errorRate = opts.errorRate ?? 0.1;
   const defective = new Set<number>();
-  const wanted = Math.max(1, Math.round(opts.claims * errorRate));
+  const wanted = errorRate > 0 ? Math.max(1, Math.round(opts.claims * errorRate)) : 0;
   while (defective.size < Math.min(wanted, opts.claims)) defective.add(Math.floor(rand() * opts.claims));
   const malformed = new Set<number>();
-  while (malformed.size < Math.min(3, opts.claims)) malformed.add(Math.floor(rand() * opts.claims));
+  while (malformed.size < Math.min(opts.badRows ?? 3, opts.claims))
+    malformed.add(Math.floor(rand() * opts.claims));
   let defectIndex = 0;
 
   for (let c = 0; c < opts.claims; c++) {

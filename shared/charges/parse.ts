@@ -51,30 +51,75 @@ const CLAIM_LEVEL = CHARGE_COLUMNS.filter(
     ].includes(c),
 );
 
+/** Columns a row cannot do without (the subscriber columns are checked per row, by relationship). */
+const REQUIRED_COLUMNS = CHARGE_COLUMNS.filter((c) => !chargeRowSchema.shape[c].safeParse(undefined).success);
+
+interface RecordInfo {
+  lines: number; // the line the record ends on
+  empty_lines: number;
+  error?: { code?: string };
+}
+
 export async function parseChargeFile(input: Input, ctx: ChargeFileContext): Promise<ChargeFileResult> {
   const errors: RowError[] = [];
+  const headerErrors: RowError[] = [];
   const good: GoodRow[] = [];
   let rowCount = 0;
+  let headerLength = 0;
+  // Where the previous record ended, to find the line a record starts on (a quoted field may span lines).
+  let prevEnd = 1;
+  let prevEmpty = 0;
   const parser = parse({
-    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+    columns: (header: string[]) => {
+      const names = header.map((h) => h.trim().toLowerCase());
+      headerLength = names.length;
+      const known = new Set<string>(CHARGE_COLUMNS);
+      const seen = new Set<string>();
+      for (const name of names) {
+        if (!known.has(name))
+          headerErrors.push({ line: 1, field: name, reason: `header: unknown column ${name}` });
+        else if (seen.has(name))
+          headerErrors.push({ line: 1, field: name, reason: `header: column ${name} repeated` });
+        seen.add(name);
+      }
+      for (const col of REQUIRED_COLUMNS) {
+        if (!seen.has(col))
+          headerErrors.push({ line: 1, field: col, reason: `header: required column ${col} missing` });
+      }
+      return names;
+    },
     bom: true,
     skip_empty_lines: true,
+    trim: true,
     relax_column_count: true,
     info: true,
   });
-  const handle = (record: { record: Record<string, string>; info: { lines: number } }) => {
+  const handle = ({ record, info }: { record: Record<string, string>; info: RecordInfo }) => {
     rowCount++;
-    // info.lines is the line the record ends on; a record spans one line unless a field has newlines.
-    const line = record.info.lines;
-    const parsed = chargeRowSchema.safeParse(record.record);
+    const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
+    prevEnd = info.lines;
+    prevEmpty = info.empty_lines;
+    // A file whose header is wrong is refused whole: its rows cannot be read safely.
+    if (headerErrors.length > 0) return;
+    const encounterId = typeof record.encounter_id === 'string' ? record.encounter_id.trim() : '';
+    const at = { line, ...(encounterId ? { encounterId } : {}) };
+    if (
+      info.error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ||
+      Object.keys(record).length !== headerLength
+    ) {
+      // Most likely an unquoted comma: the values are shifted, so none of them can be trusted.
+      errors.push({
+        ...at,
+        reason: `row has a different number of fields than the header (${headerLength})`,
+      });
+      return;
+    }
+    const parsed = chargeRowSchema.safeParse(record);
     if (!parsed.success) {
-      const encounterId =
-        typeof record.record.encounter_id === 'string' ? record.record.encounter_id.trim() : undefined;
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? '');
         errors.push({
-          line,
-          ...(encounterId ? { encounterId } : {}),
+          ...at,
           ...(field ? { field } : {}),
           reason: field
             ? `${field}: ${issue.code === 'invalid_type' ? 'is required' : issue.message}`
@@ -85,8 +130,7 @@ export async function parseChargeFile(input: Input, ctx: ChargeFileContext): Pro
     }
     if (ctx.practiceId && parsed.data.practice_id !== ctx.practiceId) {
       errors.push({
-        line,
-        encounterId: parsed.data.encounter_id,
+        ...at,
         field: 'practice_id',
         reason: `practice_id: does not match the practice of the file's folder (${ctx.practiceId})`,
       });
@@ -98,11 +142,16 @@ export async function parseChargeFile(input: Input, ctx: ChargeFileContext): Pro
   const done = new Promise<void>((resolve) => {
     parser.on('data', handle);
     parser.on('end', resolve);
-    parser.on('error', (err: Error & { lines?: number; code?: string }) => {
-      // csv-parse cannot continue past a syntax error (e.g. an unclosed quote): report where it stopped.
+    parser.on('error', (err: Error & { lines?: number; empty_lines?: number; code?: string }) => {
+      // csv-parse cannot continue past a syntax error: report where it stopped and keep what was read.
+      // An unclosed quote is found only at the end of the file; it opened on the record after the last good one.
+      const line =
+        err.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? prevEnd + 1 + ((err.empty_lines ?? prevEmpty) - prevEmpty)
+          : (err.lines ?? prevEnd + 1);
       errors.push({
-        line: err.lines ?? rowCount + 1,
-        reason: `CSV syntax error (${err.code ?? 'parse'}): ${err.message.split(':')[0]}`,
+        line,
+        reason: `CSV syntax error (${err.code ?? 'parse'}): ${SYNTAX_REASONS[err.code ?? ''] ?? 'unreadable CSV'}; reading stopped here`,
       });
       resolve();
     });
@@ -112,20 +161,41 @@ export async function parseChargeFile(input: Input, ctx: ChargeFileContext): Pro
     else
       for await (const chunk of input) {
         if (parser.destroyed) break;
-        if (!parser.write(chunk)) {
-          await new Promise((r) => {
-            parser.once('drain', r);
-            parser.once('close', r);
-          });
-        }
+        if (!parser.write(chunk)) await drained(parser);
       }
   } finally {
     if (!parser.destroyed) parser.end();
   }
   await done;
-  const claims = groupClaims(good, ctx, errors);
+  if (headerLength === 0 && errors.length === 0)
+    headerErrors.push({ line: 1, reason: 'header: the file is empty (a header row is required)' });
+  const claims = headerErrors.length > 0 ? [] : groupClaims(good, ctx, errors);
+  errors.unshift(...headerErrors);
   errors.sort((a, b) => a.line - b.line);
   return { claims, errors, rowCount };
+}
+
+const SYNTAX_REASONS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  CSV_INVALID_CLOSING_QUOTE: 'text follows a closing quote',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows a closing quote',
+  CSV_QUOTE_NOT_CLOSED_IN_FIELD: 'a quote inside an unquoted field',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field',
+};
+
+/** Waits for the parser to take more input (or to stop), without leaving listeners behind. */
+function drained(parser: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      parser.off('drain', done);
+      parser.off('close', done);
+      parser.off('error', done);
+      resolve();
+    };
+    parser.on('drain', done);
+    parser.on('close', done);
+    parser.on('error', done);
+  });
 }
 
 function groupClaims(rows: GoodRow[], ctx: ChargeFileContext, errors: RowError[]): Claim[] {

@@ -125,6 +125,18 @@ export const chargeRowSchema = z
     place_of_service: trimmed.regex(/^\d{2}$/, 'is not a 2-digit place of service code'),
   })
   .superRefine((row, ctx) => {
+    // Diagnoses are pointed at by position: a gap would silently shift every pointer after it.
+    const dxs = [row.dx1, row.dx2, row.dx3, row.dx4, row.dx5, row.dx6, row.dx7, row.dx8, row.dx9, row.dx10];
+    dxs.push(row.dx11, row.dx12);
+    const last = dxs.findLastIndex(Boolean);
+    for (let i = 0; i < last; i++) {
+      if (!dxs[i])
+        ctx.addIssue({
+          code: 'custom',
+          path: [`dx${i + 1}`],
+          message: `is empty but a later dx column is not`,
+        });
+    }
     if (row.relationship === '18') return;
     for (const field of [
       'subscriber_last_name',

@@ -5,200 +5,230 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../../local/simulator/clearinghouse';
-import { adjudicate, outcomeFor, read837 } from '../../../local/simulator/payer';
+import { outcomeFor, payerClaimNumber } from '../../../local/simulator/adjudicate';
+import { type Simulator, startSimulator } from '../../../local/simulator/server';
+import type { Claim } from '../../../shared/claims/model';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../shared/webhooks/signature';
 import {
-  checkBalance,
   detectTransaction,
   read277CASync,
+  read835Strict,
   read835Sync,
   read999Sync,
   write837P,
 } from '../../../shared/x12';
-import { makeClaim, makeEnvelope, makeLine } from '../../unit/x12/fixtures';
+import { makeClaim, makeEnvelope, makeLine, OTHER_BILLING_NPI } from '../../unit/x12/fixtures';
 
 const SEED = 7;
 const API_KEY = 'test-api-key';
 const WEBHOOK_KEY = 'test-webhook-hmac-key-0123456789';
+const DELAYS = { ackMs: 5, claimAckMs: 15, remitMs: 30 };
 
 interface Delivery {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
   kind: string;
+  /** verifySignature with the right key, at receipt. */
+  check: ReturnType<typeof verifySignature>;
 }
 
-let received: Delivery[] = [];
-/** How many upcoming deliveries the receiver answers with 503. */
-let failNext = 0;
-let receiver: { url: string; close: () => Promise<void> };
-let sim: Simulator;
+interface Receiver {
+  url: string;
+  received: Delivery[];
+  /** How many upcoming deliveries are answered with 503. */
+  failNext: number;
+  close: () => Promise<void>;
+}
 
-beforeAll(async () => {
+async function startReceiver(): Promise<Receiver> {
+  const r: Receiver = { url: '', received: [], failNext: 0, close: async () => {} };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (failNext > 0) {
-        failNext--;
+      if (r.failNext > 0) {
+        r.failNext--;
         return void res.writeHead(503).end();
       }
-      const body = Buffer.concat(chunks).toString('utf8');
-      received.push({
+      const raw = Buffer.concat(chunks);
+      const check = verifySignature({
+        key: WEBHOOK_KEY,
+        body: raw,
+        signature: req.headers[SIGNATURE_HEADER] as string | undefined,
+        timestamp: req.headers[TIMESTAMP_HEADER] as string | undefined,
+        nowSeconds: Math.floor(Date.now() / 1000),
+        toleranceSeconds: 300,
+      });
+      const body = raw.toString('utf8');
+      r.received.push({
         path: req.url ?? '',
         headers: req.headers,
         body,
         kind: detectTransaction(body).transactionSetId,
+        check,
       });
-      res.writeHead(202).end();
+      res.writeHead(check.ok ? 202 : 401).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-  sim = await startSimulator({
-    seed: SEED,
+  r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  r.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return r;
+}
+
+const startSim = (receiver: Receiver, seed = SEED) =>
+  startSimulator({
+    seed,
     apiKey: API_KEY,
     webhookUrl: `${receiver.url}/webhooks/simclear`,
     webhookKey: WEBHOOK_KEY,
-    delays: { ackMs: 5, claimAckMs: 15, remitMs: 30 },
+    delays: DELAYS,
   });
+
+let receiver: Receiver;
+let sim: Simulator;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  sim = await startSim(receiver);
 });
 afterAll(async () => {
   await sim?.stop();
   await receiver?.close();
 });
 beforeEach(() => {
-  received = [];
-  failNext = 0;
+  receiver.received = [];
+  receiver.failNext = 0;
 });
 
-/** An 837P with `count` claims (two lines each), group control number `gcn`. */
-function interchange(count: number, gcn: number, prefix = 'SIM') {
+/** An 837P with `count` claims (two lines each), interchange/group control number `icn`. */
+function interchange(count: number, icn: number, prefix = 'SIM', claimOverrides: Partial<Claim> = {}) {
   const claims = Array.from({ length: count }, (_, i) =>
     makeClaim({
       claimId: `${prefix}${String(i + 1).padStart(4, '0')}`,
       lines: [
-        makeLine({ lineId: 'L1', chargeCents: 12_500 }),
+        makeLine({ lineId: 'L1', chargeCents: 12_501 }),
         makeLine({ lineId: 'L2', procedureCode: '36415', chargeCents: 2_000 + i * 37 }),
       ],
+      ...claimOverrides,
     }),
   );
   const written = write837P({
     claims,
-    envelope: makeEnvelope({ interchangeControlNumber: gcn, groupControlNumber: gcn }),
+    envelope: makeEnvelope({ interchangeControlNumber: icn, groupControlNumber: icn }),
   });
-  return { x12: written.x12, claims };
+  return { x12: written.x12, claims, transactionSetControlNumber: written.transactionSetControlNumber };
 }
 
-const submit = (body: string, apiKey: string | null = API_KEY) =>
-  fetch(sim.url, {
+const submit = (body: string, apiKey: string | null = API_KEY, url = sim.url) =>
+  fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/edi-x12', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
     body,
   });
 
-function verified(d: Delivery, key = WEBHOOK_KEY) {
-  return verifySignature({
-    key,
-    body: Buffer.from(d.body),
-    signature: d.headers[SIGNATURE_HEADER] as string | undefined,
-    timestamp: d.headers[TIMESTAMP_HEADER] as string | undefined,
-    nowSeconds: Math.floor(Date.now() / 1000),
-    toleranceSeconds: 300,
-  });
+/** Drops what depends on the clock: ISA/GS/BHT date and time, and today's date anywhere. */
+function withoutClock(x12: string): string {
+  const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  return x12
+    .split('~')
+    .map((seg) => {
+      const e = seg.split('*');
+      if (e[0] === 'ISA') e[9] = e[10] = '';
+      if (e[0] === 'GS') e[4] = e[5] = '';
+      if (e[0] === 'BHT') e[4] = e[5] = '';
+      return e.join('*');
+    })
+    .join('~')
+    .replaceAll(today, 'TODAY');
 }
 
 describe('clearinghouse simulator', () => {
-  it('refuses a submission without the right API key, and a body that is not X12', async () => {
+  it('refuses a submission without the right API key (401), and a body that is not X12 (400)', async () => {
     const { x12 } = interchange(1, 100);
     expect((await submit(x12, null)).status).toBe(401);
     expect((await submit(x12, 'wrong')).status).toBe(401);
     expect((await submit('hello, not x12')).status).toBe(400);
     await sim.idle();
-    expect(received).toEqual([]);
+    expect(receiver.received).toEqual([]);
+    expect(sim.stats().interchangesReceived).toBe(0);
   });
 
-  it('answers an 837P with a signed 999, 277CA and 835 that read back and balance', async () => {
-    const { x12, claims } = interchange(40, 101);
+  it('answers 20 claims with one signed 999, 277CA and 835 that read back and balance', async () => {
+    const before = sim.stats();
+    const { x12, claims, transactionSetControlNumber } = interchange(20, 101);
     const res = await submit(x12);
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ accepted: 40 });
+    expect(await res.json()).toEqual({ accepted: 20 });
     await sim.idle();
 
+    const received = receiver.received;
     expect(received.map((d) => d.kind)).toEqual(['999', '277', '835']);
     for (const d of received) {
       expect(d.path).toBe('/webhooks/simclear');
       expect(d.headers['content-type']).toBe('application/edi-x12');
       expect(d.headers[SIGNATURE_HEADER]).toMatch(/^sha256=[0-9a-f]{64}$/);
-      expect(verified(d)).toEqual({ ok: true });
-      expect(verified(d, 'some-other-key-0123456789abcdef')).toEqual({ ok: false, reason: 'bad-signature' });
+      expect(d.check).toEqual({ ok: true });
+      // addressed to the 837's sender, from SIMCLEAR
+      expect(d.body).toMatch(/^ISA\*00\* {10}\*00\* {10}\*ZZ\*SIMCLEAR {7}\*ZZ\*CLAIMFLOWTEST {2}\*/);
     }
 
     const [ack] = read999Sync(received[0]?.body as string);
     expect(ack).toMatchObject({ groupControlNumber: '101', groupAccepted: true });
-    expect(ack?.transactions).toEqual([expect.objectContaining({ transactionSetId: '837', accepted: true })]);
+    expect(ack?.transactions).toEqual([
+      expect.objectContaining({
+        transactionSetId: '837',
+        controlNumber: transactionSetControlNumber,
+        accepted: true,
+      }),
+    ]);
 
     const outcomes = new Map(claims.map((c) => [c.claimId, outcomeFor(SEED, c.claimId)]));
+    const rejected = claims.filter((c) => outcomes.get(c.claimId) === 'REJECTED').map((c) => c.claimId);
+    const accepted = claims.filter((c) => outcomes.get(c.claimId) !== 'REJECTED').map((c) => c.claimId);
+    // seed 7 deals at least one rejection among these 20 (else this test would prove less)
+    expect(rejected.length).toBeGreaterThan(0);
+
     const [claimAcks] = read277CASync(received[1]?.body as string);
-    expect(claimAcks?.claims).toHaveLength(40);
+    expect(claimAcks?.claims.map((a) => a.patientControlNumber).sort()).toEqual(
+      claims.map((c) => c.claimId).sort(),
+    );
     for (const a of claimAcks?.claims ?? []) {
-      if (outcomes.get(a.patientControlNumber) === 'REJECTED') {
-        expect(a).toMatchObject({ accepted: false, categoryCode: 'A7' });
+      if (rejected.includes(a.patientControlNumber)) {
+        expect(a).toMatchObject({ accepted: false, categoryCode: 'A7', statusCode: '562' });
       } else {
-        expect(a).toMatchObject({ accepted: true, categoryCode: 'A2', statusCode: '20' });
-        expect(a.payerClaimControlNumber).toBeTruthy();
+        expect(a).toMatchObject({
+          accepted: true,
+          categoryCode: 'A2',
+          statusCode: '20',
+          payerClaimControlNumber: payerClaimNumber(a.patientControlNumber),
+        });
       }
     }
 
-    const [remit] = read835Sync(received[2]?.body as string);
+    const [remit] = await read835Strict(received[2]?.body as string);
     expect(remit).toBeDefined();
     if (!remit) return;
-    expect(checkBalance(remit)).toEqual([]);
-    const accepted = claims.filter((c) => outcomes.get(c.claimId) !== 'REJECTED');
-    expect(remit.claims.map((c) => c.patientControlNumber).sort()).toEqual(
-      accepted.map((c) => c.claimId).sort(),
-    );
-    expect(remit.traceNumber).toMatch(/^SIM7T/);
+    expect(remit.claims.map((c) => c.patientControlNumber).sort()).toEqual(accepted.sort());
+    for (const id of rejected) expect(remit.claims.some((c) => c.patientControlNumber === id)).toBe(false);
+    expect(remit.traceNumber).toMatch(/^SIMTRN\d{6}S7$/);
+    expect(remit.paymentCents).toBe(remit.claims.reduce((t, c) => t + c.paidCents, 0));
+    expect(remit.providerAdjustments).toEqual([]);
     for (const cp of remit.claims) {
-      const outcome = outcomes.get(cp.patientControlNumber);
-      const adjustments = cp.services.flatMap((s) => s.adjustments);
-      const codes = adjustments.map((a) => `${a.group}-${a.reason}`);
-      expect(cp.chargeCents).toBe(14_500 + Number(cp.patientControlNumber.slice(3)) * 37 - 37);
-      if (outcome === 'PAID') {
-        expect(cp).toMatchObject({ statusCode: '1', patientResponsibilityCents: 0 });
-        expect(codes.every((c) => c === 'CO-45')).toBe(true);
-        expect(cp.paidCents).toBeGreaterThan(0);
-      } else if (outcome === 'PATIENT_RESPONSIBILITY') {
-        expect(cp.statusCode).toBe('1');
-        expect(cp.patientResponsibilityCents).toBeGreaterThan(0);
-        expect(codes.some((c) => /^PR-[123]$/.test(c))).toBe(true);
-      } else {
-        expect(cp).toMatchObject({ statusCode: '4', paidCents: 0 });
-        expect(new Set(codes)).toEqual(new Set([`CO-${outcome?.slice(7)}`]));
-      }
+      const n = Number(cp.patientControlNumber.slice(3));
+      expect(cp.chargeCents).toBe(12_501 + 2_000 + (n - 1) * 37);
+      expect(cp.payerClaimControlNumber).toBe(payerClaimNumber(cp.patientControlNumber));
+      expect(cp.services.map((s) => s.lineItemControlNumber)).toEqual(['L1', 'L2']);
     }
-    // The seeded mix has the outcomes the demo needs.
-    const mix = new Set(outcomes.values());
-    expect(mix.has('PAID')).toBe(true);
-    expect(mix.has('PATIENT_RESPONSIBILITY')).toBe(true);
-    expect([...mix].some((o) => o.startsWith('DENIED'))).toBe(true);
-    expect(sim.stats()).toMatchObject({ claimsReceived: 40 });
-  });
-
-  it('adjudicates deterministically from seed and claim id', () => {
-    const { x12 } = interchange(5, 102);
-    const sub = read837(x12);
-    for (const c of sub.claims) {
-      expect(adjudicate(SEED, c)).toEqual(adjudicate(SEED, c));
-      expect(outcomeFor(SEED, c.claimId)).toBe(outcomeFor(SEED, c.claimId));
-    }
-    // Another seed deals another hand.
-    const ids = Array.from({ length: 50 }, (_, i) => `X${i}`);
-    expect(ids.map((id) => outcomeFor(1, id))).not.toEqual(ids.map((id) => outcomeFor(2, id)));
+    expect(sim.sent835().at(-1)).toBe(received[2]?.body);
+    const after = sim.stats();
+    expect(after.interchangesReceived - before.interchangesReceived).toBe(1);
+    expect(after.claimsReceived - before.claimsReceived).toBe(20);
+    expect(after.sent['999'] - before.sent['999']).toBe(1);
+    expect(after.sent['277'] - before.sent['277']).toBe(1);
+    expect(after.sent['835'] - before.sent['835']).toBe(1);
+    expect(after.webhookFailures).toBe(before.webhookFailures);
   });
 
   it('gives every 835 its own trace number and replays the last one byte for byte', async () => {
@@ -206,41 +236,93 @@ describe('clearinghouse simulator', () => {
     await sim.idle();
     await submit(interchange(6, 104, 'TRB').x12);
     await sim.idle();
-    const remits = received.filter((d) => d.kind === '835');
+    const remits = receiver.received.filter((d) => d.kind === '835');
     expect(remits).toHaveLength(2);
     const traces = remits.map((d) => read835Sync(d.body)[0]?.traceNumber);
     expect(new Set(traces).size).toBe(2);
 
+    const replays = sim.stats().replays;
     const status = await sim.replayLast835();
     expect(status).toBe(202);
-    const replay = received.at(-1) as Delivery;
+    const replay = receiver.received.at(-1) as Delivery;
     expect(replay.body).toBe(remits[1]?.body);
-    expect(verified(replay)).toEqual({ ok: true });
+    expect(replay.check).toEqual({ ok: true });
     expect(sim.sent835().at(-1)).toBe(remits[1]?.body);
+    expect(sim.stats().replays).toBe(replays + 1);
+  });
+
+  it('sends one 835 per payee when an interchange bills for two providers', async () => {
+    const a = interchange(8, 110, 'PA').claims;
+    const b = interchange(8, 110, 'PB', {
+      billingProvider: { ...makeClaim().billingProvider, npi: OTHER_BILLING_NPI },
+    }).claims;
+    const x12 = write837P({
+      claims: [...a, ...b],
+      envelope: makeEnvelope({ interchangeControlNumber: 110 }),
+    }).x12;
+    expect((await submit(x12)).status).toBe(202);
+    await sim.idle();
+    expect(receiver.received.map((d) => d.kind)).toEqual(['999', '277', '835', '835']);
+    const remits = receiver.received.slice(2).map((d) => read835Sync(d.body, { requireBalanced: true })[0]);
+    expect(remits.map((r) => r?.claims.every((c) => c.patientControlNumber.startsWith('PA')))).toEqual([
+      true,
+      false,
+    ]);
+    expect(remits[1]?.claims.every((c) => c.patientControlNumber.startsWith('PB'))).toBe(true);
+    expect(new Set(remits.map((r) => r?.traceNumber)).size).toBe(2);
   });
 
   it('retries a webhook delivery the receiver answered with 5xx', async () => {
-    failNext = 2;
+    receiver.failNext = 2;
+    const failures = sim.stats().webhookFailures;
     await submit(interchange(2, 105).x12);
     await sim.idle();
-    // Each delivered once; a retried one may arrive after a later one, as real webhooks do.
-    expect(received.map((d) => d.kind).sort()).toEqual(['277', '835', '999']);
-    expect(sim.stats().webhookFailures).toBe(0);
+    expect(receiver.received.map((d) => d.kind)).toEqual(['999', '277', '835']);
+    expect(sim.stats().webhookFailures).toBe(failures);
+  });
+
+  it('counts a delivery that still fails after 5 retries', async () => {
+    receiver.failNext = 6; // first try + 5 retries of the 999
+    const failures = sim.stats().webhookFailures;
+    await submit(interchange(2, 107).x12);
+    await sim.idle();
+    expect(receiver.received.map((d) => d.kind)).toEqual(['277', '835']);
+    expect(sim.stats().webhookFailures).toBe(failures + 1);
   });
 
   it('rejects an interchange with envelope defects with a 999 only', async () => {
     const { x12 } = interchange(3, 106);
-    // Break SE01 (the segment count).
     const broken = x12.replace(/SE\*(\d+)\*/, (_m, n: string) => `SE*${Number(n) + 5}*`);
     const before = sim.stats().interchangesRejected;
     const res = await submit(broken);
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 0 });
     await sim.idle();
-    expect(received.map((d) => d.kind)).toEqual(['999']);
-    const [ack] = read999Sync(received[0]?.body as string);
+    expect(receiver.received.map((d) => d.kind)).toEqual(['999']);
+    const [ack] = read999Sync(receiver.received[0]?.body as string);
     expect(ack).toMatchObject({ groupControlNumber: '106', groupAccepted: false });
     expect(ack?.transactions[0]).toMatchObject({ accepted: false, code: 'R' });
+    expect(receiver.received[0]?.body).toContain('IK5*R');
     expect(sim.stats().interchangesRejected).toBe(before + 1);
+  });
+
+  it('answers the same input with the same files for the same seed (timestamps aside)', async () => {
+    const { x12 } = interchange(12, 120, 'DET');
+    const runs: string[][] = [];
+    for (const seed of [SEED, SEED, SEED + 1]) {
+      const r = await startReceiver();
+      const s = await startSim(r, seed);
+      try {
+        expect((await submit(x12, API_KEY, s.url)).status).toBe(202);
+        await s.idle();
+        runs.push(r.received.map((d) => withoutClock(d.body)));
+      } finally {
+        await s.stop();
+        await r.close();
+      }
+    }
+    expect(runs[0]).toHaveLength(3);
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]?.[2]).not.toEqual(runs[0]?.[2]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorReport, parseChargeFile } from '../../../shared/charges';
 import { CHARGE_COLUMNS } from '../../../shared/charges/row';
 import { claimIdFor } from '../../../shared/claims/ids';
+import type { Claim } from '../../../shared/claims/model';
 
 const ctx = {
   sourceFile: 'charges/PRAC1/today.csv',
@@ -149,17 +150,166 @@ describe('parseChargeFile', () => {
     expect(b.claims.map((c) => c.claimId)).toEqual(a.claims.map((c) => c.claimId));
   });
 
-  it('reports a CSV syntax error with a line instead of failing', async () => {
-    const text = `${csv([row()])}PRAC1,"E9,unclosed\n`;
+  it('reports an unclosed quote at the line it opens on, keeping the rows before it', async () => {
+    const good = csv([row(), row({ encounter_id: 'E2' })]);
+    const text = `${good}\nPRAC1,"E9,unclosed\n${csv([row({ encounter_id: 'E3' })]).split('\n')[1]}\n`;
     const r = await parseChargeFile(text, ctx);
-    expect(r.claims).toHaveLength(1);
-    expect(r.errors.at(-1)?.reason).toMatch(/CSV syntax error/);
+    expect(r.claims.map((c) => c.encounterId)).toEqual(['E1', 'E2']);
+    expect(r.errors).toEqual([
+      {
+        line: 5,
+        reason:
+          'CSV syntax error (CSV_QUOTE_NOT_CLOSED): a quoted field is never closed; reading stopped here',
+      },
+    ]);
+  });
+
+  it('reports text after a closing quote at its line and stops there', async () => {
+    const lines = csv([row(), row({ encounter_id: 'E2' }), row({ encounter_id: 'E3' })]).split('\n');
+    lines[2] = lines[2]?.replace('TESTPATIENT', '"TESTPATIENT"X') ?? '';
+    const r = await parseChargeFile(lines.join('\n'), ctx);
+    expect(r.claims.map((c) => c.encounterId)).toEqual(['E1']);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({
+      line: 3,
+      reason: expect.stringMatching(/CSV_INVALID_CLOSING_QUOTE/),
+    });
+  });
+
+  it('refuses a row with more or fewer fields than the header (shifted values)', async () => {
+    const lines = csv([row(), row({ encounter_id: 'E2' }), row({ encounter_id: 'E3' })]).split('\n');
+    lines[2] = lines[2]?.replace('1 TEST ST', '1 TEST ST, APT 2') ?? '';
+    lines[3] = lines[3]?.replace(/,11$/, '') ?? '';
+    const r = await parseChargeFile(lines.join('\n'), ctx);
+    expect(r.claims.map((c) => c.encounterId)).toEqual(['E1']);
+    expect(r.errors.map((e) => [e.line, e.encounterId, e.reason])).toEqual([
+      [3, 'E2', `row has a different number of fields than the header (${CHARGE_COLUMNS.length})`],
+      [4, 'E3', `row has a different number of fields than the header (${CHARGE_COLUMNS.length})`],
+    ]);
+  });
+
+  it('numbers rows by the line they start on across quoted newlines and blank lines', async () => {
+    const text = [
+      CHARGE_COLUMNS.join(','),
+      '',
+      CHARGE_COLUMNS.map((c) => (c === 'patient_address1' ? '"1 TEST ST\nBLDG 2"' : (row()[c] ?? ''))).join(
+        ',',
+      ),
+      CHARGE_COLUMNS.map((c) => row({ encounter_id: 'E2', charge: 'x' })[c] ?? '').join(','),
+      '',
+    ].join('\n');
+    const r = await parseChargeFile(text, ctx);
+    expect(r.claims[0]?.patient.address.line1).toBe('1 TEST ST\nBLDG 2');
+    expect(r.errors).toMatchObject([{ line: 5, encounterId: 'E2', field: 'charge' }]);
+  });
+
+  it('refuses a file whose header misses a required column or has an unknown one', async () => {
+    const cols = CHARGE_COLUMNS.filter((c) => c !== 'member_id').map((c) =>
+      c === 'modifiers' ? 'modifer' : c,
+    );
+    const text = `${cols.join(',')}\n${cols.map((c) => row()[c] ?? '').join(',')}\n`;
+    const r = await parseChargeFile(text, ctx);
+    expect(r.claims).toEqual([]);
+    expect(r.rowCount).toBe(1);
+    expect(r.errors).toEqual([
+      { line: 1, field: 'modifer', reason: 'header: unknown column modifer' },
+      { line: 1, field: 'member_id', reason: 'header: required column member_id missing' },
+    ]);
+  });
+
+  it('reports an empty file', async () => {
+    for (const text of ['', '\uFEFF', '\n\n'])
+      expect(await parseChargeFile(text, ctx)).toEqual({
+        claims: [],
+        rowCount: 0,
+        errors: [{ line: 1, reason: 'header: the file is empty (a header row is required)' }],
+      });
+    // A header alone is a valid file with nothing to bill.
+    expect(await parseChargeFile(`${CHARGE_COLUMNS.join(',')}\n`, ctx)).toEqual({
+      claims: [],
+      rowCount: 0,
+      errors: [],
+    });
+  });
+
+  it('accepts a header without optional columns, in any order and case, with padded values', async () => {
+    const cols = CHARGE_COLUMNS.filter(
+      (c) => !/^(dx([3-9]|1[0-2])|subscriber_.*|patient_middle_name)$/.test(c),
+    );
+    const shuffled = [...cols].reverse();
+    const text = `${shuffled.map((c) => c.toUpperCase()).join(',')}\n${shuffled
+      .map((c) => ` ${row({ dx1: 'e11.9', procedure_code: 'g0439' })[c] ?? ''} `)
+      .join(',')}\n`;
+    const r = await parseChargeFile(text, ctx);
+    expect(r.errors).toEqual([]);
+    expect(r.claims[0]?.diagnoses).toEqual(['E119', 'I10']);
+    expect(r.claims[0]?.lines[0]?.procedureCode).toBe('G0439');
+    expect(r.claims[0]?.patient.address.line1).toBe('1 TEST ST');
+  });
+
+  it('refuses a gap in the diagnosis columns, which would shift the pointers', async () => {
+    const r = await parseChargeFile(csv([row({ dx2: '', dx3: 'I10', dx_pointers: '1:3' })]), ctx);
+    expect(r.claims).toEqual([]);
+    expect(r.errors).toMatchObject([{ line: 2, field: 'dx2' }]);
+  });
+
+  it('maps a dependent to a separate subscriber and keeps a line place of service only when it differs', async () => {
+    const dep = {
+      relationship: '19',
+      patient_dob: '2015-06-07',
+      subscriber_last_name: 'TESTSUBSCRIBER',
+      subscriber_first_name: 'PARENT',
+      subscriber_dob: '1979-04-05',
+      subscriber_gender: 'M',
+      subscriber_address1: '2 TEST RD',
+      subscriber_city: 'SPRINGFIELD',
+      subscriber_state: 'IL',
+      subscriber_zip: '627011234',
+      group_number: 'GRP9',
+    };
+    const r = await parseChargeFile(
+      csv([row(dep), row({ ...dep, line_id: 'L2', place_of_service: '02' }), row({ ...dep, line_id: 'L3' })]),
+      ctx,
+    );
+    expect(r.errors).toEqual([]);
+    const c = r.claims[0] as Claim;
+    expect(c.relationship).toBe('19');
+    expect(c.patient.dob).toBe('2015-06-07');
+    expect(c.subscriber).toMatchObject({
+      lastName: 'TESTSUBSCRIBER',
+      dob: '1979-04-05',
+      memberId: 'MBR1',
+      groupNumber: 'GRP9',
+    });
+    expect(c.subscriber.address.zip).toBe('627011234');
+    expect(c.placeOfService).toBe('11');
+    expect(c.lines.map((l) => l.placeOfService)).toEqual([undefined, '02', undefined]);
+    expect(c).toMatchObject({ frequencyCode: '1', sourceFile: ctx.sourceFile, receivedAt: ctx.receivedAt });
+  });
+
+  it('keeps multi-byte characters split across chunks', async () => {
+    const text = csv([row({ patient_last_name: 'TESTPATIENTÉÑ', billing_name: 'TEST CLINIC ÅB' })]);
+    const bytes = Buffer.from(text);
+    async function* oneByteAtATime() {
+      for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+    }
+    const r = await parseChargeFile(oneByteAtATime(), ctx);
+    expect(r.claims[0]?.patient.lastName).toBe('TESTPATIENTÉÑ');
+    expect(r.claims[0]?.billingProvider.name).toBe('TEST CLINIC ÅB');
   });
 
   it('names the error report after the charge file', async () => {
     const r = await parseChargeFile(csv([row({ charge: 'x' })]), ctx);
     const report = errorReport(r, ctx.sourceFile);
     expect(report.key).toBe('errors/PRAC1/today.csv.errors.json');
-    expect(JSON.parse(report.body).errors).toHaveLength(1);
+    expect(report.contentType).toBe('application/json');
+    expect(JSON.parse(report.body)).toEqual({
+      sourceFile: ctx.sourceFile,
+      rows: 1,
+      claims: 0,
+      errors: [
+        { line: 2, encounterId: 'E1', field: 'charge', reason: 'charge: is not an amount like 125.00' },
+      ],
+    });
   });
 });

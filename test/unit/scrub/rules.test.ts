@@ -1,75 +1,288 @@
 import { describe, expect, it } from 'vitest';
-import type { Claim } from '../../../shared/claims/model';
+import type { Claim, ServiceLine } from '../../../shared/claims/model';
 import {
+  hasErrors,
   isIcd10CmFormat,
+  isModifierFormat,
+  isPlaceOfService,
   isProcedureCodeFormat,
   isValidNpi,
   npiCheckDigit,
+  PLACE_OF_SERVICE,
+  type ScrubFinding,
   scrubClaim,
 } from '../../../shared/scrub';
-import { makeClaim } from '../x12/fixtures';
 
 const ctx = { today: '2026-11-01', timelyFilingDays: 365 };
-const rules = (c: Claim) => scrubClaim(c, ctx).map((f) => f.rule);
 
-function clean(): Claim {
-  const c = makeClaim();
-  c.lines = c.lines.map((l) => ({ ...l, dateOfService: '2026-10-15' }));
-  return c;
+function line(over: Partial<ServiceLine> = {}): ServiceLine {
+  return {
+    lineId: 'L1',
+    dateOfService: '2026-10-15',
+    procedureCode: '99213',
+    modifiers: ['25'],
+    units: 1,
+    chargeCents: 11000,
+    diagnosisPointers: [1, 2],
+    ...over,
+  };
 }
 
+/** A claim that passes every rule; each test breaks (or stretches) one thing. */
+function clean(): Claim {
+  const address = { line1: '1 TEST STREET', city: 'TESTVILLE', state: 'NY', zip: '12345' };
+  const patient = {
+    lastName: 'TESTPATIENT',
+    firstName: 'ALPHA',
+    dob: '1980-02-03',
+    gender: 'F' as const,
+    address,
+  };
+  const lines = [line(), line({ lineId: 'L2', procedureCode: '36415', modifiers: [], chargeCents: 2500 })];
+  return {
+    claimId: 'CTEST000000000001',
+    practiceId: 'PRAC1',
+    encounterId: 'E1',
+    frequencyCode: '1',
+    patient,
+    relationship: '18',
+    subscriber: { ...patient, memberId: 'SIMMBR0001' },
+    payer: { payerId: 'SIMPAYER1', name: 'SIMULATED PAYER ONE' },
+    billingProvider: {
+      npi: '1234567893',
+      name: 'TEST CLINIC',
+      taxId: '123456789',
+      address: { ...address, zip: '123451234' },
+    },
+    renderingProvider: { npi: '1245319599', lastName: 'TESTDOCTOR', firstName: 'PAT' },
+    placeOfService: '11',
+    diagnoses: ['E119', 'I10'],
+    lines,
+    totalChargeCents: 13500,
+    sourceFile: 'charges/PRAC1/test.csv',
+    receivedAt: '2026-11-01T00:00:00.000Z',
+  };
+}
+
+const first = (c: Claim) => c.lines[0] as ServiceLine;
+const withLines = (c: Claim, lines: ServiceLine[]) => {
+  c.lines = lines;
+  c.totalChargeCents = lines.reduce((t, l) => t + l.chargeCents, 0);
+};
+const rulesOf = (findings: ScrubFinding[]) => findings.map((f) => f.rule);
+
 describe('format checks', () => {
-  it('NPI Luhn with the 80840 prefix', () => {
+  it('NPI: Luhn with the 80840 prefix', () => {
     expect(isValidNpi('1234567893')).toBe(true);
+    expect(isValidNpi('1245319599')).toBe(true);
     expect(isValidNpi('1234567890')).toBe(false);
     expect(isValidNpi('123456789')).toBe(false);
+    expect(isValidNpi('12345678931')).toBe(false);
     expect(npiCheckDigit('123456789')).toBe('3');
+    expect(npiCheckDigit('124531959')).toBe('9');
   });
-  it('ICD-10-CM and CPT/HCPCS shapes', () => {
-    for (const ok of ['E119', 'I10', 'Z0000', 'S72001A', 'U071']) expect(isIcd10CmFormat(ok)).toBe(true);
-    for (const bad of ['9999', 'E1', 'U999', 'E11.9', 'E1190000']) expect(isIcd10CmFormat(bad)).toBe(false);
-    for (const ok of ['99213', '0001F', '0042T', '0001U', 'G0439', 'J3490'])
-      expect(isProcedureCodeFormat(ok)).toBe(true);
-    for (const bad of ['9921', 'W1234', 'G043', '99213X']) expect(isProcedureCodeFormat(bad)).toBe(false);
+
+  it('ICD-10-CM shape, U07.1 and U09.9 only from chapter U', () => {
+    for (const ok of ['E119', 'I10', 'Z0000', 'S72001A', 'U071', 'U099', 'T3A0X1A'])
+      expect(isIcd10CmFormat(ok), ok).toBe(true);
+    for (const bad of ['9999', 'E1', 'U999', 'U071X', 'E11.9', 'E1190000', 'e119', '1E19'])
+      expect(isIcd10CmFormat(bad), bad).toBe(false);
+  });
+
+  it('CPT / HCPCS shape', () => {
+    for (const ok of ['99213', '0001F', '0042T', '0001U', 'G0439', 'J3490', 'A0425', 'V2020'])
+      expect(isProcedureCodeFormat(ok), ok).toBe(true);
+    for (const bad of ['9921', 'W1234', 'G043', '99213X', '0001X', 'g0439'])
+      expect(isProcedureCodeFormat(bad), bad).toBe(false);
+  });
+
+  it('modifiers and place of service codes', () => {
+    expect(isModifierFormat('25')).toBe(true);
+    expect(isModifierFormat('GT')).toBe(true);
+    expect(isModifierFormat('2')).toBe(false);
+    expect(isModifierFormat('G-')).toBe(false);
+    for (const ok of ['01', '02', '10', '11', '12', '21', '22', '23', '24', '27', '58', '60', '81', '99'])
+      expect(isPlaceOfService(ok), ok).toBe(true);
+    for (const bad of ['00', '28', '30', '35', '40', '59', '63', '98', '1', 'toString', '__proto__'])
+      expect(isPlaceOfService(bad), bad).toBe(false);
+    expect(PLACE_OF_SERVICE['11']).toBe('Office');
+    expect(Object.keys(PLACE_OF_SERVICE)).toHaveLength(52);
   });
 });
 
 describe('scrubClaim', () => {
   it('passes a clean claim', () => {
-    expect(scrubClaim(clean(), ctx)).toEqual([]);
+    const findings = scrubClaim(clean(), ctx);
+    expect(findings).toEqual([]);
+    expect(hasErrors(findings)).toBe(false);
   });
 
-  it('flags each rule', () => {
-    const cases: [string, (c: Claim) => void][] = [
-      ['NPI_CHECK_DIGIT', (c) => (c.billingProvider.npi = '1234567890')],
-      ['ICD10_FORMAT', (c) => (c.diagnoses[0] = '9999')],
-      ['PROCEDURE_FORMAT', (c) => ((c.lines[0] as Claim['lines'][0]).procedureCode = 'W1234')],
-      ['PLACE_OF_SERVICE', (c) => (c.placeOfService = '30')],
-      [
-        'POINTER_RANGE',
-        (c) => ((c.lines[0] as Claim['lines'][0]).diagnosisPointers = [c.diagnoses.length + 1]),
-      ],
-      ['SERVICE_DATE_FUTURE', (c) => ((c.lines[0] as Claim['lines'][0]).dateOfService = '2026-11-02')],
-      ['TIMELY_FILING', (c) => ((c.lines[0] as Claim['lines'][0]).dateOfService = '2025-10-01')],
-      ['CHARGE_NOT_POSITIVE', (c) => ((c.lines[0] as Claim['lines'][0]).chargeCents = 0)],
-      ['TOTAL_MISMATCH', (c) => (c.totalChargeCents += 1)],
-      ['MODIFIER_DUPLICATE', (c) => ((c.lines[0] as Claim['lines'][0]).modifiers = ['25', '25'])],
-      ['BILLING_ZIP', (c) => (c.billingProvider.address.zip = '62701')],
-      ['MEMBER_ID', (c) => (c.subscriber.memberId = ' ')],
-    ];
-    for (const [rule, breakIt] of cases) {
-      const c = clean();
-      breakIt(c);
-      expect(rules(c), rule).toContain(rule);
-    }
+  // [rule, break it, stretch it to the edge of what is allowed (must still pass)]
+  const cases: [string, (c: Claim) => void, (c: Claim) => void][] = [
+    [
+      'NPI_CHECK_DIGIT',
+      (c) => (c.billingProvider.npi = '1234567890'),
+      (c) => (c.billingProvider.npi = '1245319599'),
+    ],
+    [
+      'NPI_CHECK_DIGIT',
+      (c) => {
+        if (c.renderingProvider) c.renderingProvider.npi = '1245319590';
+      },
+      (c) => delete c.renderingProvider,
+    ],
+    ['ICD10_FORMAT', (c) => (c.diagnoses[1] = '9999'), (c) => (c.diagnoses[1] = 'U071')],
+    ['ICD10_FORMAT', (c) => (c.diagnoses[1] = 'U999'), (c) => (c.diagnoses[1] = 'U099')],
+    [
+      'PROCEDURE_FORMAT',
+      (c) => (first(c).procedureCode = 'W1234'),
+      (c) => (first(c).procedureCode = '0001F'),
+    ],
+    ['MODIFIER_FORMAT', (c) => (first(c).modifiers = ['2']), (c) => (first(c).modifiers = ['GT'])],
+    [
+      'MODIFIER_COUNT',
+      (c) => (first(c).modifiers = ['25', '59', 'GT', 'XU', 'LT']),
+      (c) => (first(c).modifiers = ['25', '59', 'GT', 'XU']),
+    ],
+    [
+      'MODIFIER_DUPLICATE',
+      (c) => (first(c).modifiers = ['25', '25']),
+      (c) => (first(c).modifiers = ['25', '59']),
+    ],
+    ['PLACE_OF_SERVICE', (c) => (c.placeOfService = '30'), (c) => (c.placeOfService = '02')],
+    ['PLACE_OF_SERVICE', (c) => (first(c).placeOfService = '00'), (c) => (first(c).placeOfService = '22')],
+    [
+      'POINTER_RANGE',
+      (c) => (first(c).diagnosisPointers = [1, 3]),
+      (c) => {
+        c.diagnoses.push('J069');
+        first(c).diagnosisPointers = [1, 3];
+      },
+    ],
+    ['POINTER_RANGE', (c) => (first(c).diagnosisPointers = [0]), (c) => (first(c).diagnosisPointers = [2])],
+    [
+      'POINTER_COUNT',
+      (c) => {
+        c.diagnoses = ['E119', 'I10', 'J069', 'M545', 'R51'];
+        first(c).diagnosisPointers = [1, 2, 3, 4, 5];
+      },
+      (c) => {
+        c.diagnoses = ['E119', 'I10', 'J069', 'M545', 'R51'];
+        first(c).diagnosisPointers = [5, 2, 3, 4];
+      },
+    ],
+    ['POINTER_COUNT', (c) => (first(c).diagnosisPointers = []), (c) => (first(c).diagnosisPointers = [1])],
+    [
+      'POINTER_DUPLICATE',
+      (c) => (first(c).diagnosisPointers = [1, 1]),
+      (c) => (first(c).diagnosisPointers = [2, 1]),
+    ],
+    [
+      'DIAGNOSIS_COUNT',
+      (c) => (c.diagnoses = Array.from({ length: 13 }, (_, i) => `Z${String(i).padStart(2, '0')}`)),
+      (c) => (c.diagnoses = Array.from({ length: 12 }, (_, i) => `Z${String(i).padStart(2, '0')}`)),
+    ],
+    ['DIAGNOSIS_REQUIRED', (c) => withDiagnoses(c, []), (c) => withDiagnoses(c, ['E119'])],
+    ['NO_LINES', (c) => withLines(c, []), (c) => withLines(c, [line({ diagnosisPointers: [1] })])],
+    [
+      'TOO_MANY_LINES',
+      (c) =>
+        withLines(
+          c,
+          Array.from({ length: 51 }, (_, i) => line({ lineId: `L${i + 1}` })),
+        ),
+      (c) =>
+        withLines(
+          c,
+          Array.from({ length: 50 }, (_, i) => line({ lineId: `L${i + 1}` })),
+        ),
+    ],
+    [
+      'SERVICE_DATE_FUTURE',
+      (c) => (first(c).dateOfService = '2026-11-02'),
+      (c) => (first(c).dateOfService = '2026-11-01'),
+    ],
+    [
+      'TIMELY_FILING',
+      (c) => (first(c).dateOfService = '2025-10-31'), // 366 days before today
+      (c) => (first(c).dateOfService = '2025-11-01'), // exactly 365 days
+    ],
+    [
+      'CHARGE_NOT_POSITIVE',
+      (c) => withLines(c, [line({ chargeCents: 0 })]),
+      (c) => withLines(c, [line({ chargeCents: 1 })]),
+    ],
+    ['UNITS_NOT_POSITIVE', (c) => (first(c).units = 0), (c) => (first(c).units = 0.5)],
+    ['TOTAL_MISMATCH', (c) => (c.totalChargeCents += 1), (c) => withLines(c, [line({ chargeCents: 99 })])],
+    ['MEMBER_ID', (c) => (c.subscriber.memberId = ' '), (c) => (c.subscriber.memberId = 'X')],
+    [
+      'BILLING_TAX_ID',
+      (c) => (c.billingProvider.taxId = '12-3456789'),
+      (c) => (c.billingProvider.taxId = '000000001'),
+    ],
+    [
+      'BILLING_ZIP',
+      (c) => (c.billingProvider.address.zip = '12345'),
+      (c) => (c.billingProvider.address.zip = '000010001'),
+    ],
+    [
+      'SERVICE_BEFORE_BIRTH',
+      (c) => (c.patient.dob = '2026-10-16'),
+      (c) => (c.patient.dob = '2026-10-15'), // born on the day of service
+    ],
+    ['DOB_IN_FUTURE', (c) => (c.patient.dob = '2026-11-02'), (c) => (c.patient.dob = '1900-01-01')],
+  ];
+
+  it.each(cases)('%s: fails when broken, passes at the edge', (rule, breakIt, stretch) => {
+    const broken = clean();
+    breakIt(broken);
+    const findings = scrubClaim(broken, ctx);
+    expect(rulesOf(findings)).toContain(rule);
+    expect(hasErrors(findings)).toBe(true);
+    for (const f of findings.filter((x) => x.rule === rule)) expect(f.severity).toBe('error');
+
+    const edge = clean();
+    stretch(edge);
+    expect(rulesOf(scrubClaim(edge, ctx))).not.toContain(rule);
+  });
+
+  it('names the line and the field of a line-level finding', () => {
+    const c = clean();
+    (c.lines[1] as ServiceLine).procedureCode = 'W1234';
+    expect(scrubClaim(c, ctx)).toEqual([
+      expect.objectContaining({ rule: 'PROCEDURE_FORMAT', lineId: 'L2', field: 'procedure_code' }),
+    ]);
+  });
+
+  it('uses the timely filing window it is given', () => {
+    const c = clean();
+    first(c).dateOfService = '2026-08-01'; // 92 days before today
+    expect(rulesOf(scrubClaim(c, { ...ctx, timelyFilingDays: 90 }))).toEqual(['TIMELY_FILING']);
+    expect(scrubClaim(c, { ...ctx, timelyFilingDays: 92 })).toEqual([]);
   });
 
   it('carries no patient data in messages', () => {
     const c = clean();
     c.billingProvider.npi = '1234567890';
     c.diagnoses[0] = '9999';
+    c.patient.dob = '2027-01-01';
+    first(c).diagnosisPointers = [7];
     const text = JSON.stringify(scrubClaim(c, ctx));
-    expect(text).not.toContain(c.patient.lastName);
-    expect(text).not.toContain(c.subscriber.memberId);
+    for (const phi of [
+      c.patient.lastName,
+      c.patient.firstName,
+      c.subscriber.memberId,
+      c.patient.dob,
+      '1 TEST STREET',
+    ])
+      expect(text).not.toContain(phi);
   });
 });
+
+function withDiagnoses(c: Claim, dx: string[]) {
+  c.diagnoses = dx;
+  withLines(
+    c,
+    c.lines.map((l) => ({ ...l, diagnosisPointers: dx.length ? [1] : [] })),
+  );
+}
