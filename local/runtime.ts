@@ -11,14 +11,15 @@ import type { Context } from 'aws-lambda';
 import { createApp } from '../infra/create-app';
 import { FUNCTION_NAMES } from '../infra/lib/function';
 import { tableDefinition } from '../shared/store';
-import { createTable, startDynamo } from './emulators/dynamo';
+import { createTable, startDynamo, type WriteFaultHook } from './emulators/dynamo';
 import { forwardObjectCreated, localClientConfig, localS3Config, startSqsS3 } from './emulators/fauxqs';
 import { startHttpApi } from './emulators/http-api-server';
-import { startQueuePoller } from './emulators/queue-poller';
+import { type PollerOptions, startQueuePoller } from './emulators/queue-poller';
 import { startSecretsManager } from './emulators/secrets-stub';
 import { startStepFunctions } from './emulators/sfn';
 import { resolveStateMachine } from './emulators/template';
 import { startSimulator } from './simulator/clearinghouse';
+import type { SimulatorFaults } from './simulator/server';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -26,6 +27,18 @@ export interface LocalRuntimeOptions {
   seed?: number;
   /** Show handler logs (Powertools) on stdout. */
   verbose?: boolean;
+  /** Faults to inject at the boundaries (the chaos harness, local/chaos.ts). */
+  faults?: RuntimeFaults;
+  /** Seconds a message a consumer failed stays invisible before it is retried (default 1). */
+  retryDelaySeconds?: number;
+}
+
+export interface RuntimeFaults {
+  dynamo?: WriteFaultHook;
+  stepFunctions?: Parameters<typeof startStepFunctions>[0]['faults'];
+  /** Per queue consumer (function name). */
+  queues?: (functionName: string) => PollerOptions['faults'];
+  simulator?: SimulatorFaults;
 }
 
 const REGION = 'us-east-1';
@@ -49,7 +62,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
   };
   try {
     // 1. Emulators.
-    const dynamo = await startDynamo();
+    const faults = opts.faults ?? {};
+    const dynamo = await startDynamo(faults.dynamo ? { onWrite: faults.dynamo } : {});
     stops.push(() => dynamo.stop());
     const aws = await startSqsS3();
     stops.push(() => aws.stop());
@@ -106,6 +120,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     const sfn = await startStepFunctions({
       lambdas: { 'scrub-claim': lazy('scrub-claim'), 'record-transition': lazy('record-transition') },
       sqs,
+      ...(faults.stepFunctions ? { faults: faults.stepFunctions } : {}),
     });
     stops.push(() => sfn.stop());
     const { app, appStack } = createApp({ skipBundling: true });
@@ -140,6 +155,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       apiKey: CLEARINGHOUSE_API_KEY,
       webhookUrl: `${http.url}/webhooks/${CLEARINGHOUSE}`,
       webhookKey: WEBHOOK_KEY,
+      ...(faults.simulator ? { faults: faults.simulator } : {}),
     });
     stops.push(() => simulator.stop());
 
@@ -195,6 +211,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         handler: lazy(p.fn) as never,
         batchSize: p.batchSize,
         batchWindowMs: p.batchWindowMs,
+        retryDelaySeconds: opts.retryDelaySeconds ?? 1,
+        faults: faults.queues?.(p.fn),
         onError: (err) =>
           console.error(
             `${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`,
