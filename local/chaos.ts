@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { redrive } from '../cli/redrive';
 import { auditSnapshot } from '../shared/store/audit';
-import { type FaultKind, FaultPlan } from './chaos/faults';
+import { DEFAULT_RATES, FAULT_KINDS, type FaultKind, FaultPlan } from './chaos/faults';
 import { type Breach, checkInvariants, type PayerTruth } from './chaos/invariants';
 import { type RuntimeFaults, startLocalRuntime } from './runtime';
 import { generateDemoChargeCsv } from './sample-data/generate';
@@ -134,7 +134,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     const truth = new Map<string, PayerTruth>();
     for (const [id, a] of runtime.simulator.adjudications()) truth.set(id, a);
     const snapshot = await auditSnapshot(runtime.doc, runtime.tableName);
-    const breaches = checkInvariants({ snapshot, truth, deadLetters });
+    const failedExecutions = runtime.sfn
+      .executions()
+      .filter((e) => e.status !== 'RUNNING' && e.status !== 'SUCCEEDED')
+      .map((e) => e.name);
+    const breaches = checkInvariants({ snapshot, truth, deadLetters, failedExecutions });
     const { faults, duplicates } = plan.totals();
     const line = `chaos seed=${opts.seed} claims=${opts.claims} faults=${faults} duplicates=${duplicates} invariants=${
       breaches.length === 0 ? 'ok' : `BREACHED(${breaches.length})`
@@ -168,7 +172,21 @@ function numberArg(name: string, fallback: number): number {
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const seed = numberArg('seed', 1);
   const claims = numberArg('claims', 40);
-  runChaos({ seed, claims, log: (l) => console.log(l) })
+  // --only kind,kind: inject just these kinds of fault (to narrow down a breach).
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : undefined;
+  const unknown = only?.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`unknown fault kind(s): ${unknown.join(', ')}; known: ${FAULT_KINDS.join(', ')}`);
+    process.exit(2);
+  }
+  const rates = only
+    ? (Object.fromEntries(FAULT_KINDS.map((k) => [k, only.includes(k) ? DEFAULT_RATES[k] : 0])) as Record<
+        FaultKind,
+        number
+      >)
+    : undefined;
+  runChaos({ seed, claims, log: (l) => console.log(l), ...(rates ? { rates } : {}) })
     .then((r) => {
       console.log('faults injected by kind:');
       for (const [kind, n] of Object.entries(r.byKind)) console.log(`  ${kind.padEnd(26)} ${n}`);

@@ -19,6 +19,8 @@ export interface InvariantInput {
   truth: Map<string, PayerTruth>;
   /** Messages left in each dead-letter queue after the documented redrive ran. */
   deadLetters: Record<string, number>;
+  /** Claim executions that ended FAILED, TIMED_OUT or ABORTED (by execution name = claim id). */
+  failedExecutions?: string[];
   /** Per 835 trace number: the provider-level (PLB) amount posted, positive reducing the payment. */
   providerAdjustmentsCents?: (traceNumber: string) => number;
 }
@@ -32,7 +34,8 @@ export interface Breach {
     | 'payment-missing'
     | 'ledger-unbalanced'
     | 'remit-does-not-reconcile'
-    | 'dead-letter-left';
+    | 'dead-letter-left'
+    | 'execution-failed';
   subject: string;
   detail: string;
 }
@@ -129,6 +132,14 @@ export function checkInvariants(input: InvariantInput): Breach[] {
         detail: `posted ${posted} - PLB ${plb} != BPR02 ${remit.paymentCents}, no work item`,
       });
     }
+  }
+
+  for (const name of input.failedExecutions ?? []) {
+    breaches.push({
+      invariant: 'execution-failed',
+      subject: name,
+      detail: 'the claim execution did not end well',
+    });
   }
 
   for (const [queue, n] of Object.entries(input.deadLetters)) {

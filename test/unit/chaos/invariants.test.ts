@@ -148,6 +148,16 @@ describe('chaos invariants', () => {
     ).toEqual([]);
   });
 
+  it('flags a claim execution that failed', () => {
+    const breaches = checkInvariants({
+      snapshot: paidSnapshot(),
+      truth: truth(),
+      deadLetters: {},
+      failedExecutions: ['C1'],
+    });
+    expect(kinds(breaches)).toEqual(['execution-failed']);
+  });
+
   it('flags messages left in a dead-letter queue', () => {
     const breaches = checkInvariants({
       snapshot: paidSnapshot(),
