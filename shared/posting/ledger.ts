@@ -296,3 +296,177 @@ export function checkRemit(
   }
   return problems;
 }
+
+/** Entry-id prefix of the entries a posting key produces (see remitEntries). */
+export function postingEntryPrefix(key: string): string {
+  return `R-${shortHash(key)}-`;
+}
+
+/** True when `ledger` already holds the entries of posting `key` (an earlier run posted it). */
+export function hasPosting(ledger: readonly LedgerEntry[], key: string): boolean {
+  const prefix = postingEntryPrefix(key);
+  return ledger.some((e) => e.entryId.startsWith(prefix));
+}
+
+export type LedgerCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      /** DUPLICATE_REMIT: the claim is already adjudicated; CREDIT_BALANCE: payments would exceed
+       * charges; REMIT_MISMATCH: the entries do not fit the ledger (e.g. a reversal of nothing). */
+      kind: 'DUPLICATE_REMIT' | 'CREDIT_BALANCE' | 'REMIT_MISMATCH';
+      problem:
+        | 'SAME_ADJUDICATION'
+        | 'ALREADY_ADJUDICATED'
+        | 'PAYMENTS_EXCEED_CHARGES'
+        | 'NOTHING_TO_REVERSE'
+        | 'REVERSAL_DOES_NOT_MATCH_LEDGER'
+        | 'LEDGER_WOULD_NOT_BALANCE';
+      /** Payments already posted to the claim (net of reversals) and its charges. */
+      postedPaymentsCents: Cents;
+      chargesCents: Cents;
+      message: string;
+    };
+
+/**
+ * The pre-write check of one 835 claim payment against what is ALREADY POSTED to the claim (its
+ * ledger), not just against this adjudication, so the same payments re-sent under a new trace number
+ * cannot post twice:
+ * - an adjudication (CLP02 other than 22) posts only to a claim with nothing accounted yet (never
+ *   adjudicated, or reversed since) and must leave the open balance at 0; on a claim already
+ *   adjudicated it is DUPLICATE_REMIT (same CLP07, or a second adjudication that stays within the
+ *   charges) or CREDIT_BALANCE (payments would exceed the charges); payments above the charges on a
+ *   fresh claim are CREDIT_BALANCE too.
+ * - a reversal (CLP02 22) posts only against a posted adjudication and must bring payments,
+ *   adjustments and patient responsibility back to 0 (so a new adjudication can follow).
+ * `ledger` is the claim's posted entries (CHARGE entries are taken from the claim when absent).
+ */
+export function checkAgainstLedger(
+  claim: Claim,
+  ledger: readonly LedgerEntry[],
+  payment: ClaimPayment,
+  entries: readonly LedgerEntry[],
+): LedgerCheck {
+  const base = ledger.some((e) => e.kind === 'CHARGE') ? [...ledger] : [...chargeEntries(claim), ...ledger];
+  const before = balances(base);
+  const fail = (
+    kind: Exclude<LedgerCheck, { ok: true }>['kind'],
+    problem: Exclude<LedgerCheck, { ok: true }>['problem'],
+    message: string,
+  ): LedgerCheck => ({
+    ok: false,
+    kind,
+    problem,
+    postedPaymentsCents: before.paymentsCents,
+    chargesCents: before.chargesCents,
+    message,
+  });
+  let after: Balances;
+  try {
+    after = assertBalanced([...base, ...entries]);
+  } catch (err) {
+    if (!(err instanceof LedgerError)) throw err;
+    return fail('REMIT_MISMATCH', 'LEDGER_WOULD_NOT_BALANCE', err.message);
+  }
+  // Adjudicated: some payment, adjustment or patient responsibility is on the ledger (net of reversals).
+  const adjudicated =
+    before.paymentsCents !== 0 || before.adjustmentsCents !== 0 || before.patientResponsibilityCents !== 0;
+  if (payment.statusCode === REVERSAL_STATUS) {
+    if (!adjudicated) {
+      return fail('REMIT_MISMATCH', 'NOTHING_TO_REVERSE', 'reversal of a claim with no posted adjudication');
+    }
+    if (after.paymentsCents !== 0 || after.adjustmentsCents !== 0 || after.patientResponsibilityCents !== 0) {
+      return fail(
+        'REMIT_MISMATCH',
+        'REVERSAL_DOES_NOT_MATCH_LEDGER',
+        `reversal leaves payments ${after.paymentsCents}, adjustments ${after.adjustmentsCents}, patient responsibility ${after.patientResponsibilityCents} cents`,
+      );
+    }
+    return { ok: true };
+  }
+  if (adjudicated) {
+    const sameAdjudication = base.some(
+      (e) =>
+        e.kind !== 'CHARGE' &&
+        e.kind !== 'REVERSAL' &&
+        e.source.payerClaimControlNumber !== undefined &&
+        e.source.payerClaimControlNumber === payment.payerClaimControlNumber,
+    );
+    if (!sameAdjudication && after.paymentsCents > after.chargesCents) {
+      return fail(
+        'CREDIT_BALANCE',
+        'PAYMENTS_EXCEED_CHARGES',
+        `payments would be ${after.paymentsCents} cents on charges of ${after.chargesCents} cents`,
+      );
+    }
+    return fail(
+      'DUPLICATE_REMIT',
+      sameAdjudication ? 'SAME_ADJUDICATION' : 'ALREADY_ADJUDICATED',
+      `claim already adjudicated: ${before.paymentsCents} cents paid on charges of ${before.chargesCents} cents`,
+    );
+  }
+  if (after.paymentsCents > after.chargesCents) {
+    return fail(
+      'CREDIT_BALANCE',
+      'PAYMENTS_EXCEED_CHARGES',
+      `payments would be ${after.paymentsCents} cents on charges of ${after.chargesCents} cents`,
+    );
+  }
+  if (after.balanceCents !== 0) {
+    return fail(
+      'REMIT_MISMATCH',
+      'LEDGER_WOULD_NOT_BALANCE',
+      `open balance ${after.balanceCents} != expected 0 after the adjudication`,
+    );
+  }
+  return { ok: true };
+}
+
+/**
+ * A provider-level adjustment (835 PLB) posted to the provider's own ledger account, not to a claim.
+ * Sign convention: `amountCents` is the PLB amount as the payer reports it: positive = withheld from
+ * the provider (reduces the payment, e.g. a recoupment WO or a levy), negative = paid to the provider
+ * on top of the claim payments (e.g. interest L6). So each 835 reconciles as
+ *   BPR02 = sum(CLP04 posted) - sum(PLB amounts posted).
+ */
+export interface ProviderLedgerEntry {
+  /** PLB-<hash of trace>-NNN: NNN is the adjustment's 1-based position in the transaction set. */
+  entryId: string;
+  /** PLB01 (the payer's provider id, e.g. NPI or TIN); the payee NPI when PLB01 is empty. */
+  providerId: string;
+  traceNumber: string;
+  /** 0-based index of the adjustment among the transaction set's PLB adjustments. */
+  index: number;
+  reason: string; // PLB03-1 e.g. WO, L6, FB
+  reference?: string; // PLB03-2
+  fiscalPeriodDate: string;
+  amountCents: Cents;
+  fileKey?: string;
+  at: string;
+}
+
+/** The provider ledger entries of a remittance's PLB adjustments (deterministic ids, replay-safe). */
+export function providerEntries(
+  remit: Pick<Remittance, 'traceNumber' | 'providerAdjustments' | 'payeeNpi'>,
+  at: string,
+  fileKey?: string,
+): ProviderLedgerEntry[] {
+  const prefix = `PLB-${shortHash(remit.traceNumber)}`;
+  return remit.providerAdjustments.map((adj, index) => {
+    assertCents(adj.amountCents);
+    const providerId = adj.providerId || remit.payeeNpi || '';
+    if (providerId === '') throw new LedgerError(`PLB ${index + 1} names no provider`);
+    return {
+      entryId: `${prefix}-${pad(index + 1)}`,
+      providerId,
+      traceNumber: remit.traceNumber,
+      index,
+      reason: adj.reason,
+      ...(adj.reference ? { reference: adj.reference } : {}),
+      fiscalPeriodDate: adj.fiscalPeriodDate,
+      amountCents: adj.amountCents,
+      ...(fileKey ? { fileKey } : {}),
+      at,
+    };
+  });
+}

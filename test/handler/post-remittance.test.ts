@@ -10,6 +10,8 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -93,6 +95,8 @@ beforeEach(() => {
   sfn.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
 });
 
 const body = (text: string) => Readable.from([Buffer.from(text)]) as never;
@@ -136,7 +140,7 @@ function waitingClaim() {
 
 describe('post-remittance', () => {
   it("posts a matched payment once and answers the claim's AwaitRemit token with its route", async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(paidC1()) });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(paidC1()) }));
     ddb
       .on(GetCommand)
       .callsFake((input: { Key: { SK: string } }) =>
@@ -150,7 +154,7 @@ describe('post-remittance', () => {
     const [posting, outcome] = ddb
       .commandCalls(TransactWriteCommand)
       .map((c) => c.args[0].input.TransactItems ?? []);
-    const ledger = (posting ?? []).map((i) => i.Put?.Item?.SK as string);
+    const ledger = (posting ?? []).flatMap((i) => (i.Put?.Item?.SK ? [i.Put.Item.SK as string] : []));
     expect(ledger.filter((sk) => sk.startsWith('LEDGER#')).length).toBeGreaterThan(0);
     const postingMarker = ledger.find((sk) => sk.startsWith('POSTED#'));
     expect(postingMarker).toContain('TRACE7');
@@ -173,7 +177,7 @@ describe('post-remittance', () => {
   });
 
   it('makes a work item of a payment for an unknown claim and posts nothing', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim()) });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(unknownClaim()) }));
     const res = await handler(event(), fakeContext());
     expect(res.batchItemFailures).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -183,7 +187,7 @@ describe('post-remittance', () => {
   });
 
   it('holds an unbalanced 835: nothing posted, a work item, the message is done', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim(1)) });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(unknownClaim(1)) }));
     const res = await handler(event(), fakeContext());
     expect(res.batchItemFailures).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -191,7 +195,7 @@ describe('post-remittance', () => {
   });
 
   it('claims the file once in the idempotency table by its content hash', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim()) });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(unknownClaim()) }));
     await handler(event(), fakeContext());
     const put = idempotency.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(put?.TableName).toBe('idem');
