@@ -309,7 +309,14 @@ export function hasPosting(ledger: readonly LedgerEntry[], key: string): boolean
 }
 
 export type LedgerCheck =
-  | { ok: true }
+  | {
+      ok: true;
+      /** What to post under the posting key: the remit's entries, preceded (for the adjudication of
+       * a replacement claim) by the reversal of the adjudication it replaces. */
+      entries: LedgerEntry[];
+      /** True when the entries reverse the replaced claim's adjudication first. */
+      supersedes: boolean;
+    }
   | {
       ok: false;
       /** DUPLICATE_REMIT: the claim is already adjudicated; CREDIT_BALANCE: payments would exceed
@@ -328,6 +335,8 @@ export type LedgerCheck =
       message: string;
     };
 
+type LedgerRefusal = Exclude<LedgerCheck, { ok: true }>;
+
 /**
  * The pre-write check of one 835 claim payment against what is ALREADY POSTED to the claim (its
  * ledger), not just against this adjudication, so the same payments re-sent under a new trace number
@@ -337,21 +346,27 @@ export type LedgerCheck =
  *   adjudicated it is DUPLICATE_REMIT (same CLP07, or a second adjudication that stays within the
  *   charges) or CREDIT_BALANCE (payments would exceed the charges); payments above the charges on a
  *   fresh claim are CREDIT_BALANCE too.
+ * - exception: the claim is a replacement (frequency 7) of the payer's claim CLP07 = REF*F8 whose
+ *   adjudication is on the ledger, and this is a different CLP07 (the replacement's own
+ *   adjudication) with no payer reversal in between: the replaced adjudication is reversed by our own
+ *   REVERSAL entries (net per bucket) in the same posting, then the new one posts.
  * - a reversal (CLP02 22) posts only against a posted adjudication and must bring payments,
  *   adjustments and patient responsibility back to 0 (so a new adjudication can follow).
- * `ledger` is the claim's posted entries (CHARGE entries are taken from the claim when absent).
+ * `ledger` is the claim's posted entries (CHARGE entries are taken from the claim when absent);
+ * `entries` are remitEntries() of the payment under `key` (the posting key).
  */
 export function checkAgainstLedger(
   claim: Claim,
   ledger: readonly LedgerEntry[],
   payment: ClaimPayment,
   entries: readonly LedgerEntry[],
+  posting: { key: string; at: string; traceNumber: string; fileKey?: string },
 ): LedgerCheck {
   const base = ledger.some((e) => e.kind === 'CHARGE') ? [...ledger] : [...chargeEntries(claim), ...ledger];
   const before = balances(base);
   const fail = (
-    kind: Exclude<LedgerCheck, { ok: true }>['kind'],
-    problem: Exclude<LedgerCheck, { ok: true }>['problem'],
+    kind: LedgerRefusal['kind'],
+    problem: LedgerRefusal['problem'],
     message: string,
   ): LedgerCheck => ({
     ok: false,
@@ -361,16 +376,46 @@ export function checkAgainstLedger(
     chargesCents: before.chargesCents,
     message,
   });
+  // Adjudicated: some payment, adjustment or patient responsibility is on the ledger (net of reversals).
+  const adjudicated =
+    before.paymentsCents !== 0 || before.adjustmentsCents !== 0 || before.patientResponsibilityCents !== 0;
+  let toPost = [...entries];
+  let supersedes = false;
+  if (payment.statusCode !== REVERSAL_STATUS && adjudicated) {
+    const postedPcns = new Set(
+      base
+        .filter((e) => e.kind !== 'CHARGE' && e.kind !== 'REVERSAL')
+        .map((e) => e.source.payerClaimControlNumber)
+        .filter((p): p is string => p !== undefined),
+    );
+    const sameAdjudication = postedPcns.has(payment.payerClaimControlNumber);
+    const original = claim.frequencyCode === '7' ? claim.originalPayerClaimNumber : undefined;
+    if (!sameAdjudication && original !== undefined && postedPcns.has(original)) {
+      toPost = [...replacedReversal(claim.claimId, before, original, posting), ...entries];
+      supersedes = true;
+    } else {
+      const wouldPay = before.paymentsCents + payment.paidCents;
+      if (!sameAdjudication && wouldPay > before.chargesCents) {
+        return fail(
+          'CREDIT_BALANCE',
+          'PAYMENTS_EXCEED_CHARGES',
+          `payments would be ${wouldPay} cents on charges of ${before.chargesCents} cents`,
+        );
+      }
+      return fail(
+        'DUPLICATE_REMIT',
+        sameAdjudication ? 'SAME_ADJUDICATION' : 'ALREADY_ADJUDICATED',
+        `claim already adjudicated: ${before.paymentsCents} cents paid on charges of ${before.chargesCents} cents`,
+      );
+    }
+  }
   let after: Balances;
   try {
-    after = assertBalanced([...base, ...entries]);
+    after = assertBalanced([...base, ...toPost]);
   } catch (err) {
     if (!(err instanceof LedgerError)) throw err;
     return fail('REMIT_MISMATCH', 'LEDGER_WOULD_NOT_BALANCE', err.message);
   }
-  // Adjudicated: some payment, adjustment or patient responsibility is on the ledger (net of reversals).
-  const adjudicated =
-    before.paymentsCents !== 0 || before.adjustmentsCents !== 0 || before.patientResponsibilityCents !== 0;
   if (payment.statusCode === REVERSAL_STATUS) {
     if (!adjudicated) {
       return fail('REMIT_MISMATCH', 'NOTHING_TO_REVERSE', 'reversal of a claim with no posted adjudication');
@@ -382,28 +427,7 @@ export function checkAgainstLedger(
         `reversal leaves payments ${after.paymentsCents}, adjustments ${after.adjustmentsCents}, patient responsibility ${after.patientResponsibilityCents} cents`,
       );
     }
-    return { ok: true };
-  }
-  if (adjudicated) {
-    const sameAdjudication = base.some(
-      (e) =>
-        e.kind !== 'CHARGE' &&
-        e.kind !== 'REVERSAL' &&
-        e.source.payerClaimControlNumber !== undefined &&
-        e.source.payerClaimControlNumber === payment.payerClaimControlNumber,
-    );
-    if (!sameAdjudication && after.paymentsCents > after.chargesCents) {
-      return fail(
-        'CREDIT_BALANCE',
-        'PAYMENTS_EXCEED_CHARGES',
-        `payments would be ${after.paymentsCents} cents on charges of ${after.chargesCents} cents`,
-      );
-    }
-    return fail(
-      'DUPLICATE_REMIT',
-      sameAdjudication ? 'SAME_ADJUDICATION' : 'ALREADY_ADJUDICATED',
-      `claim already adjudicated: ${before.paymentsCents} cents paid on charges of ${before.chargesCents} cents`,
-    );
+    return { ok: true, entries: toPost, supersedes };
   }
   if (after.paymentsCents > after.chargesCents) {
     return fail(
@@ -419,7 +443,36 @@ export function checkAgainstLedger(
       `open balance ${after.balanceCents} != expected 0 after the adjudication`,
     );
   }
-  return { ok: true };
+  return { ok: true, entries: toPost, supersedes };
+}
+
+/** Our own REVERSAL entries (one per non-zero bucket) undoing the adjudication a replacement replaces. */
+function replacedReversal(
+  claimId: string,
+  before: Balances,
+  originalPayerClaimNumber: string,
+  posting: { key: string; at: string; traceNumber: string; fileKey?: string },
+): LedgerEntry[] {
+  const buckets: [ReversibleKind, Cents][] = [
+    ['PAYMENT', before.paymentsCents],
+    ['ADJUSTMENT', before.adjustmentsCents],
+    ['PATIENT_RESPONSIBILITY', before.patientResponsibilityCents],
+  ];
+  return buckets
+    .filter(([, cents]) => cents !== 0)
+    .map(([bucket, cents], i) => ({
+      entryId: `${postingEntryPrefix(posting.key)}V${pad(i + 1)}`,
+      claimId,
+      kind: 'REVERSAL' as const,
+      reverses: bucket,
+      amountCents: -cents,
+      source: {
+        traceNumber: posting.traceNumber,
+        payerClaimControlNumber: originalPayerClaimNumber,
+        ...(posting.fileKey ? { fileKey: posting.fileKey } : {}),
+      },
+      at: posting.at,
+    }));
 }
 
 /**

@@ -308,7 +308,12 @@ async function postOne(
         break;
       }
       // Checked against what is already posted to the claim, not just this adjudication.
-      const check = checkAgainstLedger(claim, ledger.entries, payment, entries);
+      const check = checkAgainstLedger(claim, ledger.entries, payment, entries, {
+        key,
+        at,
+        traceNumber: remit.traceNumber,
+        fileKey,
+      });
       if (!check.ok) {
         if (check.kind === 'REMIT_MISMATCH') summary.mismatched++;
         else summary.refused++;
@@ -329,7 +334,7 @@ async function postOne(
         result = 'refused';
         break;
       }
-      const out = await ports.post(claim.claimId, key, entries, {
+      const out = await ports.post(claim.claimId, key, check.entries, {
         version: ledger.version,
         traceNumber: remit.traceNumber,
         paidCents: payment.paidCents,

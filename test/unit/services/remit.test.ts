@@ -372,6 +372,36 @@ describe('postRemittanceFile: checked against what is already posted to the clai
     }
   });
 
+  it("posts a replacement claim's adjudication over the replaced one (no payer reversal), once", async () => {
+    const original = makeClaim({ claimId: 'C7' });
+    const b = new Books([original]);
+    const denied = { ...paid('C7', { paidCents: 0 }), statusCode: '4' };
+    denied.adjustments = [{ group: 'CO', reason: '16', amountCents: 12500 }];
+    await postRemittanceFile(remit835([denied], { traceNumber: 'T-1' }), 'inbound/1.x12', b.ports);
+    // corrected and resubmitted as frequency 7 replacing the payer's PCN-C7
+    b.claims[0] = { ...original, frequencyCode: '7', originalPayerClaimNumber: 'PCN-C7' };
+    const replacement = paid('C7', { pcn: 'PCN-C7R', paidCents: 11000 });
+    await postRemittanceFile(remit835([replacement], { traceNumber: 'T-2' }), 'inbound/2.x12', b.ports);
+    expect(b.work).toEqual([]);
+    expect(balances(b.entries('C7'))).toEqual({
+      chargesCents: 12500,
+      paymentsCents: 11000,
+      adjustmentsCents: 1500,
+      patientResponsibilityCents: 0,
+      writeOffCents: 0,
+      balanceCents: 0,
+    });
+    expect([...b.delivered.values()].map((d) => [d.claimId, d.paidCents])).toEqual([
+      ['C7', 0],
+      ['C7', 11000],
+    ]);
+    // the replacement's adjudication re-sent under a new trace posts nothing
+    await postRemittanceFile(remit835([replacement], { traceNumber: 'T-3' }), 'inbound/3.x12', b.ports);
+    expect(balances(b.entries('C7')).paymentsCents).toBe(11000);
+    expect(b.work.map((w) => [w.kind, w.detail.problem])).toEqual([['DUPLICATE_REMIT', 'SAME_ADJUDICATION']]);
+    expect(b.delivered.size).toBe(2);
+  });
+
   it('refuses a reversal of a claim with nothing posted', async () => {
     const b = new Books(claims);
     await postRemittanceFile(remit835([reversal('C3')], { traceNumber: 'T-R' }), 'inbound/r.x12', b.ports);
