@@ -308,6 +308,26 @@ export function hasPosting(ledger: readonly LedgerEntry[], key: string): boolean
   return ledger.some((e) => e.entryId.startsWith(prefix));
 }
 
+/**
+ * True when the entries already posted under `key` are `entries` (same ids, buckets and amounts),
+ * i.e. a replay of what was posted; false when the same key was posted with other amounts (a trace
+ * number re-used for different money). Our own reversal of a replaced adjudication is not compared.
+ */
+export function samePosting(
+  ledger: readonly LedgerEntry[],
+  key: string,
+  entries: readonly LedgerEntry[],
+): boolean {
+  const prefix = postingEntryPrefix(key);
+  const sig = (e: LedgerEntry) => `${e.entryId}|${e.kind}|${e.reverses ?? ''}|${e.amountCents}`;
+  const posted = ledger
+    .filter((e) => e.entryId.startsWith(prefix) && !e.entryId.startsWith(`${prefix}V`))
+    .map(sig)
+    .sort();
+  const now = entries.map(sig).sort();
+  return posted.length === now.length && posted.every((s, i) => s === now[i]);
+}
+
 export type LedgerCheck =
   | {
       ok: true;

@@ -25,6 +25,7 @@ import {
   postingKey,
   providerEntries,
   remitEntries,
+  samePosting,
 } from '../posting/ledger';
 import { routeRemit } from '../posting/route';
 import { checkBalance, iterate835, type Remittance, X12Error, type X12Input } from '../x12';
@@ -86,8 +87,11 @@ export interface RemitPorts {
     entries: LedgerEntry[],
     guard: { version: number; traceNumber: string; paidCents: Cents },
   ): Promise<'posted' | 'duplicate' | 'conflict'>;
-  /** One PLB adjustment on the provider's ledger account; 'duplicate' when already posted. */
-  postProviderAdjustment(entry: ProviderLedgerEntry): Promise<'posted' | 'duplicate'>;
+  /**
+   * One PLB adjustment on the provider's ledger account; 'duplicate' when already posted as is,
+   * 'mismatch' (nothing written) when this trace's PLB at this index was posted with another amount.
+   */
+  postProviderAdjustment(entry: ProviderLedgerEntry): Promise<'posted' | 'duplicate' | 'mismatch'>;
   deliver(claimId: string, outcome: RemitOutcome, key: string): Promise<Delivery>;
   recordRemit(
     header: RemitHeader,
@@ -303,8 +307,24 @@ async function postOne(
       }
       const ledger = await ports.ledger(claim.claimId);
       if (hasPosting(ledger.entries, key)) {
-        // An earlier run posted this payment (and may have stopped before delivering it).
-        result = 'duplicate';
+        if (samePosting(ledger.entries, key, entries)) {
+          // An earlier run posted this payment (and may have stopped before delivering it).
+          result = 'duplicate';
+          break;
+        }
+        // The same (trace, CLP01, CLP07) was posted with other amounts: never silently ignored.
+        summary.mismatched++;
+        await ports.workItem({
+          kind: 'REMIT_MISMATCH',
+          reference: ref,
+          detail: {
+            fileKey,
+            problem: 'POSTED_WITH_OTHER_AMOUNTS',
+            payerClaimControlNumber: payment.payerClaimControlNumber,
+            paidCents: payment.paidCents,
+          },
+        });
+        result = 'refused';
         break;
       }
       // Checked against what is already posted to the claim, not just this adjudication.
@@ -363,7 +383,23 @@ async function postOne(
     }
   }
   for (const entry of providerEntries(remit, at, fileKey)) {
-    if ((await ports.postProviderAdjustment(entry)) === 'posted') summary.providerAdjustments++;
+    const out = await ports.postProviderAdjustment(entry);
+    if (out === 'posted') summary.providerAdjustments++;
+    else if (out === 'mismatch') {
+      // This trace's PLB at this index was posted with another amount: a person decides.
+      complete = false;
+      summary.mismatched++;
+      await ports.workItem({
+        kind: 'REMIT_MISMATCH',
+        reference: `${remit.traceNumber}/PLB${entry.index + 1}`,
+        detail: {
+          fileKey,
+          problem: 'POSTED_WITH_OTHER_AMOUNTS',
+          reason: entry.reason,
+          amountCents: entry.amountCents,
+        },
+      });
+    }
   }
   await ports.recordRemit(header, fileKey, complete ? 'POSTED' : 'PARTIAL', {
     postedClaims: posted,

@@ -173,9 +173,10 @@ export class LedgerRepository {
 
   /**
    * One PLB adjustment on the provider's ledger account, with the trace's PLB item (for reconcile),
-   * in one transaction keyed by (trace, PLB index): 'duplicate' (nothing written) on a replay.
+   * in one transaction keyed by (trace, PLB index): 'duplicate' (nothing written) on a replay;
+   * 'mismatch' (nothing written) when that (trace, index) was posted with another amount or provider.
    */
-  async postProviderAdjustment(entry: ProviderLedgerEntry): Promise<'posted' | 'duplicate'> {
+  async postProviderAdjustment(entry: ProviderLedgerEntry): Promise<'posted' | 'duplicate' | 'mismatch'> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -211,7 +212,16 @@ export class LedgerRepository {
     } catch (err) {
       const codes = cancellationCodes(err);
       if (codes?.[0] === 'ConditionalCheckFailed' || codes?.[1] === 'ConditionalCheckFailed') {
-        return 'duplicate';
+        const posted = await this.doc.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { PK: remitPk(entry.traceNumber), SK: remitPlbSk(entry.index) },
+            ConsistentRead: true,
+          }),
+        );
+        const same =
+          posted.Item?.amountCents === entry.amountCents && posted.Item?.providerId === entry.providerId;
+        return same ? 'duplicate' : 'mismatch';
       }
       throw err;
     }

@@ -177,6 +177,7 @@ describe('provider-level adjustments and reconciliation per trace', () => {
     expect(await ledger.postProviderAdjustment(plbEntry(0, 1500))).toBe('posted');
     expect(await ledger.postProviderAdjustment(plbEntry(1, -200))).toBe('posted');
     expect(await ledger.postProviderAdjustment(plbEntry(0, 1500))).toBe('duplicate');
+    expect(await ledger.postProviderAdjustment(plbEntry(0, 1400))).toBe('mismatch');
     expect((await ledger.getProviderEntries('1234567893')).map((e) => e.amountCents)).toEqual([1500, -200]);
     expect(await remits.reconcile('TPLB')).toMatchObject({
       plbCents: 1300,

@@ -89,7 +89,8 @@ class Books {
       },
       postProviderAdjustment: async (entry) => {
         const byIndex = this.plb.get(entry.traceNumber) ?? new Map<number, ProviderLedgerEntry>();
-        if (byIndex.has(entry.index)) return 'duplicate';
+        const posted = byIndex.get(entry.index);
+        if (posted) return posted.amountCents === entry.amountCents ? 'duplicate' : 'mismatch';
         byIndex.set(entry.index, entry);
         this.plb.set(entry.traceNumber, byIndex);
         this.provider.set(entry.providerId, [...(this.provider.get(entry.providerId) ?? []), entry]);
@@ -487,6 +488,25 @@ function remit835WithAdjustments(
     providerAdjustments,
   }).x12;
 }
+
+describe('postRemittanceFile: a trace number re-used for other money', () => {
+  it('makes work items, never silently skips, when the same trace comes back with other amounts', async () => {
+    const b = new Books(claims);
+    const first = remit835WithAdjustments([paid('C1')], [plb(500)], 'T-SAME');
+    await postRemittanceFile(first, 'inbound/1.x12', b.ports);
+    const other = remit835WithAdjustments([paid('C1', { paidCents: 9000 })], [plb(400)], 'T-SAME');
+    const out = await postRemittanceFile(other, 'inbound/2.x12', b.ports);
+    expect(out).toMatchObject({ posted: 0, duplicates: 0, mismatched: 2 });
+    expect(b.work.map((w) => [w.kind, w.reference, w.detail.problem])).toEqual([
+      ['REMIT_MISMATCH', 'T-SAME/C1', 'POSTED_WITH_OTHER_AMOUNTS'],
+      ['REMIT_MISMATCH', 'T-SAME/PLB1', 'POSTED_WITH_OTHER_AMOUNTS'],
+    ]);
+    expect(balances(b.entries('C1')).paymentsCents).toBe(10000);
+    expect(b.reconcile('T-SAME').plbCents).toBe(500);
+    expect(b.delivered.size).toBe(1);
+    expect(b.remits.get('T-SAME')?.status).toBe('PARTIAL');
+  });
+});
 
 describe('postRemittanceFile: a crash after any write, then redelivery', () => {
   /** What a clean run leaves: ledgers, deliveries, PLB postings, remit statuses. */
