@@ -19,9 +19,10 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../shared/claims/state';
+import { write835 } from '../../shared/x12';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { remit835 } from '../support/remit';
-import { makeClaim } from '../unit/x12/fixtures';
+import { makeClaim, makePayerEnvelope } from '../unit/x12/fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const idempotency = mockClient(DynamoDBClient);
@@ -174,6 +175,35 @@ describe('post-remittance', () => {
     expect(outcome?.[0]?.Update?.UpdateExpression).toContain('REMOVE #waiting');
     expect(outcome?.[1]?.Put?.Item).toMatchObject({ type: 'REMIT_POSTED', claimId: 'C1' });
     expect(outcome?.[2]?.Put?.Item?.SK).toBe(`POSTED#OUTCOME#${postingMarker?.slice('POSTED#'.length)}`);
+  });
+
+  it('reads the 835 twice (validate, then post) and posts its PLB to the provider ledger with the trace', async () => {
+    const x12 = write835({
+      envelope: makePayerEnvelope(),
+      payer: {
+        name: 'PAYER',
+        identifier: '1999999999',
+        address: { line1: '1 A ST', city: 'X', state: 'CT', zip: '061030001' },
+      },
+      payee: { name: 'CLINIC', npi: '1234567893' },
+      traceNumber: 'TRACEP',
+      paymentMethod: 'ACH',
+      paymentDate: '2026-11-01',
+      claims: [],
+      providerAdjustments: [
+        { providerId: '1234567893', fiscalPeriodDate: '2026-12-31', reason: 'L6', amountCents: -250 },
+      ],
+    }).x12;
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(x12) }));
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await handler(event(), fakeContext());
+    expect(res.batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    const items = ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems ?? []);
+    expect(items.map((i) => [i.Put?.Item?.PK, i.Put?.Item?.SK, i.Put?.Item?.amountCents])).toEqual([
+      ['PROVIDER#1234567893', 'LEDGER#TRACEP#000', -250],
+      ['REMIT#TRACEP', 'PLB#000', -250],
+    ]);
   });
 
   it('makes a work item of a payment for an unknown claim and posts nothing', async () => {
