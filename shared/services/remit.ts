@@ -354,11 +354,25 @@ async function postOne(
         result = 'refused';
         break;
       }
-      const out = await ports.post(claim.claimId, key, check.entries, {
-        version: ledger.version,
-        traceNumber: remit.traceNumber,
-        paidCents: payment.paidCents,
-      });
+      let out: 'posted' | 'duplicate' | 'conflict';
+      try {
+        out = await ports.post(claim.claimId, key, check.entries, {
+          version: ledger.version,
+          traceNumber: remit.traceNumber,
+          paidCents: payment.paidCents,
+        });
+      } catch (err) {
+        // More entries than one transaction holds: retrying cannot help, a person posts it.
+        if ((err as Error).name !== 'TransactionTooLargeError') throw err;
+        summary.mismatched++;
+        await ports.workItem({
+          kind: 'REMIT_MISMATCH',
+          reference: ref,
+          detail: { fileKey, problem: 'POSTING_TOO_LARGE', entries: check.entries.length },
+        });
+        result = 'refused';
+        break;
+      }
       if (out !== 'conflict') result = out;
     }
     if (result === 'refused') {

@@ -403,6 +403,26 @@ describe('postRemittanceFile: checked against what is already posted to the clai
     expect(b.delivered.size).toBe(2);
   });
 
+  it('makes a work item of a posting too large for one transaction and goes on with the others', async () => {
+    const b = new Books(claims);
+    b.beforePost = () => {
+      throw Object.assign(new Error('posting for claim C1 has 120 entries'), {
+        name: 'TransactionTooLargeError',
+      });
+    };
+    const out = await postRemittanceFile(
+      remit835([paid('C1'), paid('C2')], { traceNumber: 'T-BIG' }),
+      'inbound/big.x12',
+      b.ports,
+    );
+    expect(out).toMatchObject({ posted: 1, mismatched: 1 });
+    expect(b.work.map((w) => [w.kind, w.reference, w.detail.problem])).toEqual([
+      ['REMIT_MISMATCH', 'T-BIG/C1', 'POSTING_TOO_LARGE'],
+    ]);
+    expect([...b.delivered.values()].map((d) => d.claimId)).toEqual(['C2']);
+    expect(b.remits.get('T-BIG')?.status).toBe('PARTIAL');
+  });
+
   it('refuses a reversal of a claim with nothing posted', async () => {
     const b = new Books(claims);
     await postRemittanceFile(remit835([reversal('C3')], { traceNumber: 'T-R' }), 'inbound/r.x12', b.ports);
