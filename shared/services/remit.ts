@@ -1,7 +1,8 @@
 /**
  * Posting an 835, in two streaming passes over the file:
  * 1. validation: the WHOLE file is read (envelope ISA/IEA, GS/GE, ST/SE counts and control numbers,
- *    every balancing rule of every transaction set, a trace number per set) keeping only per-set
+ *    every balancing rule of every transaction set, a trace number per set, no posting key twice,
+ *    a provider for every PLB) keeping only per-set
  *    headers and counts. Any defect holds the file: one REMIT_HELD work item naming the rule, every
  *    remit record seen says HELD, and nothing from the file is posted.
  * 2. posting: the file is opened again and, per transaction set, each claim payment is matched to
@@ -176,6 +177,23 @@ async function validate(source: RemitSource): Promise<Validation> {
         hold('DUPLICATE_TRACE', message);
       }
       traces.add(remit.traceNumber);
+      // Two claim payments with one posting key would post once while BPR02 counts both.
+      const keys = new Set<string>();
+      for (const c of remit.claims) {
+        const key = postingKey(
+          remit.traceNumber,
+          c.patientControlNumber,
+          c.payerClaimControlNumber,
+          c.statusCode,
+        );
+        if (keys.has(key)) {
+          const message = `transaction set ${remit.transactionSetControlNumber}: claim ${c.patientControlNumber} is paid twice under payer claim number ${c.payerClaimControlNumber}`;
+          issues.push(`DUPLICATE_CLAIM_PAYMENT: ${message}`);
+          hold('DUPLICATE_CLAIM_PAYMENT', message);
+          break;
+        }
+        keys.add(key);
+      }
       const noProvider = remit.providerAdjustments.findIndex((p) => !p.providerId && !remit.payeeNpi);
       if (noProvider >= 0) {
         const message = `transaction set ${remit.transactionSetControlNumber}: PLB ${noProvider + 1} names no provider`;

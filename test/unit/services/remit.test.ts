@@ -253,6 +253,29 @@ describe('postRemittanceFile: the whole file is checked before anything is poste
     expect(b.work[0]).toMatchObject({ kind: 'REMIT_HELD', detail: { rule: 'CLAIM' } });
   });
 
+  it('holds a transaction set paying the same claim twice under one payer claim number', async () => {
+    const b = new Books(claims);
+    const out = await postRemittanceFile(
+      remit835([paid('C1'), paid('C1')], { traceNumber: 'T-DUP' }),
+      'inbound/d.x12',
+      b.ports,
+    );
+    expect(out.posted).toBe(0);
+    expect(b.remitEntries()).toEqual([]);
+    expect(b.work[0]).toMatchObject({ kind: 'REMIT_HELD', detail: { rule: 'DUPLICATE_CLAIM_PAYMENT' } });
+  });
+
+  it('holds a file with the same trace number in two transaction sets', async () => {
+    const b = new Books(claims);
+    const x12 = multi835([
+      remit835([paid('C1')], { traceNumber: 'T-TWICE' }),
+      remit835([paid('C2')], { traceNumber: 'T-TWICE' }),
+    ]);
+    await postRemittanceFile(x12, 'inbound/t.x12', b.ports);
+    expect(b.remitEntries()).toEqual([]);
+    expect(b.work[0]).toMatchObject({ kind: 'REMIT_HELD', detail: { rule: 'DUPLICATE_TRACE' } });
+  });
+
   it('posts every set of a valid multi-set file, reading it twice', async () => {
     const b = new Books(claims);
     const { open, counter } = opener(
