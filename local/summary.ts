@@ -109,6 +109,8 @@ export async function summarize(
     'REMIT_MISMATCH',
     'REMIT_HELD',
     'UNEXPECTED_REMIT',
+    'DUPLICATE_REMIT',
+    'CREDIT_BALANCE',
     'UNMATCHED_ACK',
     'ACK_HELD',
   ]) {

@@ -1,6 +1,7 @@
 /**
- * Remit queue consumer: streams an 835 from S3, refuses unbalanced files (held, nothing posted),
- * posts each matched claim payment once (keyed by trace, CLP01, CLP07) and answers AwaitRemit.
+ * Remit queue consumer: streams an 835 from S3 twice (validate the whole file, then post), holds a
+ * malformed or unbalanced file (nothing posted), posts each matched claim payment once (keyed by
+ * trace, CLP01, CLP07) and its PLBs to the provider ledger, and answers AwaitRemit.
  */
 import { deliver } from '../../shared/services/outcomes';
 import { postRemittanceFile } from '../../shared/services/remit';
@@ -23,9 +24,13 @@ const { repos, store, outcomes, workItem } = inboundWiring(
 
 const processFile = oncePerFile(env.IDEMPOTENCY_TABLE_NAME, async (msg: InboundMessage) => {
   if (msg.kind !== '835') throw new Error(`a ${msg.kind} reached the remit queue`);
-  const summary = await postRemittanceFile(await store.read(msg.bucket, msg.key), msg.key, {
+  // Opened twice: the whole file is validated before anything from it is posted.
+  const open = () => store.read(msg.bucket, msg.key);
+  const summary = await postRemittanceFile(open, msg.key, {
     loadClaim: async (id) => (await repos.claims.get(id))?.claim,
-    post: (claimId, key, entries) => repos.ledger.postRemit(claimId, key, entries),
+    ledger: (claimId) => repos.ledger.getLedger(claimId),
+    post: (claimId, key, entries, guard) => repos.ledger.postPayment(claimId, key, entries, guard),
+    postProviderAdjustment: (entry) => repos.ledger.postProviderAdjustment(entry),
     deliver: (claimId, outcome, key) =>
       deliver(outcomes, claimId, 'REMIT', outcome, `OUTCOME#${key}`, 'REMIT_POSTED', {
         route: outcome.route,
@@ -34,23 +39,8 @@ const processFile = oncePerFile(env.IDEMPOTENCY_TABLE_NAME, async (msg: InboundM
         carcs: outcome.carcs,
         traceNumber: outcome.traceNumber,
       }),
-    recordRemit: async (remit, fileKey, status, issues) => {
-      const at = new Date().toISOString();
-      await repos.remits.putIfAbsent({
-        traceNumber: remit.traceNumber,
-        fileKey,
-        ...(remit.payerIdentifier ? { payerIdentifier: remit.payerIdentifier } : {}),
-        paymentCents: remit.paymentCents,
-        claimCount: remit.claims.length,
-        status,
-        postedClaims: 0,
-        duplicateClaims: 0,
-        unmatchedClaimIds: [],
-        ...(issues.length > 0 ? { heldReason: issues.join('; ') } : {}),
-        receivedAt: at,
-        updatedAt: at,
-      });
-    },
+    recordRemit: (header, fileKey, status, progress) =>
+      repos.remits.track(header, fileKey, status, progress, new Date().toISOString()),
     workItem,
     now: () => new Date(),
   });
@@ -58,6 +48,7 @@ const processFile = oncePerFile(env.IDEMPOTENCY_TABLE_NAME, async (msg: InboundM
   obs.metrics.addMetric('RemitClaimsPosted', 'Count', summary.posted);
   obs.metrics.addMetric('RemitDuplicatesSkipped', 'Count', summary.duplicates);
   obs.metrics.addMetric('RemitsHeld', 'Count', summary.held);
+  obs.metrics.addMetric('RemitClaimsRefused', 'Count', summary.refused);
   return summary;
 });
 

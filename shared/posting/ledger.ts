@@ -296,3 +296,250 @@ export function checkRemit(
   }
   return problems;
 }
+
+/** Entry-id prefix of the entries a posting key produces (see remitEntries). */
+export function postingEntryPrefix(key: string): string {
+  return `R-${shortHash(key)}-`;
+}
+
+/** True when `ledger` already holds the entries of posting `key` (an earlier run posted it). */
+export function hasPosting(ledger: readonly LedgerEntry[], key: string): boolean {
+  const prefix = postingEntryPrefix(key);
+  return ledger.some((e) => e.entryId.startsWith(prefix));
+}
+
+/**
+ * True when the entries already posted under `key` are `entries` (same ids, buckets and amounts),
+ * i.e. a replay of what was posted; false when the same key was posted with other amounts (a trace
+ * number re-used for different money). Our own reversal of a replaced adjudication is not compared.
+ */
+export function samePosting(
+  ledger: readonly LedgerEntry[],
+  key: string,
+  entries: readonly LedgerEntry[],
+): boolean {
+  const prefix = postingEntryPrefix(key);
+  const sig = (e: LedgerEntry) => `${e.entryId}|${e.kind}|${e.reverses ?? ''}|${e.amountCents}`;
+  const posted = ledger
+    .filter((e) => e.entryId.startsWith(prefix) && !e.entryId.startsWith(`${prefix}V`))
+    .map(sig)
+    .sort();
+  const now = entries.map(sig).sort();
+  return posted.length === now.length && posted.every((s, i) => s === now[i]);
+}
+
+export type LedgerCheck =
+  | {
+      ok: true;
+      /** What to post under the posting key: the remit's entries, preceded (for the adjudication of
+       * a replacement claim) by the reversal of the adjudication it replaces. */
+      entries: LedgerEntry[];
+      /** True when the entries reverse the replaced claim's adjudication first. */
+      supersedes: boolean;
+    }
+  | {
+      ok: false;
+      /** DUPLICATE_REMIT: the claim is already adjudicated; CREDIT_BALANCE: payments would exceed
+       * charges; REMIT_MISMATCH: the entries do not fit the ledger (e.g. a reversal of nothing). */
+      kind: 'DUPLICATE_REMIT' | 'CREDIT_BALANCE' | 'REMIT_MISMATCH';
+      problem:
+        | 'SAME_ADJUDICATION'
+        | 'ALREADY_ADJUDICATED'
+        | 'PAYMENTS_EXCEED_CHARGES'
+        | 'NOTHING_TO_REVERSE'
+        | 'REVERSAL_DOES_NOT_MATCH_LEDGER'
+        | 'LEDGER_WOULD_NOT_BALANCE';
+      /** Payments already posted to the claim (net of reversals) and its charges. */
+      postedPaymentsCents: Cents;
+      chargesCents: Cents;
+      message: string;
+    };
+
+type LedgerRefusal = Exclude<LedgerCheck, { ok: true }>;
+
+/**
+ * The pre-write check of one 835 claim payment against what is ALREADY POSTED to the claim (its
+ * ledger), not just against this adjudication, so the same payments re-sent under a new trace number
+ * cannot post twice:
+ * - an adjudication (CLP02 other than 22) posts only to a claim with nothing accounted yet (never
+ *   adjudicated, or reversed since) and must leave the open balance at 0; on a claim already
+ *   adjudicated it is DUPLICATE_REMIT (same CLP07, or a second adjudication that stays within the
+ *   charges) or CREDIT_BALANCE (payments would exceed the charges); payments above the charges on a
+ *   fresh claim are CREDIT_BALANCE too.
+ * - exception: the claim is a replacement (frequency 7) of the payer's claim CLP07 = REF*F8 whose
+ *   adjudication is on the ledger, and this is a different CLP07 (the replacement's own
+ *   adjudication) with no payer reversal in between: the replaced adjudication is reversed by our own
+ *   REVERSAL entries (net per bucket) in the same posting, then the new one posts.
+ * - a reversal (CLP02 22) posts only against a posted adjudication and must bring payments,
+ *   adjustments and patient responsibility back to 0 (so a new adjudication can follow).
+ * `ledger` is the claim's posted entries (CHARGE entries are taken from the claim when absent);
+ * `entries` are remitEntries() of the payment under `key` (the posting key).
+ */
+export function checkAgainstLedger(
+  claim: Claim,
+  ledger: readonly LedgerEntry[],
+  payment: ClaimPayment,
+  entries: readonly LedgerEntry[],
+  posting: { key: string; at: string; traceNumber: string; fileKey?: string },
+): LedgerCheck {
+  const base = ledger.some((e) => e.kind === 'CHARGE') ? [...ledger] : [...chargeEntries(claim), ...ledger];
+  const before = balances(base);
+  const fail = (
+    kind: LedgerRefusal['kind'],
+    problem: LedgerRefusal['problem'],
+    message: string,
+  ): LedgerCheck => ({
+    ok: false,
+    kind,
+    problem,
+    postedPaymentsCents: before.paymentsCents,
+    chargesCents: before.chargesCents,
+    message,
+  });
+  // Adjudicated: some payment, adjustment or patient responsibility is on the ledger (net of reversals).
+  const adjudicated =
+    before.paymentsCents !== 0 || before.adjustmentsCents !== 0 || before.patientResponsibilityCents !== 0;
+  let toPost = [...entries];
+  let supersedes = false;
+  if (payment.statusCode !== REVERSAL_STATUS && adjudicated) {
+    const postedPcns = new Set(
+      base
+        .filter((e) => e.kind !== 'CHARGE' && e.kind !== 'REVERSAL')
+        .map((e) => e.source.payerClaimControlNumber)
+        .filter((p): p is string => p !== undefined),
+    );
+    const sameAdjudication = postedPcns.has(payment.payerClaimControlNumber);
+    const original = claim.frequencyCode === '7' ? claim.originalPayerClaimNumber : undefined;
+    if (!sameAdjudication && original !== undefined && postedPcns.has(original)) {
+      toPost = [...replacedReversal(claim.claimId, before, original, posting), ...entries];
+      supersedes = true;
+    } else {
+      const wouldPay = before.paymentsCents + payment.paidCents;
+      if (!sameAdjudication && wouldPay > before.chargesCents) {
+        return fail(
+          'CREDIT_BALANCE',
+          'PAYMENTS_EXCEED_CHARGES',
+          `payments would be ${wouldPay} cents on charges of ${before.chargesCents} cents`,
+        );
+      }
+      return fail(
+        'DUPLICATE_REMIT',
+        sameAdjudication ? 'SAME_ADJUDICATION' : 'ALREADY_ADJUDICATED',
+        `claim already adjudicated: ${before.paymentsCents} cents paid on charges of ${before.chargesCents} cents`,
+      );
+    }
+  }
+  let after: Balances;
+  try {
+    after = assertBalanced([...base, ...toPost]);
+  } catch (err) {
+    if (!(err instanceof LedgerError)) throw err;
+    return fail('REMIT_MISMATCH', 'LEDGER_WOULD_NOT_BALANCE', err.message);
+  }
+  if (payment.statusCode === REVERSAL_STATUS) {
+    if (!adjudicated) {
+      return fail('REMIT_MISMATCH', 'NOTHING_TO_REVERSE', 'reversal of a claim with no posted adjudication');
+    }
+    if (after.paymentsCents !== 0 || after.adjustmentsCents !== 0 || after.patientResponsibilityCents !== 0) {
+      return fail(
+        'REMIT_MISMATCH',
+        'REVERSAL_DOES_NOT_MATCH_LEDGER',
+        `reversal leaves payments ${after.paymentsCents}, adjustments ${after.adjustmentsCents}, patient responsibility ${after.patientResponsibilityCents} cents`,
+      );
+    }
+    return { ok: true, entries: toPost, supersedes };
+  }
+  if (after.paymentsCents > after.chargesCents) {
+    return fail(
+      'CREDIT_BALANCE',
+      'PAYMENTS_EXCEED_CHARGES',
+      `payments would be ${after.paymentsCents} cents on charges of ${after.chargesCents} cents`,
+    );
+  }
+  if (after.balanceCents !== 0) {
+    return fail(
+      'REMIT_MISMATCH',
+      'LEDGER_WOULD_NOT_BALANCE',
+      `open balance ${after.balanceCents} != expected 0 after the adjudication`,
+    );
+  }
+  return { ok: true, entries: toPost, supersedes };
+}
+
+/** Our own REVERSAL entries (one per non-zero bucket) undoing the adjudication a replacement replaces. */
+function replacedReversal(
+  claimId: string,
+  before: Balances,
+  originalPayerClaimNumber: string,
+  posting: { key: string; at: string; traceNumber: string; fileKey?: string },
+): LedgerEntry[] {
+  const buckets: [ReversibleKind, Cents][] = [
+    ['PAYMENT', before.paymentsCents],
+    ['ADJUSTMENT', before.adjustmentsCents],
+    ['PATIENT_RESPONSIBILITY', before.patientResponsibilityCents],
+  ];
+  return buckets
+    .filter(([, cents]) => cents !== 0)
+    .map(([bucket, cents], i) => ({
+      entryId: `${postingEntryPrefix(posting.key)}V${pad(i + 1)}`,
+      claimId,
+      kind: 'REVERSAL' as const,
+      reverses: bucket,
+      amountCents: -cents,
+      source: {
+        traceNumber: posting.traceNumber,
+        payerClaimControlNumber: originalPayerClaimNumber,
+        ...(posting.fileKey ? { fileKey: posting.fileKey } : {}),
+      },
+      at: posting.at,
+    }));
+}
+
+/**
+ * A provider-level adjustment (835 PLB) posted to the provider's own ledger account, not to a claim.
+ * Sign convention: `amountCents` is the PLB amount as the payer reports it: positive = withheld from
+ * the provider (reduces the payment, e.g. a recoupment WO or a levy), negative = paid to the provider
+ * on top of the claim payments (e.g. interest L6). So each 835 reconciles as
+ *   BPR02 = sum(CLP04 posted) - sum(PLB amounts posted).
+ */
+export interface ProviderLedgerEntry {
+  /** PLB-<hash of trace>-NNN: NNN is the adjustment's 1-based position in the transaction set. */
+  entryId: string;
+  /** PLB01 (the payer's provider id, e.g. NPI or TIN); the payee NPI when PLB01 is empty. */
+  providerId: string;
+  traceNumber: string;
+  /** 0-based index of the adjustment among the transaction set's PLB adjustments. */
+  index: number;
+  reason: string; // PLB03-1 e.g. WO, L6, FB
+  reference?: string; // PLB03-2
+  fiscalPeriodDate: string;
+  amountCents: Cents;
+  fileKey?: string;
+  at: string;
+}
+
+/** The provider ledger entries of a remittance's PLB adjustments (deterministic ids, replay-safe). */
+export function providerEntries(
+  remit: Pick<Remittance, 'traceNumber' | 'providerAdjustments' | 'payeeNpi'>,
+  at: string,
+  fileKey?: string,
+): ProviderLedgerEntry[] {
+  const prefix = `PLB-${shortHash(remit.traceNumber)}`;
+  return remit.providerAdjustments.map((adj, index) => {
+    assertCents(adj.amountCents);
+    const providerId = adj.providerId || remit.payeeNpi || '';
+    if (providerId === '') throw new LedgerError(`PLB ${index + 1} names no provider`);
+    return {
+      entryId: `${prefix}-${pad(index + 1)}`,
+      providerId,
+      traceNumber: remit.traceNumber,
+      index,
+      reason: adj.reason,
+      ...(adj.reference ? { reference: adj.reference } : {}),
+      fiscalPeriodDate: adj.fiscalPeriodDate,
+      amountCents: adj.amountCents,
+      ...(fileKey ? { fileKey } : {}),
+      at,
+    };
+  });
+}

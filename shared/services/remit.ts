@@ -1,20 +1,32 @@
 /**
- * Posting an 835: read it streaming, refuse an unbalanced or malformed file whole (held for a
- * person, nothing posted), then per claim payment: match CLP01 to our claim, post the ledger entries
- * in one transaction keyed by (trace, CLP01, CLP07) so a replay posts nothing twice, and deliver the
- * routed outcome to the claim's AwaitRemit wait. Unmatched payments become work items.
+ * Posting an 835, in two streaming passes over the file:
+ * 1. validation: the WHOLE file is read (envelope ISA/IEA, GS/GE, ST/SE counts and control numbers,
+ *    every balancing rule of every transaction set, a trace number per set, no posting key twice,
+ *    a provider for every PLB) keeping only per-set
+ *    headers and counts. Any defect holds the file: one REMIT_HELD work item naming the rule, every
+ *    remit record seen says HELD, and nothing from the file is posted.
+ * 2. posting: the file is opened again and, per transaction set, each claim payment is matched to
+ *    our claim (CLP01), checked against what is already posted to that claim (its ledger) and posted
+ *    in one transaction keyed by (trace, CLP01, CLP07) so a replay posts nothing twice; the routed
+ *    outcome is delivered to the claim's AwaitRemit wait. PLB adjustments post to the provider's
+ *    ledger account keyed by (trace, PLB index). Unmatched, duplicate or over-paying claim payments
+ *    become work items.
+ * Every write is idempotent, so a re-run after a crash at any point completes what the first run
+ * started and posts nothing twice.
  */
 import type { Claim } from '../claims/model';
 import type { RemitOutcome } from '../claims/workflow';
+import type { Cents } from '../money';
 import {
-  assertBalanced,
-  chargeEntries,
+  checkAgainstLedger,
   checkRemit,
+  hasPosting,
   type LedgerEntry,
-  LedgerError,
+  type ProviderLedgerEntry,
   postingKey,
-  REVERSAL_STATUS,
+  providerEntries,
   remitEntries,
+  samePosting,
 } from '../posting/ledger';
 import { routeRemit } from '../posting/route';
 import { checkBalance, iterate835, type Remittance, X12Error, type X12Input } from '../x12';
@@ -26,18 +38,68 @@ export interface WorkItem {
     | 'REMIT_MISMATCH'
     | 'REMIT_HELD'
     | 'UNEXPECTED_REMIT'
+    | 'DUPLICATE_REMIT'
+    | 'CREDIT_BALANCE'
     | 'UNMATCHED_ACK'
     | 'ACK_HELD';
   reference: string; // trace / claim id / file key
   detail: Record<string, unknown>; // ids, codes, amounts: no PHI
 }
 
+/** What the remit record keeps of one 835 transaction set (no claims, no names). */
+export interface RemitHeader {
+  traceNumber: string; // TRN02
+  transactionSetControlNumber: string; // ST02
+  payerIdentifier?: string; // TRN03
+  paymentCents: Cents; // BPR02 (negative for a debit)
+  claimCount: number;
+}
+
+export type RemitRecordStatus = 'RECEIVED' | 'POSTED' | 'PARTIAL' | 'HELD';
+
+export interface RemitProgress {
+  /** Claim payments whose posting is on the ledger (posted by this run or an earlier one). */
+  postedClaims?: number;
+  /** Of those, the ones an earlier run had already posted. */
+  duplicateClaims?: number;
+  unmatchedClaimIds?: string[];
+  /** Why the remit is held: rule names and messages (ids and amounts only). */
+  issues?: string[];
+}
+
+/** A claim's posted ledger and the version it was read at (see RemitPorts.post). */
+export interface ClaimLedger {
+  entries: LedgerEntry[];
+  version: number;
+}
+
 export interface RemitPorts {
   loadClaim(claimId: string): Promise<Claim | undefined>;
-  /** Ledger entries + posting marker in one transaction; 'duplicate' when the key was posted. */
-  post(claimId: string, key: string, entries: LedgerEntry[]): Promise<'posted' | 'duplicate'>;
+  /** The claim's posted ledger entries (charges and every remit posting so far) and its version. */
+  ledger(claimId: string): Promise<ClaimLedger>;
+  /**
+   * Ledger entries + posting marker + the trace's record of CLP04, in one transaction, only if the
+   * claim's ledger is still at `guard.version`: 'duplicate' (nothing written) when the key was
+   * posted; 'conflict' (nothing written) when another posting reached the claim since it was read.
+   */
+  post(
+    claimId: string,
+    key: string,
+    entries: LedgerEntry[],
+    guard: { version: number; traceNumber: string; paidCents: Cents },
+  ): Promise<'posted' | 'duplicate' | 'conflict'>;
+  /**
+   * One PLB adjustment on the provider's ledger account; 'duplicate' when already posted as is,
+   * 'mismatch' (nothing written) when this trace's PLB at this index was posted with another amount.
+   */
+  postProviderAdjustment(entry: ProviderLedgerEntry): Promise<'posted' | 'duplicate' | 'mismatch'>;
   deliver(claimId: string, outcome: RemitOutcome, key: string): Promise<Delivery>;
-  recordRemit(remit: Remittance, fileKey: string, status: 'POSTED' | 'HELD', issues: string[]): Promise<void>;
+  recordRemit(
+    header: RemitHeader,
+    fileKey: string,
+    status: RemitRecordStatus,
+    progress: RemitProgress,
+  ): Promise<void>;
   workItem(item: WorkItem): Promise<void>;
   now(): Date;
 }
@@ -49,28 +111,159 @@ export interface RemitSummary {
   duplicates: number;
   unmatched: number;
   mismatched: number;
+  /** Claim payments not posted because the claim is already adjudicated or would be over-paid. */
+  refused: number;
+  providerAdjustments: number;
 }
 
-export async function postRemittanceFile(
-  input: X12Input,
-  fileKey: string,
-  ports: RemitPorts,
-): Promise<RemitSummary> {
-  const summary: RemitSummary = { remits: 0, held: 0, posted: 0, duplicates: 0, unmatched: 0, mismatched: 0 };
+/**
+ * Where the 835 comes from. The file is read twice (validate, then post), so give a way to open it
+ * again: a function (e.g. an S3 GET per call), or a string / bytes held in memory.
+ */
+export type RemitSource = string | Uint8Array | (() => X12Input | Promise<X12Input>);
+
+/** How many times a claim posting is re-checked when another posting reaches the claim meanwhile. */
+const MAX_POSTING_ATTEMPTS = 5;
+/** Balance messages kept per held transaction set (the count is always kept). */
+const MAX_ISSUES = 10;
+
+interface HeldInfo {
+  rule: string;
+  message: string;
+  issueCount: number;
+}
+
+interface Validation {
+  headers: (RemitHeader & { issues: string[] })[];
+  held?: HeldInfo;
+}
+
+function headerOf(remit: Remittance): RemitHeader {
+  return {
+    traceNumber: remit.traceNumber,
+    transactionSetControlNumber: remit.transactionSetControlNumber,
+    ...(remit.payerIdentifier ? { payerIdentifier: remit.payerIdentifier } : {}),
+    paymentCents: remit.paymentCents,
+    claimCount: remit.claims.length,
+  };
+}
+
+async function openSource(source: RemitSource): Promise<X12Input> {
+  return typeof source === 'function' ? await source() : source;
+}
+
+/** Pass 1: the whole file, envelope and balancing, keeping per-set headers only. */
+async function validate(source: RemitSource): Promise<Validation> {
+  const out: Validation = { headers: [] };
+  const traces = new Set<string>();
+  const hold = (rule: string, message: string, count = 1) => {
+    if (out.held) out.held.issueCount += count;
+    else out.held = { rule, message, issueCount: count };
+  };
   try {
-    for await (const remit of iterate835(input)) {
-      summary.remits++;
-      await postOne(remit, fileKey, ports, summary);
+    for await (const remit of iterate835(await openSource(source))) {
+      const issues: string[] = [];
+      const balance = checkBalance(remit);
+      for (const i of balance.slice(0, MAX_ISSUES)) issues.push(`${i.rule}: ${i.message}`);
+      if (balance.length > MAX_ISSUES) issues.push(`... ${balance.length - MAX_ISSUES} more`);
+      if (balance[0]) hold(balance[0].rule, balance[0].message, balance.length);
+      if (remit.traceNumber === '') {
+        const message = `transaction set ${remit.transactionSetControlNumber} has no TRN02 trace number`;
+        issues.push(`MISSING_TRACE: ${message}`);
+        hold('MISSING_TRACE', message);
+      } else if (traces.has(remit.traceNumber)) {
+        const message = `trace number ${remit.traceNumber} appears in more than one transaction set`;
+        issues.push(`DUPLICATE_TRACE: ${message}`);
+        hold('DUPLICATE_TRACE', message);
+      }
+      traces.add(remit.traceNumber);
+      // Two claim payments with one posting key would post once while BPR02 counts both.
+      const keys = new Set<string>();
+      for (const c of remit.claims) {
+        const key = postingKey(
+          remit.traceNumber,
+          c.patientControlNumber,
+          c.payerClaimControlNumber,
+          c.statusCode,
+        );
+        if (keys.has(key)) {
+          const message = `transaction set ${remit.transactionSetControlNumber}: claim ${c.patientControlNumber} is paid twice under payer claim number ${c.payerClaimControlNumber}`;
+          issues.push(`DUPLICATE_CLAIM_PAYMENT: ${message}`);
+          hold('DUPLICATE_CLAIM_PAYMENT', message);
+          break;
+        }
+        keys.add(key);
+      }
+      const noProvider = remit.providerAdjustments.findIndex((p) => !p.providerId && !remit.payeeNpi);
+      if (noProvider >= 0) {
+        const message = `transaction set ${remit.transactionSetControlNumber}: PLB ${noProvider + 1} names no provider`;
+        issues.push(`PLB_NO_PROVIDER: ${message}`);
+        hold('PLB_NO_PROVIDER', message);
+      }
+      out.headers.push({ ...headerOf(remit), issues });
     }
   } catch (err) {
     if (!(err instanceof X12Error)) throw err;
     // A malformed file cannot get better by retrying: hold it for a person.
-    summary.held++;
+    hold(err.code, err.message);
+  }
+  return out;
+}
+
+export async function postRemittanceFile(
+  source: RemitSource,
+  fileKey: string,
+  ports: RemitPorts,
+): Promise<RemitSummary> {
+  const summary: RemitSummary = {
+    remits: 0,
+    held: 0,
+    posted: 0,
+    duplicates: 0,
+    unmatched: 0,
+    mismatched: 0,
+    refused: 0,
+    providerAdjustments: 0,
+  };
+  const checked = await validate(source);
+  summary.remits = checked.headers.length;
+  if (checked.held) {
+    const { held } = checked;
+    summary.held = Math.max(1, checked.headers.length);
+    for (const { issues, ...header } of checked.headers) {
+      if (header.traceNumber === '') continue; // no key to record it under; the work item names the file
+      const why = issues.length > 0 ? issues : [`FILE_HELD: ${held.rule}: ${held.message}`];
+      await ports.recordRemit(header, fileKey, 'HELD', { issues: why });
+    }
     await ports.workItem({
       kind: 'REMIT_HELD',
       reference: fileKey,
-      detail: { code: err.code, message: err.message },
+      detail: {
+        rule: held.rule,
+        message: held.message,
+        issueCount: held.issueCount,
+        traceNumbers: checked.headers.map((h) => h.traceNumber).filter((t) => t !== ''),
+      },
     });
+    return summary;
+  }
+
+  // Pass 2: the file was valid as a whole; read it again and post.
+  let n = 0;
+  for await (const remit of iterate835(await openSource(source))) {
+    const expected = checked.headers[n++];
+    if (
+      !expected ||
+      expected.traceNumber !== remit.traceNumber ||
+      expected.paymentCents !== remit.paymentCents ||
+      checkBalance(remit).length > 0
+    ) {
+      throw new Error(`835 ${fileKey} changed between the validation and the posting pass`);
+    }
+    await postOne(remit, fileKey, ports, summary);
+  }
+  if (n !== checked.headers.length) {
+    throw new Error(`835 ${fileKey} changed between the validation and the posting pass`);
   }
   return summary;
 }
@@ -81,27 +274,24 @@ async function postOne(
   ports: RemitPorts,
   summary: RemitSummary,
 ): Promise<void> {
-  const issues = checkBalance(remit);
-  if (issues.length > 0) {
-    summary.held++;
-    const messages = issues.map((i) => i.message);
-    await ports.recordRemit(remit, fileKey, 'HELD', messages);
-    await ports.workItem({
-      kind: 'REMIT_HELD',
-      reference: remit.traceNumber,
-      detail: { fileKey, issues: messages },
-    });
-    return;
-  }
-  await ports.recordRemit(remit, fileKey, 'POSTED', []);
+  const header = headerOf(remit);
+  // The record exists (with BPR02) before any posting, so a reconciliation can always find it.
+  await ports.recordRemit(header, fileKey, 'RECEIVED', {});
   const at = ports.now().toISOString();
+  let posted = 0;
+  let duplicates = 0;
+  let complete = true;
+  const unmatchedClaimIds: string[] = [];
   for (const payment of remit.claims) {
+    const ref = `${remit.traceNumber}/${payment.patientControlNumber}`;
     const claim = await ports.loadClaim(payment.patientControlNumber);
     if (!claim) {
       summary.unmatched++;
+      complete = false;
+      unmatchedClaimIds.push(payment.patientControlNumber);
       await ports.workItem({
         kind: 'UNMATCHED_REMIT',
-        reference: `${remit.traceNumber}/${payment.patientControlNumber}`,
+        reference: ref,
         detail: {
           fileKey,
           payerClaimControlNumber: payment.payerClaimControlNumber,
@@ -113,9 +303,10 @@ async function postOne(
     const problems = checkRemit(claim, payment);
     if (problems.length > 0) {
       summary.mismatched++;
+      complete = false;
       await ports.workItem({
         kind: 'REMIT_MISMATCH',
-        reference: `${remit.traceNumber}/${claim.claimId}`,
+        reference: ref,
         detail: { fileKey, problems: problems.map((p) => p.code) },
       });
       continue;
@@ -127,25 +318,91 @@ async function postOne(
       payment.statusCode,
     );
     const entries = remitEntries(claim, payment, remit, at, fileKey);
-    if (payment.statusCode !== REVERSAL_STATUS) {
-      // The money invariant, before anything is written: the claim's charges are fully accounted for
-      // by this adjudication (payment + adjustments + patient responsibility), to the cent.
-      try {
-        assertBalanced([...chargeEntries(claim, at), ...entries], { balanceCents: 0 });
-      } catch (err) {
-        if (!(err instanceof LedgerError)) throw err;
+    let result: 'posted' | 'duplicate' | 'refused' | undefined;
+    for (let attempt = 1; result === undefined; attempt++) {
+      if (attempt > MAX_POSTING_ATTEMPTS) {
+        throw new Error(`claim ${claim.claimId}: the ledger kept changing while posting ${ref}`);
+      }
+      const ledger = await ports.ledger(claim.claimId);
+      if (hasPosting(ledger.entries, key)) {
+        if (samePosting(ledger.entries, key, entries)) {
+          // An earlier run posted this payment (and may have stopped before delivering it).
+          result = 'duplicate';
+          break;
+        }
+        // The same (trace, CLP01, CLP07) was posted with other amounts: never silently ignored.
         summary.mismatched++;
         await ports.workItem({
           kind: 'REMIT_MISMATCH',
-          reference: `${remit.traceNumber}/${claim.claimId}`,
-          detail: { fileKey, problems: ['LEDGER_WOULD_NOT_BALANCE'], message: err.message },
+          reference: ref,
+          detail: {
+            fileKey,
+            problem: 'POSTED_WITH_OTHER_AMOUNTS',
+            payerClaimControlNumber: payment.payerClaimControlNumber,
+            paidCents: payment.paidCents,
+          },
         });
-        continue;
+        result = 'refused';
+        break;
       }
+      // Checked against what is already posted to the claim, not just this adjudication.
+      const check = checkAgainstLedger(claim, ledger.entries, payment, entries, {
+        key,
+        at,
+        traceNumber: remit.traceNumber,
+        fileKey,
+      });
+      if (!check.ok) {
+        if (check.kind === 'REMIT_MISMATCH') summary.mismatched++;
+        else summary.refused++;
+        await ports.workItem({
+          kind: check.kind,
+          reference: ref,
+          detail: {
+            fileKey,
+            problem: check.problem,
+            message: check.message,
+            statusCode: payment.statusCode,
+            payerClaimControlNumber: payment.payerClaimControlNumber,
+            paidCents: payment.paidCents,
+            postedPaymentsCents: check.postedPaymentsCents,
+            chargesCents: check.chargesCents,
+          },
+        });
+        result = 'refused';
+        break;
+      }
+      let out: 'posted' | 'duplicate' | 'conflict';
+      try {
+        out = await ports.post(claim.claimId, key, check.entries, {
+          version: ledger.version,
+          traceNumber: remit.traceNumber,
+          paidCents: payment.paidCents,
+        });
+      } catch (err) {
+        // More entries than one transaction holds: retrying cannot help, a person posts it.
+        if ((err as Error).name !== 'TransactionTooLargeError') throw err;
+        summary.mismatched++;
+        await ports.workItem({
+          kind: 'REMIT_MISMATCH',
+          reference: ref,
+          detail: { fileKey, problem: 'POSTING_TOO_LARGE', entries: check.entries.length },
+        });
+        result = 'refused';
+        break;
+      }
+      if (out !== 'conflict') result = out;
     }
-    const posted = await ports.post(claim.claimId, key, entries);
-    if (posted === 'posted') summary.posted++;
-    else summary.duplicates++;
+    if (result === 'refused') {
+      complete = false;
+      continue; // not posted: no outcome is delivered
+    }
+    posted++;
+    if (result === 'posted') summary.posted++;
+    else {
+      summary.duplicates++;
+      duplicates++;
+    }
     // Delivered even on a duplicate posting: an earlier attempt may have stopped after posting.
     // deliver() itself is once-only per key.
     const delivery = await ports.deliver(claim.claimId, routeRemit(payment, remit.traceNumber), key);
@@ -157,4 +414,28 @@ async function postOne(
       });
     }
   }
+  for (const entry of providerEntries(remit, at, fileKey)) {
+    const out = await ports.postProviderAdjustment(entry);
+    if (out === 'posted') summary.providerAdjustments++;
+    else if (out === 'mismatch') {
+      // This trace's PLB at this index was posted with another amount: a person decides.
+      complete = false;
+      summary.mismatched++;
+      await ports.workItem({
+        kind: 'REMIT_MISMATCH',
+        reference: `${remit.traceNumber}/PLB${entry.index + 1}`,
+        detail: {
+          fileKey,
+          problem: 'POSTED_WITH_OTHER_AMOUNTS',
+          reason: entry.reason,
+          amountCents: entry.amountCents,
+        },
+      });
+    }
+  }
+  await ports.recordRemit(header, fileKey, complete ? 'POSTED' : 'PARTIAL', {
+    postedClaims: posted,
+    duplicateClaims: duplicates,
+    unmatchedClaimIds,
+  });
 }

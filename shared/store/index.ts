@@ -17,6 +17,13 @@ export { EventRepository } from './events';
 export { type FileCounts, type FileRecord, FileRepository, type FileStatus } from './files';
 export { type InterchangeRecord, InterchangeRepository } from './interchanges';
 export { type ClaimUpdate, LedgerRepository } from './ledger';
-export { type RemitPatch, type RemitRecord, RemitRepository, type RemitStatus } from './remits';
+export {
+  type RemitPatch,
+  type RemitReconciliation,
+  type RemitRecord,
+  RemitRepository,
+  type RemitStatus,
+  type RemitTrack,
+} from './remits';
 export { createTableInput, GSI1, type TableDefinition, tableDefinition } from './table';
 export { type WorkItemRecord, WorkItemRepository } from './work-items';

@@ -7,7 +7,11 @@
  * | claim event         | CLAIM#<claimId>    | EVENT#<at>#<seq 6 digits> |                                      |
  * | ledger entry        | CLAIM#<claimId>    | LEDGER#<entryId>        |                                        |
  * | posting marker      | CLAIM#<claimId>    | POSTED#<postingKey>     |                                        |
+ * | ledger head         | CLAIM#<claimId>    | HEAD#LEDGER (postings count, the claim ledger's version) |          |
  * | remittance          | REMIT#<trace>      | META                    |                                        |
+ * | remit claim posted  | REMIT#<trace>      | PAID#<postingKey>       | (CLP04 posted: for reconciliation)     |
+ * | remit PLB posted    | REMIT#<trace>      | PLB#<index 3 digits>    | (PLB amount posted)                    |
+ * | provider ledger     | PROVIDER#<id>      | LEDGER#<trace>#<index 3 digits> |                                |
  * | charge file         | FILE#<s3 key>      | META                    |                                        |
  * | interchange         | ICN#<n>            | META                    |                                        |
  * | interchange member  | ICN#<n>            | CLAIM#<claimId>         |                                        |
@@ -25,6 +29,14 @@ export const postedSk = (postingKey: string) => `POSTED#${postingKey}`;
 export const statusGsiPk = (practiceId: string, status: string) => `PRACTICE#${practiceId}#STATUS#${status}`;
 export const statusGsiSk = (updatedAt: string, claimId: string) => `${updatedAt}#${claimId}`;
 export const remitPk = (traceNumber: string) => `REMIT#${traceNumber}`;
+export const LEDGER_HEAD = 'HEAD#LEDGER';
+export const remitPaidSk = (postingKey: string) => `PAID#${postingKey}`;
+export const REMIT_PAID_PREFIX = 'PAID#';
+export const remitPlbSk = (index: number) => `PLB#${String(index).padStart(3, '0')}`;
+export const REMIT_PLB_PREFIX = 'PLB#';
+export const providerPk = (providerId: string) => `PROVIDER#${providerId}`;
+export const providerLedgerSk = (traceNumber: string, index: number) =>
+  `LEDGER#${encodeURIComponent(traceNumber)}#${String(index).padStart(3, '0')}`;
 export const filePk = (fileKey: string) => `FILE#${fileKey}`;
 /** Control numbers are compared as numbers: ISA13 "000000012" and 12 are the same interchange. */
 export const icnPk = (icn: string | number) => `ICN#${normalizeControlNumber(icn)}`;

@@ -10,6 +10,8 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -17,9 +19,10 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../shared/claims/state';
+import { write835 } from '../../shared/x12';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { remit835 } from '../support/remit';
-import { makeClaim } from '../unit/x12/fixtures';
+import { makeClaim, makePayerEnvelope } from '../unit/x12/fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const idempotency = mockClient(DynamoDBClient);
@@ -93,6 +96,8 @@ beforeEach(() => {
   sfn.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
 });
 
 const body = (text: string) => Readable.from([Buffer.from(text)]) as never;
@@ -136,7 +141,7 @@ function waitingClaim() {
 
 describe('post-remittance', () => {
   it("posts a matched payment once and answers the claim's AwaitRemit token with its route", async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(paidC1()) });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(paidC1()) }));
     ddb
       .on(GetCommand)
       .callsFake((input: { Key: { SK: string } }) =>
@@ -150,7 +155,7 @@ describe('post-remittance', () => {
     const [posting, outcome] = ddb
       .commandCalls(TransactWriteCommand)
       .map((c) => c.args[0].input.TransactItems ?? []);
-    const ledger = (posting ?? []).map((i) => i.Put?.Item?.SK as string);
+    const ledger = (posting ?? []).flatMap((i) => (i.Put?.Item?.SK ? [i.Put.Item.SK as string] : []));
     expect(ledger.filter((sk) => sk.startsWith('LEDGER#')).length).toBeGreaterThan(0);
     const postingMarker = ledger.find((sk) => sk.startsWith('POSTED#'));
     expect(postingMarker).toContain('TRACE7');
@@ -172,8 +177,37 @@ describe('post-remittance', () => {
     expect(outcome?.[2]?.Put?.Item?.SK).toBe(`POSTED#OUTCOME#${postingMarker?.slice('POSTED#'.length)}`);
   });
 
+  it('reads the 835 twice (validate, then post) and posts its PLB to the provider ledger with the trace', async () => {
+    const x12 = write835({
+      envelope: makePayerEnvelope(),
+      payer: {
+        name: 'PAYER',
+        identifier: '1999999999',
+        address: { line1: '1 A ST', city: 'X', state: 'CT', zip: '061030001' },
+      },
+      payee: { name: 'CLINIC', npi: '1234567893' },
+      traceNumber: 'TRACEP',
+      paymentMethod: 'ACH',
+      paymentDate: '2026-11-01',
+      claims: [],
+      providerAdjustments: [
+        { providerId: '1234567893', fiscalPeriodDate: '2026-12-31', reason: 'L6', amountCents: -250 },
+      ],
+    }).x12;
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(x12) }));
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await handler(event(), fakeContext());
+    expect(res.batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    const items = ddb.commandCalls(TransactWriteCommand).flatMap((c) => c.args[0].input.TransactItems ?? []);
+    expect(items.map((i) => [i.Put?.Item?.PK, i.Put?.Item?.SK, i.Put?.Item?.amountCents])).toEqual([
+      ['PROVIDER#1234567893', 'LEDGER#TRACEP#000', -250],
+      ['REMIT#TRACEP', 'PLB#000', -250],
+    ]);
+  });
+
   it('makes a work item of a payment for an unknown claim and posts nothing', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim()) });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(unknownClaim()) }));
     const res = await handler(event(), fakeContext());
     expect(res.batchItemFailures).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -183,7 +217,7 @@ describe('post-remittance', () => {
   });
 
   it('holds an unbalanced 835: nothing posted, a work item, the message is done', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim(1)) });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(unknownClaim(1)) }));
     const res = await handler(event(), fakeContext());
     expect(res.batchItemFailures).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -191,7 +225,7 @@ describe('post-remittance', () => {
   });
 
   it('claims the file once in the idempotency table by its content hash', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(unknownClaim()) });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: body(unknownClaim()) }));
     await handler(event(), fakeContext());
     const put = idempotency.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(put?.TableName).toBe('idem');

@@ -4,10 +4,13 @@ import {
   assertBalanced,
   balances,
   chargeEntries,
+  checkAgainstLedger,
   checkRemit,
+  hasPosting,
   type LedgerEntry,
   LedgerError,
   postingKey,
+  providerEntries,
   remitEntries,
   writeOffEntry,
 } from '../../../shared/posting/ledger';
@@ -229,5 +232,117 @@ describe('on a public 835 sample', () => {
       const b = assertBalanced([...chargeEntries(c), ...remitEntries(c, p, remit, AT)], { balanceCents: 0 });
       expect(b.paymentsCents).toBe(p.paidCents);
     }
+  });
+});
+
+describe('checkAgainstLedger', () => {
+  const c = claim([['L1', 10000]]);
+  const charges = chargeEntries(c, AT);
+  const pay = (trace: string, p = payment({ paidCents: 8000, adjustments: [adj('CO', '45', 2000)] })) => {
+    const key = postingKey(trace, p.patientControlNumber, p.payerClaimControlNumber, p.statusCode);
+    const entries = remitEntries(c, p, { traceNumber: trace }, AT);
+    return { p, key, entries, ctx: { key, at: AT, traceNumber: trace } };
+  };
+
+  it('passes a first adjudication that accounts for the whole charge', () => {
+    const a = pay('T1');
+    expect(checkAgainstLedger(c, charges, a.p, a.entries, a.ctx)).toEqual({
+      ok: true,
+      entries: a.entries,
+      supersedes: false,
+    });
+  });
+
+  it('refuses the same adjudication under a new trace (DUPLICATE_REMIT), whatever the trace', () => {
+    const a = pay('T1');
+    const b = pay('T2');
+    expect(b.key).not.toBe(a.key);
+    expect(hasPosting([...charges, ...a.entries], b.key)).toBe(false);
+    expect(hasPosting([...charges, ...a.entries], a.key)).toBe(true);
+    expect(checkAgainstLedger(c, [...charges, ...a.entries], b.p, b.entries, b.ctx)).toMatchObject({
+      ok: false,
+      kind: 'DUPLICATE_REMIT',
+      problem: 'SAME_ADJUDICATION',
+      postedPaymentsCents: 8000,
+      chargesCents: 10000,
+    });
+  });
+
+  it('makes CREDIT_BALANCE of a different adjudication that would pay above the charges', () => {
+    const a = pay('T1');
+    const b = pay(
+      'T2',
+      payment({ payerClaimControlNumber: 'PCN9', paidCents: 5000, adjustments: [adj('CO', '45', 5000)] }),
+    );
+    expect(checkAgainstLedger(c, [...charges, ...a.entries], b.p, b.entries, b.ctx)).toMatchObject({
+      ok: false,
+      kind: 'CREDIT_BALANCE',
+      problem: 'PAYMENTS_EXCEED_CHARGES',
+    });
+  });
+
+  it('lets a reversal through only against a posted adjudication it fully undoes', () => {
+    const a = pay('T1');
+    const rev = payment({
+      statusCode: '22',
+      chargeCents: -10000,
+      paidCents: -8000,
+      adjustments: [adj('CO', '45', -2000)],
+    });
+    const r = pay('T2', rev);
+    expect(checkAgainstLedger(c, [...charges, ...a.entries], r.p, r.entries, r.ctx)).toMatchObject({
+      ok: true,
+    });
+    expect(checkAgainstLedger(c, charges, r.p, r.entries, r.ctx)).toMatchObject({
+      ok: false,
+      problem: 'NOTHING_TO_REVERSE',
+    });
+    const half = pay('T3', { ...rev, paidCents: -4000, adjustments: [adj('CO', '45', -6000)] });
+    expect(checkAgainstLedger(c, [...charges, ...a.entries], half.p, half.entries, half.ctx)).toMatchObject({
+      ok: false,
+      problem: 'REVERSAL_DOES_NOT_MATCH_LEDGER',
+    });
+  });
+
+  it('reverses the replaced adjudication first for a frequency-7 replacement', () => {
+    const a = pay('T1');
+    const replacement: Claim = { ...c, frequencyCode: '7', originalPayerClaimNumber: 'PCN1' };
+    const b = pay(
+      'T2',
+      payment({ payerClaimControlNumber: 'PCN2', paidCents: 9000, adjustments: [adj('CO', '45', 1000)] }),
+    );
+    const out = checkAgainstLedger(replacement, [...charges, ...a.entries], b.p, b.entries, b.ctx);
+    if (!out.ok) throw new Error(out.message);
+    expect(out.supersedes).toBe(true);
+    expect(out.entries.filter((e) => e.kind === 'REVERSAL').map((e) => [e.reverses, e.amountCents])).toEqual([
+      ['PAYMENT', -8000],
+      ['ADJUSTMENT', -2000],
+    ]);
+    expect(
+      assertBalanced([...charges, ...a.entries, ...out.entries], { balanceCents: 0 }).paymentsCents,
+    ).toBe(9000);
+    expect(hasPosting(out.entries, b.key)).toBe(true);
+  });
+});
+
+describe('providerEntries', () => {
+  it('one entry per PLB adjustment with deterministic ids, amounts as the payer reports them', () => {
+    const remit = {
+      traceNumber: 'T1',
+      payeeNpi: '1234567893',
+      providerAdjustments: [
+        { providerId: '', fiscalPeriodDate: '2026-12-31', reason: 'WO', amountCents: 1500 },
+        { providerId: '999', fiscalPeriodDate: '2026-12-31', reason: 'L6', amountCents: -200 },
+      ],
+    };
+    const first = providerEntries(remit, AT);
+    expect(first.map((e) => [e.providerId, e.index, e.amountCents])).toEqual([
+      ['1234567893', 0, 1500],
+      ['999', 1, -200],
+    ]);
+    expect(providerEntries(remit, '2027-01-01T00:00:00.000Z').map((e) => e.entryId)).toEqual(
+      first.map((e) => e.entryId),
+    );
+    expect(() => providerEntries({ ...remit, payeeNpi: undefined } as never, AT)).toThrow(LedgerError);
   });
 });

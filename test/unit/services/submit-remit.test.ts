@@ -159,6 +159,11 @@ function remitFakes(claims: Claim[]) {
   const work: WorkItem[] = [];
   const ports: RemitPorts = {
     loadClaim: async (id) => claims.find((c) => c.claimId === id),
+    ledger: async (id) => ({
+      entries: [...posted.values()].flat().filter((e) => e.claimId === id),
+      version: 0,
+    }),
+    postProviderAdjustment: async () => 'posted',
     post: async (_claimId, key, entries) => {
       if (posted.has(key)) return 'duplicate';
       posted.set(key, entries);
