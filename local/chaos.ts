@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { redrive } from '../cli/redrive';
+import { RemitRepository } from '../shared/store';
 import { auditSnapshot } from '../shared/store/audit';
 import { DEFAULT_RATES, FAULT_KINDS, type FaultKind, FaultPlan } from './chaos/faults';
 import { type Breach, checkInvariants, type PayerTruth } from './chaos/invariants';
@@ -138,7 +139,16 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       .executions()
       .filter((e) => e.status !== 'RUNNING' && e.status !== 'SUCCEEDED')
       .map((e) => e.name);
-    const breaches = checkInvariants({ snapshot, truth, deadLetters, failedExecutions });
+    const remits = new RemitRepository(runtime.doc, runtime.tableName);
+    const plb = new Map<string, number>();
+    for (const r of snapshot.remits) plb.set(r.traceNumber, (await remits.reconcile(r.traceNumber)).plbCents);
+    const breaches = checkInvariants({
+      snapshot,
+      truth,
+      deadLetters,
+      failedExecutions,
+      providerAdjustmentsCents: (trace) => plb.get(trace) ?? 0,
+    });
     const { faults, duplicates } = plan.totals();
     const line = `chaos seed=${opts.seed} claims=${opts.claims} faults=${faults} duplicates=${duplicates} invariants=${
       breaches.length === 0 ? 'ok' : `BREACHED(${breaches.length})`

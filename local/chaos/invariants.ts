@@ -57,7 +57,12 @@ export function checkInvariants(input: InvariantInput): Breach[] {
   const breaches: Breach[] = [];
   const onWorkItems = claimsOnWorkItems(snapshot);
   const tracesOnWorkItems = new Set(
-    snapshot.workItems.flatMap((w) => [w.reference.split('/')[0] ?? '', String(w.detail?.traceNumber ?? '')]),
+    snapshot.workItems.flatMap((w) => [
+      w.reference,
+      w.reference.split('/')[0] ?? '',
+      String(w.detail?.traceNumber ?? ''),
+      String(w.detail?.fileKey ?? ''),
+    ]),
   );
 
   for (const record of snapshot.claims) {
@@ -122,14 +127,14 @@ export function checkInvariants(input: InvariantInput): Breach[] {
     }
   }
   for (const remit of snapshot.remits) {
-    if (remit.status !== 'POSTED') continue;
     const posted = postedByTrace.get(remit.traceNumber) ?? 0;
     const plb = input.providerAdjustmentsCents?.(remit.traceNumber) ?? 0;
-    if (posted - plb !== remit.paymentCents && !tracesOnWorkItems.has(remit.traceNumber)) {
+    const explained = tracesOnWorkItems.has(remit.traceNumber) || tracesOnWorkItems.has(remit.fileKey);
+    if (posted - plb !== remit.paymentCents && !explained) {
       breaches.push({
         invariant: 'remit-does-not-reconcile',
         subject: remit.traceNumber,
-        detail: `posted ${posted} - PLB ${plb} != BPR02 ${remit.paymentCents}, no work item`,
+        detail: `${remit.status}: posted ${posted} - PLB ${plb} != BPR02 ${remit.paymentCents}, no work item`,
       });
     }
   }
