@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import type { ClaimState } from '../../shared/claims/state';
 import type { OutcomePorts } from '../../shared/services/outcomes';
 import type { WorkItem } from '../../shared/services/remit';
@@ -121,10 +122,26 @@ export function inboundWiring(
  * Powertools idempotency around the processing of one inbound file: the same content hash within
  * an hour returns the stored summary and does nothing. (Posting keys and ack markers stay the
  * durable guarantee; this layer spares re-reading a replayed file.)
+ *
+ * Every call registers the invocation's Lambda context, so the in-progress record expires with the
+ * invocation: if it crashes or times out mid-file, the redelivered message (after the queue's
+ * visibility timeout, which is longer than the function timeout) is processed instead of being refused
+ * as "already in progress" for the rest of the hour.
  */
-export function oncePerFile<R>(tableName: string, process: (msg: InboundMessage) => Promise<R>) {
-  return makeIdempotent(process, {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient({}) }),
-    config: new IdempotencyConfig({ eventKeyJmesPath: 'contentHash', expiresAfterSeconds: 3600 }),
+export function oncePerFile<R>(
+  tableName: string,
+  process: (msg: InboundMessage) => Promise<R>,
+  client: DynamoDBClient = new DynamoDBClient({}),
+): (msg: InboundMessage, context: Context) => Promise<R> {
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'contentHash', expiresAfterSeconds: 3600 });
+  const once = makeIdempotent(process, {
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client }),
+    config,
   });
+  return (msg, context) => {
+    // Read synchronously by the first save of the call below, so concurrent calls (the local runtime
+    // runs several invocations in one process) each get their own remaining time.
+    config.registerLambdaContext(context);
+    return once(msg);
+  };
 }
