@@ -67,6 +67,11 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
   if (claim.patient.dob > ctx.today)
     error('DOB_IN_FUTURE', 'patient date of birth is in the future', { field: 'patient_dob' });
 
+  // The 835 answers each line by its REF*6R: two lines with one id could not be told apart.
+  const lineIds = claim.lines.map((l) => l.lineId).filter(Boolean);
+  if (new Set(lineIds).size !== lineIds.length)
+    error('LINE_ID_DUPLICATE', 'two service lines share a line id (REF*6R)', { field: 'line_id' });
+
   let total = 0;
   for (const line of claim.lines) {
     const at = { lineId: line.lineId };

@@ -326,6 +326,7 @@ describe('scrubClaim', () => {
     ['ID_CHARACTERS', (c) => (first(c).lineId = 'L:1'), (c) => (first(c).lineId = 'l-1_a')],
     ['ID_CHARACTERS', (c) => (first(c).lineId = 'L'.repeat(51)), (c) => (first(c).lineId = 'L'.repeat(50))],
     ['LINE_ID', (c) => (first(c).lineId = ''), (c) => (first(c).lineId = '1')],
+    ['LINE_ID_DUPLICATE', (c) => (first(c).lineId = 'L2'), (c) => (first(c).lineId = 'l2')],
     [
       'ID_CHARACTERS',
       (c) => {
