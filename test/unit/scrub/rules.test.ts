@@ -14,8 +14,22 @@ import {
   scrubClaim,
   USPS_STATE_CODES,
 } from '../../../shared/scrub';
+import { write837P } from '../../../shared/x12/write837p';
+import { makeEnvelope } from '../x12/fixtures';
 
 const ctx = { today: '2026-11-01', timelyFilingDays: 365 };
+
+/** Rules about what the 837P can carry unaltered: the writer refuses these claims as well. */
+const CONTENT_RULES = new Set([
+  'TEXT_EMPTY',
+  'TEXT_TOO_LONG',
+  'STATE_CODE',
+  'ZIP_FORMAT',
+  'MEMBER_ID',
+  'LINE_ID',
+  'ID_CHARACTERS',
+  'RENDERING_NAME',
+]);
 
 function line(over: Partial<ServiceLine> = {}): ServiceLine {
   return {
@@ -357,6 +371,28 @@ describe('scrubClaim', () => {
     const edge = clean();
     stretch(edge);
     expect(rulesOf(scrubClaim(edge, ctx))).not.toContain(rule);
+  });
+
+  it('every claim it passes is one the 837P writer writes; every 837P content finding the writer refuses too', () => {
+    const envelope = makeEnvelope();
+    let passed = 0;
+    let refused = 0;
+    for (const [rule, breakIt, stretch] of cases) {
+      const edge = clean();
+      stretch(edge);
+      if (scrubClaim(edge, ctx).length === 0) {
+        expect(() => write837P({ claims: [edge], envelope }), rule).not.toThrow();
+        passed++;
+      }
+      const broken = clean();
+      breakIt(broken);
+      if (CONTENT_RULES.has(rule)) {
+        expect(() => write837P({ claims: [broken], envelope }), rule).toThrow(/^INVALID_INPUT: claim CTEST/);
+        refused++;
+      }
+    }
+    expect(passed).toBeGreaterThan(40);
+    expect(refused).toBe(cases.filter(([rule]) => CONTENT_RULES.has(rule)).length);
   });
 
   it('names the line and the field of a line-level finding', () => {
