@@ -19,7 +19,8 @@ export interface ElementProblem {
     | 'MEMBER_ID'
     | 'LINE_ID'
     | 'ID_CHARACTERS'
-    | 'RENDERING_NAME';
+    | 'RENDERING_NAME'
+    | 'UNITS_PRECISION';
   /** Charge-file style field name, e.g. member_id, billing_state. */
   field: string;
   /** Loop and element, e.g. 2010BA NM109. */
@@ -207,6 +208,15 @@ export function check837PClaim(claim: Claim): ElementProblem[] {
         field: 'line_id',
         element: '2400 REF02',
         message: `${where} must be 1..${MAX.lineId} printable ASCII characters ${ID_RULE}; cleaning would alter it (2400 REF02 6R)`,
+      });
+    }
+    // SV104 is written with at most 3 decimals: more would be rounded.
+    if (Number.isFinite(line.units) && Math.round(line.units * 1000) / 1000 !== line.units) {
+      add({
+        rule: 'UNITS_PRECISION',
+        field: 'units',
+        element: '2400 SV104',
+        message: `line ${i + 1}: units have more than 3 decimals (2400 SV104)`,
       });
     }
   });

@@ -48,14 +48,18 @@ export function cleanText(value: string | undefined, max: number, keepCase = fal
   return normalizeText(value, keepCase).slice(0, max).trimEnd();
 }
 
-/** Why a free-text value cannot be written unaltered in meaning: empty once cleaned, or too long. */
+/**
+ * Why a free-text value cannot be written unaltered in meaning: empty once cleaned (when required,
+ * or when there was something to write: an optional value is not dropped silently either), or too
+ * long for its element.
+ */
 export function textProblem(
   value: string | undefined,
   max: number,
   required: boolean,
 ): 'empty' | 'too long' | undefined {
   const s = normalizeText(value);
-  if (s === '') return required ? 'empty' : undefined;
+  if (s === '') return required || (value ?? '').trim() !== '' ? 'empty' : undefined;
   return s.length > max ? 'too long' : undefined;
 }
 

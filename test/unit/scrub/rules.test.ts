@@ -29,6 +29,7 @@ const CONTENT_RULES = new Set([
   'LINE_ID',
   'ID_CHARACTERS',
   'RENDERING_NAME',
+  'UNITS_PRECISION',
 ]);
 
 function line(over: Partial<ServiceLine> = {}): ServiceLine {
@@ -340,6 +341,9 @@ describe('scrubClaim', () => {
     ['ID_CHARACTERS', (c) => (first(c).lineId = 'L:1'), (c) => (first(c).lineId = 'l-1_a')],
     ['ID_CHARACTERS', (c) => (first(c).lineId = 'L'.repeat(51)), (c) => (first(c).lineId = 'L'.repeat(50))],
     ['LINE_ID', (c) => (first(c).lineId = ''), (c) => (first(c).lineId = '1')],
+    ['TEXT_EMPTY', (c) => (c.subscriber.firstName = '^^'), (c) => (c.subscriber.firstName = '')],
+    ['TEXT_EMPTY', (c) => (c.subscriber.address.line2 = '*'), (c) => (c.subscriber.address.line2 = '  ')],
+    ['UNITS_PRECISION', (c) => (first(c).units = 1.2345), (c) => (first(c).units = 1.234)],
     ['LINE_ID_DUPLICATE', (c) => (first(c).lineId = 'L2'), (c) => (first(c).lineId = 'l2')],
     [
       'ID_CHARACTERS',

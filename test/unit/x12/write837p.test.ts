@@ -403,6 +403,18 @@ describe('write837P never writes an invalid or altered element', () => {
     ],
     ['diagnosis with a delimiter', makeClaim({ diagnoses: ['E11*9'] }), /2300 HI diagnosis 1/, 'E11*9'],
     [
+      'a first name that cleaning would drop',
+      makeClaim({ subscriber: { ...base.subscriber, firstName: '~~~' } }),
+      /subscriber_first_name: .*empty.*2010BA NM104/,
+      '~~~',
+    ],
+    [
+      'units with more than 3 decimals (were rounded)',
+      makeClaim({ lines: [makeLine({ units: 1.0005 })] }),
+      /units: line 1: units have more than 3 decimals \(2400 SV104\)/,
+      '1.0005',
+    ],
+    [
       'date of birth that is not a date',
       makeClaim({ subscriber: { ...base.subscriber, dob: '1980-02-30' } }),
       /2010BA DMG02/,
