@@ -7,7 +7,7 @@ import { postRemittanceFile, type RemitPorts, type WorkItem } from '../../../sha
 import { type SubmitPorts, submitBatch, tokenHash } from '../../../shared/services/submit';
 import { write837P } from '../../../shared/x12';
 import { remit835 } from '../../support/remit';
-import { makeClaim, makeEnvelope, readSample } from '../x12/fixtures';
+import { itWithSamples, makeClaim, makeEnvelope, readSample } from '../x12/fixtures';
 
 const config = {
   bucket: 'x12',
@@ -269,7 +269,7 @@ describe('postRemittanceFile', () => {
     expect(f.work.map((w) => w.kind)).toEqual(['REMIT_HELD']);
   });
 
-  it('holds the public unbalanced PLB sample and posts nothing', async () => {
+  itWithSamples('holds the public unbalanced PLB sample and posts nothing', async () => {
     const f = remitFakes([]);
     const out = await postRemittanceFile(
       readSample('835_databricks_plb_sample.txt'),
