@@ -34,10 +34,14 @@ export interface CodeSetRuleOptions {
 
 export type CodeSetRule = (claim: Claim, options?: CodeSetRuleOptions) => ScrubFinding[];
 
-const datedLines = (claim: Claim): ServiceLine[] =>
-  claim.lines
-    .filter((l) => isIsoDate(l.dateOfService))
-    .sort((a, b) => (a.dateOfService < b.dateOfService ? -1 : a.dateOfService > b.dateOfService ? 1 : 0));
+/** Lines with a calendar date of service, in claim order. */
+const datedLines = (claim: Claim): ServiceLine[] => claim.lines.filter((l) => isIsoDate(l.dateOfService));
+
+/** The same, earliest date first (a stable sort keeps claim order within a date). */
+const byDate = (lines: ServiceLine[]): ServiceLine[] =>
+  [...lines].sort((a, b) =>
+    a.dateOfService < b.dateOfService ? -1 : a.dateOfService > b.dateOfService ? 1 : 0,
+  );
 
 const fyList = (years: readonly number[]): string => years.map((y) => `FY${y}`).join(', ');
 
@@ -63,7 +67,7 @@ export const icd10Rule: CodeSetRule = (claim) => {
   const years = icd10cmFiscalYears();
   const first = years[0] as number;
   const last = years.at(-1) as number;
-  const lines = datedLines(claim);
+  const lines = byDate(datedLines(claim));
   claim.diagnoses.forEach((dx, i) => {
     const n = i + 1;
     const field = `dx${n}`;
