@@ -11,8 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { CodeSetSourceError, compileCodeSets, DATA_FILES, type SourceFile } from './compile';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** The project root is three levels up (shared/scrub/codesets); the sources sit beside it. */
-export const DEFAULT_SOURCE_DIR = resolve(HERE, '..', '..', '..', '..', 'shared', 'codesets');
+/**
+ * The sources: $CODESETS_SOURCE_DIR, else ../shared/codesets beside the project root (which is
+ * three levels above shared/scrub/codesets).
+ */
+export const DEFAULT_SOURCE_DIR = resolve(
+  process.env.CODESETS_SOURCE_DIR || join(HERE, '..', '..', '..', '..', 'shared', 'codesets'),
+);
 export const DEFAULT_OUT_DIR = join(HERE, 'data');
 
 export class CodeSetSourcesMissing extends Error {
