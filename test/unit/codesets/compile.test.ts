@@ -227,10 +227,10 @@ describe('the ICD-10-CM encoding', () => {
 
   it('refuses a damaged table, naming the line', () => {
     expect(() => decodeIcd10(['A00:bbb 0', 'A01:bb 1'], 3)).toThrow(
-      "icd10cm table, category line 2: bad head 'A01:bb'",
+      "icd10cm table, category line 2: malformed 'A01:bb 1'",
     );
     expect(() => decodeIcd10(['A00:bbb 0:bx'], 3)).toThrow(
-      "icd10cm table, category line 1: bad entry '0:bx'",
+      "icd10cm table, category line 1: malformed 'A00:bbb 0:bx'",
     );
   });
 });
