@@ -59,6 +59,14 @@ const LAMBDA_RETRY = {
   MaxAttempts: 6,
 };
 
+/** record-transition waits retry an outcome that came first but whose token answer failed (it stays pending). */
+const TOKEN_ANSWER_RETRY = {
+  ErrorEquals: ['TokenAnswerFailed'],
+  IntervalSeconds: 5,
+  BackoffRate: 2,
+  MaxAttempts: 5,
+};
+
 /** A plain record-transition state: function ARN as Resource, payload as Parameters, result at $.transition. */
 function expectTransition(name: string, to: string, event: string, next: string) {
   const st = state(name);
@@ -91,7 +99,7 @@ function expectWait(
   });
   expect(st.ResultPath).toBe(resultPath);
   expect(st.TimeoutSeconds).toBe(days === undefined ? undefined : days * 24 * 3600);
-  expect(st.Retry).toEqual([LAMBDA_RETRY]);
+  expect(st.Retry).toEqual([LAMBDA_RETRY, TOKEN_ANSWER_RETRY]);
 }
 
 describe('claim state machine', () => {
@@ -104,6 +112,12 @@ describe('claim state machine', () => {
     expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
     expect(JSON.stringify(definition)).not.toMatch(/JSONata|\{%/);
     expect(definition.StartAt).toBe('Scrub');
+  });
+
+  it('encrypts definition and execution history with the customer managed data key', () => {
+    const enc = stateMachine.Properties?.EncryptionConfiguration as Record<string, unknown>;
+    expect(enc).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsDataKeyReusePeriodSeconds: 300 });
+    expect(JSON.stringify(enc.KmsKeyId)).toMatch(/Key/);
   });
 
   it('has exactly the contract states', () => {
@@ -166,6 +180,7 @@ describe('claim state machine', () => {
     expect(submit.ResultPath).toBe('$.submission');
     expect(submit.TimeoutSeconds).toBe(2 * 24 * 3600);
     expect(submit.Catch).toEqual([
+      { ErrorEquals: ['Submit.NeedsCorrection'], ResultPath: '$.error', Next: 'NeedsCorrection' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
     expect(submit.Next).toBe('AwaitAck');
@@ -174,7 +189,7 @@ describe('claim state machine', () => {
   it('waits for the ack, then for the remittance with follow-ups', () => {
     expectWait('AwaitAck', 'SUBMITTED', 'AWAITING_ACK', 'ACK', '$.ack', 7);
     expect(state('AwaitAck').Catch).toEqual([
-      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'HumanReview' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
     expect(state('AwaitAck').Next).toBe('AckAccepted');
     expect(state('AckAccepted')).toMatchObject({
@@ -186,6 +201,7 @@ describe('claim state machine', () => {
     expectWait('AwaitRemit', 'ACCEPTED', 'AWAITING_REMIT', 'REMIT', '$.remit', 30);
     expect(state('AwaitRemit').Catch).toEqual([
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RemitFollowUp' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
     expect(state('AwaitRemit').Next).toBe('Route');
     expectTransition('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP', 'FollowUpAgain');
