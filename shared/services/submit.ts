@@ -9,16 +9,19 @@
  * A message for a claim that is already a member of a stored-but-unsent interchange only ever
  * resends THAT interchange (same control numbers), whatever token it carries, and only while every
  * member still expects it (status SUBMITTED, pointer to it); otherwise the interchange is withdrawn
- * (never sent) and the tokens are failed to human review. A message whose token was answered for a
+ * (never sent) and the tokens are failed to human review; a claim that has left SUBMITTED has left
+ * that interchange for good, and once corrected and scrubbed again it is built into a new one. A
+ * message whose token was answered for a
  * sent interchange is answered again, nothing sent. A claim whose status no longer expects
  * submission (e.g. a message redriven from the DLQ after its token expired and the execution went
  * on) gets nothing sent: its token is failed (a settled token is fine) and the record is consumed.
  * A claim the 837P writer cannot write goes alone to NEEDS_CORRECTION with a finding; the rest of
  * its payer group is still sent. A claim is therefore never billed under two interchanges.
  *
- * Known residual: a member whose Submit token times out in the moment between the member check and
- * the send is sent while its execution goes to human review; its 999/277CA/835 then arrive as
- * unexpected outcomes recorded for a person (see services/outcomes.ts).
+ * Known residual: the member check and the send are not one atomic step. A member whose Submit
+ * token times out in the moment between them is sent while its execution goes to human review; its
+ * 999/277CA/835 then arrive as unexpected outcomes recorded for a person (see services/outcomes.ts).
+ * Closing it fully needs a conditional "sending" lease on the interchange record.
  */
 import { createHash } from 'node:crypto';
 import type { Claim, ClaimEvent, ClaimStatus } from '../claims/model';
@@ -203,18 +206,20 @@ async function submitRound(
         const info = await ports.getInterchange(icn);
         if (!info)
           throw new Error(`claim ${req.claimId} points at interchange ${icn}, which is not recorded`);
-        if (!info.sent) {
+        if (!info.sent && loaded.state.status === 'SUBMITTED') {
           // Member of a stored-but-unsent interchange: that interchange or nothing, whatever the token.
           const group = resend.get(icn) ?? { result: pointer.result, info, members: [] };
           group.members.push({ loaded, req });
           resend.set(icn, group);
           continue;
         }
-        if (pointer.tokenHash === tokenHash(req.taskToken)) {
+        if (info.sent && pointer.tokenHash === tokenHash(req.taskToken)) {
           await ports.succeed(req.taskToken, pointer.result); // retried message: answer again, send nothing
           continue;
         }
-        // Sent under an earlier token: a new submission only if the claim expects one (below).
+        // Sent under an earlier token, or an unsent interchange the claim has left (it moved on from
+        // SUBMITTED, so that interchange can never be sent: not every member expects it): a new
+        // submission only if the claim expects one (below).
       }
       if (!SUBMITTABLE.includes(loaded.state.status)) {
         await notSubmittable(ports, req, loaded.state.status);
@@ -350,18 +355,19 @@ async function setAsideUnwritable(
   const writable: Pending[] = [];
   for (const member of group) {
     const err = writeError([member.loaded.claim], config, at);
-    if (err === undefined) {
+    // Only an error the writer names this claim in is the claim's; anything else (e.g. a bad
+    // envelope configuration) is the batch's: the records are retried, no claim is blamed.
+    if (
+      err === undefined ||
+      !(err instanceof X12Error && err.message.includes(`claim ${member.req.claimId}:`))
+    ) {
       writable.push(member);
       continue;
     }
     const { loaded, req } = member;
     try {
-      // X12Error messages name the claim id, segment and rule only; anything else gets a fixed text.
-      const finding: SubmitFinding = {
-        rule: UNWRITABLE_RULE,
-        severity: 'error',
-        message: err instanceof X12Error ? err.message : 'the 837P writer could not write this claim',
-      };
+      // The writer's messages name the claim id and the rule broken, never the patient's data.
+      const finding: SubmitFinding = { rule: UNWRITABLE_RULE, severity: 'error', message: err.message };
       const applied = applyTransition(
         loaded.state,
         { claimId: req.claimId, to: 'NEEDS_CORRECTION', event: 'SUBMIT_REJECTED' },

@@ -298,4 +298,37 @@ describe('submitBatch: a message redriven after its token expired', () => {
     await submitBatch([req('CB')], config, ports);
     expect(billed()).toEqual([]);
   });
+
+  it('builds a new interchange for a claim that left a withdrawn one and was corrected; the old one is never sent', async () => {
+    const { w, ports, billed } = world([p1('CA'), p1('CB')]);
+    w.failSends = 1;
+    await submitBatch([req('CA'), req('CB')], config, ports);
+    const [old] = [...w.interchanges.keys()];
+    const a = w.claims.get('CA') as Stored;
+    a.state = { ...a.state, status: 'HUMAN_REVIEW', version: a.state.version + 1 };
+    await submitBatch([req('CB')], config, ports); // withdrawn: CB goes to human review too
+    const b = w.claims.get('CB') as Stored;
+    b.state = { ...b.state, status: 'HUMAN_REVIEW', version: b.state.version + 1 };
+    // a person corrects CA; it is scrubbed again and comes back under a new token
+    a.state = { ...a.state, status: 'SCRUBBED', version: a.state.version + 1 };
+    const out = await submitBatch([req('CA', 'tok-CA-2')], config, ports);
+    expect(out.failed).toEqual([]);
+    expect(out.interchanges).toHaveLength(1);
+    expect(out.interchanges[0]?.interchangeControlNumber).not.toBe(old);
+    expect(billed()).toEqual([['CA']]);
+    // a late message of CB (or CA's old one) never sends the old interchange
+    await submitBatch([req('CB'), req('CA')], config, ports);
+    expect(billed()).toEqual([['CA']]);
+    expect(w.interchanges.get(old as string)?.sent).toBe(false);
+  });
+
+  it('blames no claim when the envelope configuration cannot be written: the records are retried', async () => {
+    const { w, ports, billed, status } = world([p1('CA'), p1('CB')]);
+    const out = await submitBatch([req('CA'), req('CB')], { ...config, senderId: 'X' }, ports);
+    expect(out.failed.sort()).toEqual(['m-CA', 'm-CB']);
+    expect(out.needsCorrection).toEqual([]);
+    expect(billed()).toEqual([]);
+    expect([status('CA'), status('CB')]).toEqual(['SCRUBBED', 'SCRUBBED']);
+    expect(w.failedTokens).toEqual([]);
+  });
 });
