@@ -250,6 +250,9 @@ export class ClaimWorkflow extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
+      // A physical name: the role's key grant is conditioned on the state machine ARN (encryption
+      // context), which CDK can only spell from a known name (a generated one would leave it empty).
+      stateMachineName: `${config.namePrefix}-claims`,
       stateMachineType: StateMachineType.STANDARD,
       queryLanguage: QueryLanguage.JSON_PATH,
       definitionBody: DefinitionBody.fromChainable(scrub),

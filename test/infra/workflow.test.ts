@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { byMetadata, parseDefinition, type Resource, synthApp } from './template';
+import { byMetadata, type CfnTemplate, parseDefinition, type Resource, synthApp } from './template';
 
 type State = {
   Type: string;
@@ -23,9 +23,11 @@ let scrubId: string;
 let recordId: string;
 let submissionQueueId: string;
 let stateMachine: Resource;
+let app: CfnTemplate;
 
 beforeAll(() => {
   const s = synthApp();
+  app = s.appJson;
   const [, sm] = byMetadata(s.appJson, 'claimflow:state-machine', 'claim');
   stateMachine = sm;
   const parsed = parseDefinition(sm.Properties?.DefinitionString);
@@ -117,7 +119,22 @@ describe('claim state machine', () => {
   it('encrypts definition and execution history with the customer managed data key', () => {
     const enc = stateMachine.Properties?.EncryptionConfiguration as Record<string, unknown>;
     expect(enc).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsDataKeyReusePeriodSeconds: 300 });
-    expect(JSON.stringify(enc.KmsKeyId)).toMatch(/Key/);
+    expect(JSON.stringify(enc.KmsKeyId)).toMatch(/DataKey/);
+    expect(stateMachine.Properties?.StateMachineName).toBe('claimflow-claims');
+    // the role may use the key only for this state machine: the encryption context names it
+    const policies = Object.values(app.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
+    const contexts = policies.flatMap((p) =>
+      (
+        (p.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement ??
+        []
+      ).flatMap((st) => {
+        const cond = (st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals;
+        const arn = cond?.['kms:EncryptionContext:aws:states:stateMachineArn'];
+        return arn ? [JSON.stringify(arn)] : [];
+      }),
+    );
+    expect(contexts).toHaveLength(1);
+    expect(contexts[0]).toContain(':stateMachine:claimflow-claims');
   });
 
   it('has exactly the contract states', () => {
