@@ -46,22 +46,30 @@ export function repositories(doc: DynamoDBDocumentClient, tableName: string): Re
 /** Errors Step Functions answers for a token that was already answered, timed out or never existed. */
 const SETTLED_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
+/** 'answered', or 'settled' when the token was already answered, timed out or unknown (not an error). */
+export type TokenResponse = 'answered' | 'settled';
+
+async function settledOk(send: () => Promise<unknown>): Promise<TokenResponse> {
+  try {
+    await send();
+    return 'answered';
+  } catch (err) {
+    if (SETTLED_TOKEN_ERRORS.has((err as Error).name)) return 'settled';
+    throw err;
+  }
+}
+
 export function taskTokens(sfn: SFNClient) {
+  const succeed = (taskToken: string, output: unknown): Promise<TokenResponse> =>
+    settledOk(() => sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
   return {
-    async succeed(taskToken: string, output: unknown): Promise<void> {
-      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-    },
-    async fail(taskToken: string, error: string, cause: string): Promise<void> {
-      await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
-    },
-    /** Answers a token; one already settled is fine (a retried delivery). */
-    async answer(taskToken: string, output: unknown): Promise<void> {
-      try {
-        await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-      } catch (err) {
-        if (!SETTLED_TOKEN_ERRORS.has((err as Error).name)) throw err;
-      }
-    },
+    /** SendTaskSuccess; a settled token (a redelivered or late message) is not an error. */
+    succeed,
+    /** SendTaskFailure; a settled token is not an error. */
+    fail: (taskToken: string, error: string, cause: string): Promise<TokenResponse> =>
+      settledOk(() => sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }))),
+    /** Answers a token; says whether it was still open ('answered') or already settled. */
+    answer: succeed,
   };
 }
 
