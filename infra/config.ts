@@ -3,9 +3,11 @@
  * offline. Values that end up in a function's environment are validated against that function's zod
  * schema here, so a bad value fails `cdk synth`, not the first cold start.
  */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { envSchema as submitEnvSchema } from '../functions/submit-batch/env';
+import { type AllowListConfig, parseAllowList } from '../shared/webhooks/allowlist';
 
 export interface ClaimflowConfig {
   /** Prefix of physical names (buckets are `<prefix>-<purpose>-<account>-<region>`). */
@@ -25,6 +27,11 @@ export interface ClaimflowConfig {
   alarmEmail?: string;
   webhookRateLimit: number;
   webhookBurstLimit: number;
+  /**
+   * Optional source-IP allow-list of the webhook per clearinghouse, `{"<clearinghouse>": ["<cidr>", ...]}`
+   * (IPv4 / IPv6); a clearinghouse without an entry may call from anywhere (its signature still applies).
+   */
+  webhookAllowedCidrs: AllowListConfig;
 }
 
 export const DEFAULT_CONFIG: ClaimflowConfig = {
@@ -38,10 +45,15 @@ export const DEFAULT_CONFIG: ClaimflowConfig = {
   receiverName: 'CLEARINGHOUSE',
   x12Usage: 'T',
   timelyFilingDays: 365,
-  logRetentionDays: 365,
+  logRetentionDays: RetentionDays.SIX_YEARS,
   webhookRateLimit: 50,
   webhookBurstLimit: 100,
+  webhookAllowedCidrs: {},
 };
+
+const RETENTION_VALUES = new Set<number>(
+  Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'),
+);
 
 const contextSchema = z.object({
   namePrefix: z
@@ -62,10 +74,29 @@ const contextSchema = z.object({
   receiverName: submitEnvSchema.shape.RECEIVER_NAME.default(DEFAULT_CONFIG.receiverName),
   x12Usage: z.enum(['T', 'P']).default(DEFAULT_CONFIG.x12Usage),
   timelyFilingDays: z.coerce.number().int().positive().default(DEFAULT_CONFIG.timelyFilingDays),
-  logRetentionDays: z.coerce.number().int().positive().default(DEFAULT_CONFIG.logRetentionDays),
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .positive()
+    .refine((d) => RETENTION_VALUES.has(d), {
+      message: `not a CloudWatch Logs retention value (one of ${[...RETENTION_VALUES].sort((a, b) => a - b).join(', ')})`,
+    })
+    .default(DEFAULT_CONFIG.logRetentionDays),
   alarmEmail: z.email().optional(),
   webhookRateLimit: z.coerce.number().positive().default(DEFAULT_CONFIG.webhookRateLimit),
   webhookBurstLimit: z.coerce.number().int().positive().default(DEFAULT_CONFIG.webhookBurstLimit),
+  // `-c webhookAllowedCidrs='{"ch":["203.0.113.0/24"]}'` gives a string, cdk.json "context" an object.
+  webhookAllowedCidrs: z
+    .unknown()
+    .transform((value, ctx): AllowListConfig => {
+      try {
+        return parseAllowList(typeof value === 'string' ? value : JSON.stringify(value));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .default(DEFAULT_CONFIG.webhookAllowedCidrs),
 });
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof ClaimflowConfig)[];

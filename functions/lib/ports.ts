@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import type { ClaimState } from '../../shared/claims/state';
 import type { OutcomePorts } from '../../shared/services/outcomes';
 import type { WorkItem } from '../../shared/services/remit';
@@ -45,22 +46,30 @@ export function repositories(doc: DynamoDBDocumentClient, tableName: string): Re
 /** Errors Step Functions answers for a token that was already answered, timed out or never existed. */
 const SETTLED_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
+/** 'answered', or 'settled' when the token was already answered, timed out or unknown (not an error). */
+export type TokenResponse = 'answered' | 'settled';
+
+async function settledOk(send: () => Promise<unknown>): Promise<TokenResponse> {
+  try {
+    await send();
+    return 'answered';
+  } catch (err) {
+    if (SETTLED_TOKEN_ERRORS.has((err as Error).name)) return 'settled';
+    throw err;
+  }
+}
+
 export function taskTokens(sfn: SFNClient) {
+  const succeed = (taskToken: string, output: unknown): Promise<TokenResponse> =>
+    settledOk(() => sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
   return {
-    async succeed(taskToken: string, output: unknown): Promise<void> {
-      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-    },
-    async fail(taskToken: string, error: string, cause: string): Promise<void> {
-      await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
-    },
-    /** Answers a token; one already settled is fine (a retried delivery). */
-    async answer(taskToken: string, output: unknown): Promise<void> {
-      try {
-        await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-      } catch (err) {
-        if (!SETTLED_TOKEN_ERRORS.has((err as Error).name)) throw err;
-      }
-    },
+    /** SendTaskSuccess; a settled token (a redelivered or late message) is not an error. */
+    succeed,
+    /** SendTaskFailure; a settled token is not an error. */
+    fail: (taskToken: string, error: string, cause: string): Promise<TokenResponse> =>
+      settledOk(() => sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }))),
+    /** Answers a token; says whether it was still open ('answered') or already settled. */
+    answer: succeed,
   };
 }
 
@@ -121,10 +130,26 @@ export function inboundWiring(
  * Powertools idempotency around the processing of one inbound file: the same content hash within
  * an hour returns the stored summary and does nothing. (Posting keys and ack markers stay the
  * durable guarantee; this layer spares re-reading a replayed file.)
+ *
+ * Every call registers the invocation's Lambda context, so the in-progress record expires with the
+ * invocation: if it crashes or times out mid-file, the redelivered message (after the queue's
+ * visibility timeout, which is longer than the function timeout) is processed instead of being refused
+ * as "already in progress" for the rest of the hour.
  */
-export function oncePerFile<R>(tableName: string, process: (msg: InboundMessage) => Promise<R>) {
-  return makeIdempotent(process, {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: new DynamoDBClient({}) }),
-    config: new IdempotencyConfig({ eventKeyJmesPath: 'contentHash', expiresAfterSeconds: 3600 }),
+export function oncePerFile<R>(
+  tableName: string,
+  process: (msg: InboundMessage) => Promise<R>,
+  client: DynamoDBClient = new DynamoDBClient({}),
+): (msg: InboundMessage, context: Context) => Promise<R> {
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'contentHash', expiresAfterSeconds: 3600 });
+  const once = makeIdempotent(process, {
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client }),
+    config,
   });
+  return (msg, context) => {
+    // Read synchronously by the first save of the call below, so concurrent calls (the local runtime
+    // runs several invocations in one process) each get their own remaining time.
+    config.registerLambdaContext(context);
+    return once(msg);
+  };
 }

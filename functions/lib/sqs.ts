@@ -14,7 +14,8 @@ export type ParsedRecord<T> = Omit<SQSRecord, 'body'> & { body: T };
 export function sqsBatch<S extends z.ZodType>(
   schema: S,
   logger: Logger,
-  handleRecord: (record: ParsedRecord<z.infer<S>>) => Promise<void>,
+  /** `context` is the invocation's (e.g. for Powertools idempotency's in-progress expiry). */
+  handleRecord: (record: ParsedRecord<z.infer<S>>, context: Context) => Promise<void>,
 ) {
   const processor = new BatchProcessor(EventType.SQS, {
     parser,
@@ -25,7 +26,7 @@ export function sqsBatch<S extends z.ZodType>(
   return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     processPartialResponse(
       event,
-      (record: SQSRecord) => handleRecord(record as unknown as ParsedRecord<z.infer<S>>),
+      (record: SQSRecord) => handleRecord(record as unknown as ParsedRecord<z.infer<S>>, context),
       processor,
       {
         context,

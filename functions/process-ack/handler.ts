@@ -36,7 +36,7 @@ const processFile = oncePerFile(env.IDEMPOTENCY_TABLE_NAME, async (msg: InboundM
 
 export const handler = wrap(
   obs,
-  sqsBatch(inboundMessageSchema, obs.logger, async ({ body: msg }) => {
-    await processFile(msg);
+  sqsBatch(inboundMessageSchema, obs.logger, async ({ body: msg }, context) => {
+    await processFile(msg, context);
   }),
 );

@@ -1,12 +1,14 @@
 /**
- * POST /webhooks/{clearinghouse}: authenticate (HMAC-SHA256 + timestamp), store the raw body in S3
- * under its content hash, enqueue it for processing, answer 202. On any auth failure: 401, nothing stored.
+ * POST /webhooks/{clearinghouse}: bound the size, authenticate (source allow-list, HMAC-SHA256 +
+ * timestamp), check the body is X12 text, store the raw body in S3 under its content hash, enqueue it for
+ * processing, answer 202. On any auth failure: 401 `unauthorized`, nothing stored; on a bad body: 400.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { allowList } from '../../shared/webhooks/allowlist';
 import { decideWebhook, type InboundMessage } from '../../shared/webhooks/receive';
 import { loadEnv } from '../env-common';
 import { s3Client, sqsClient } from '../lib/aws';
@@ -18,6 +20,9 @@ const obs = observability('receive-webhook');
 const s3 = s3Client();
 const sqs = sqsClient();
 const keysSchema = z.record(z.string(), z.string().min(16));
+const allowed = allowList(env.WEBHOOK_ALLOWED_CIDRS);
+/** Names are caller-chosen before authentication: log only well-formed ones, never arbitrary text. */
+const loggable = (name: string) => (/^[a-z0-9-]{1,63}$/.test(name) ? name : '(malformed)');
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
@@ -29,24 +34,34 @@ export async function receiveWebhook(
   event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const clearinghouse = event.pathParameters?.clearinghouse ?? '';
-  const body = event.body
-    ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
-    : Buffer.alloc(0);
   const keys = keysSchema.parse(await getSecret(env.WEBHOOK_SECRET_ID, { transform: 'json', maxAge: 300 }));
-  const decision = decideWebhook({ clearinghouse, headers: event.headers ?? {}, body }, keys, {
-    nowSeconds: Math.floor(Date.now() / 1000),
-    toleranceSeconds: env.SIGNATURE_TOLERANCE_SECONDS,
-    maxBodyBytes: env.MAX_BODY_BYTES,
-  });
-  if (!decision.accept) {
-    obs.logger.warn('webhook refused', {
+  const decision = decideWebhook(
+    {
       clearinghouse,
+      headers: event.headers ?? {},
+      body: event.body,
+      isBase64Encoded: event.isBase64Encoded === true,
+      sourceIp: event.requestContext?.http?.sourceIp,
+    },
+    keys,
+    {
+      nowSeconds: Math.floor(Date.now() / 1000),
+      toleranceSeconds: env.SIGNATURE_TOLERANCE_SECONDS,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+    },
+    allowed,
+  );
+  if (!decision.accept) {
+    // The reason is for operators; the caller only sees statusCode and error.
+    obs.logger.warn('webhook refused', {
+      clearinghouse: loggable(clearinghouse),
       statusCode: decision.statusCode,
-      error: decision.error,
+      reason: decision.reason,
     });
     obs.metrics.addMetric('WebhookRefused', 'Count', 1);
     return json(decision.statusCode, { error: decision.error });
   }
+  const body = decision.body;
   // Same bytes, same key: a replayed webhook overwrites the object with identical content.
   await s3.send(
     new PutObjectCommand({

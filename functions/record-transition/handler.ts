@@ -42,6 +42,15 @@ export const handler = wrap(obs, async (event: unknown) => {
         throw err;
       }
     },
+    saveState: async (from, next) => {
+      try {
+        await repos.claims.save(from as ClaimRecord, next);
+        return true;
+      } catch (err) {
+        if (err instanceof VersionConflictError) return false;
+        throw err;
+      }
+    },
     answer: (a) => tokens.answer(a.taskToken, a.output),
     now: () => new Date(),
   });

@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import type { SubmitMessage } from '../../shared/claims/workflow';
 import { type SubmissionRequest, submitBatch } from '../../shared/services/submit';
-import { ControlNumbers } from '../../shared/store';
+import { type ClaimRecord, ControlNumbers } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, s3Client, sfnClient } from '../lib/aws';
 import { objects, repositories, taskTokens } from '../lib/ports';
@@ -78,12 +78,8 @@ export async function submitRecords(event: unknown, _context?: Context): Promise
         const rec = await repos.claims.get(claimId);
         if (!rec) return undefined;
         return rec.submission
-          ? {
-              claim: rec.claim,
-              submittedTokenHash: rec.submission.tokenHash,
-              submission: rec.submission.result,
-            }
-          : { claim: rec.claim };
+          ? { claim: rec.claim, state: rec, submission: rec.submission }
+          : { claim: rec.claim, state: rec };
       },
       nextControlNumber: () => counters.next('ICN'),
       putObject: (bucket, key, body, contentType) => store.write(bucket, key, body, contentType),
@@ -92,33 +88,57 @@ export async function submitRecords(event: unknown, _context?: Context): Promise
         for await (const chunk of await store.read(bucket, key)) chunks.push(chunk);
         return Buffer.concat(chunks).toString('utf8');
       },
-      interchangeSent: async (icn) => Boolean((await repos.interchanges.get(icn))?.sentAt),
+      getInterchange: async (icn) => {
+        const rec = await repos.interchanges.get(icn);
+        return (
+          rec && {
+            payerId: rec.payerId,
+            x12Key: rec.x12Key,
+            claimIds: rec.claimIds,
+            sent: Boolean(rec.sentAt),
+          }
+        );
+      },
       markSent: (icn, at) => repos.interchanges.markSent(icn, at),
       sendToClearinghouse,
-      recordInterchange: async (rec) => {
-        await repos.interchanges.put({
-          interchangeControlNumber: rec.interchangeControlNumber,
-          groupControlNumber: rec.groupControlNumber,
-          transactionSetControlNumber: rec.transactionSetControlNumber,
-          payerId: rec.payerId,
-          x12Key: rec.x12Key,
-          claimIds: rec.claimIds,
-          createdAt: rec.at,
-        });
+      recordSubmission: (rec, members) =>
+        repos.interchanges.putWithMembers(
+          {
+            interchangeControlNumber: rec.interchangeControlNumber,
+            groupControlNumber: rec.groupControlNumber,
+            transactionSetControlNumber: rec.transactionSetControlNumber,
+            payerId: rec.payerId,
+            x12Key: rec.x12Key,
+            claimIds: rec.claimIds,
+            createdAt: rec.at,
+          },
+          members.map((m) => ({
+            practiceId: (m.from as ClaimRecord).practiceId,
+            from: m.from,
+            to: m.to,
+            event: m.event,
+            attrs: { submission: m.submission },
+          })),
+        ),
+      markNeedsCorrection: async (from, to, event, findings) => {
+        await repos.claims.save(from as ClaimRecord, to, event, [], { scrubFindings: findings });
       },
-      markSubmitted: async (claimId, tokenHash, result, at) => {
-        await repos.claims.transition(claimId, { claimId, to: 'SUBMITTED', event: 'SUBMITTED' }, at, {
-          submission: { tokenHash, result },
-        });
-      },
-      succeed: (token, output) => tokens.succeed(token, output),
-      fail: (token, error, cause) => tokens.fail(token, error, cause),
+      succeed: async (token, output) => void (await tokens.succeed(token, output)),
+      fail: async (token, error, cause) => void (await tokens.fail(token, error, cause)),
       now: () => new Date(),
     },
   );
   for (const i of outcome.interchanges) {
     obs.logger.info('interchange submitted', i);
     obs.metrics.addMetric('ClaimsSubmitted', 'Count', i.claims);
+  }
+  for (const [what, ids] of [
+    ['claims sent to correction: the 837P writer cannot write them', outcome.needsCorrection],
+    ['claims no longer awaiting submission: nothing sent, records consumed', outcome.skipped],
+    ['interchanges withdrawn: a member claim no longer expects them', outcome.withdrawn],
+    ['claims not found: tokens failed', outcome.notFound],
+  ] as const) {
+    if (ids.length > 0) obs.logger.warn(what, { ids });
   }
   failures.push(...outcome.failed);
   if (outcome.failed.length > 0)

@@ -11,6 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
   Choice,
   Condition,
+  CustomerManagedEncryptionConfiguration,
   DefinitionBody,
   Errors,
   IntegrationPattern,
@@ -28,7 +29,8 @@ import { Construct } from 'constructs';
 import { envSchema as recordTransitionEnv } from '../../functions/record-transition/env';
 import { envSchema as scrubClaimEnv } from '../../functions/scrub-claim/env';
 import type { ClaimStatus } from '../../shared/claims/model';
-import type { WaitKind } from '../../shared/claims/workflow';
+import { SUBMIT_ERRORS, type WaitKind } from '../../shared/claims/workflow';
+import { TokenAnswerFailedError } from '../../shared/services/transition';
 import { GSI1 } from '../../shared/store/table';
 import type { ClaimflowConfig } from '../config';
 import { ClaimflowFunction } from '../lib/function';
@@ -43,6 +45,14 @@ export const LAMBDA_RETRY_ERRORS = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
+
+/** record-transition could not answer a wait's token with the outcome that came first (kept pending): retried with a new token. */
+export const TOKEN_ANSWER_RETRY = {
+  errors: [new TokenAnswerFailedError('').name],
+  interval: Duration.seconds(5),
+  backoffRate: 2,
+  maxAttempts: 5,
+};
 
 export const WAIT_TIMEOUTS = { ACK: Duration.days(7), REMIT: Duration.days(30), SUBMIT: Duration.days(2) };
 export const MAX_REMIT_FOLLOW_UPS = 3;
@@ -128,7 +138,7 @@ export class ClaimWorkflow extends Construct {
           resultPath,
           ...(timeout ? { taskTimeout: Timeout.duration(timeout) } : {}),
         }),
-      );
+      ).addRetry(TOKEN_ANSWER_RETRY);
     const toHumanReview = { resultPath: '$.error' };
 
     const humanReview = transition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW');
@@ -162,7 +172,11 @@ export class ClaimWorkflow extends Construct {
       messageBody: TaskInput.fromObject({ claimId, taskToken: JsonPath.taskToken }),
       resultPath: '$.submission',
       taskTimeout: Timeout.duration(WAIT_TIMEOUTS.SUBMIT),
-    }).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    })
+      // submit-batch found the claim cannot be sent as it is (e.g. the 837P writer cannot write it):
+      // it is NEEDS_CORRECTION with a finding; wait for the correction.
+      .addCatch(needsCorrection, { errors: [SUBMIT_ERRORS.NEEDS_CORRECTION], resultPath: '$.error' })
+      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
 
     const awaitAck = waitFor(
       'AwaitAck',
@@ -171,7 +185,7 @@ export class ClaimWorkflow extends Construct {
       'ACK',
       '$.ack',
       WAIT_TIMEOUTS.ACK,
-    ).addCatch(humanReview, { errors: [Errors.TIMEOUT], ...toHumanReview });
+    ).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
     const rejected = plain('Rejected', 'REJECTED', 'REJECTED');
     rejected.next(needsCorrection);
 
@@ -184,7 +198,9 @@ export class ClaimWorkflow extends Construct {
       WAIT_TIMEOUTS.REMIT,
     );
     const remitFollowUp = plain('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP');
-    awaitRemit.addCatch(remitFollowUp, { errors: [Errors.TIMEOUT], ...toHumanReview });
+    awaitRemit
+      .addCatch(remitFollowUp, { errors: [Errors.TIMEOUT], ...toHumanReview })
+      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
     remitFollowUp.next(
       Choice.jsonPath(this, 'FollowUpAgain')
         .when(Condition.numberLessThan('$.transition.followUps', MAX_REMIT_FOLLOW_UPS), awaitRemit)
@@ -234,12 +250,18 @@ export class ClaimWorkflow extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
+      // A physical name: the role's key grant is conditioned on the state machine ARN (encryption
+      // context), which CDK can only spell from a known name (a generated one would leave it empty).
+      stateMachineName: `${config.namePrefix}-claims`,
       stateMachineType: StateMachineType.STANDARD,
       queryLanguage: QueryLanguage.JSON_PATH,
       definitionBody: DefinitionBody.fromChainable(scrub),
       // Execution data stays out of the logs: it holds claim ids and amounts only, but logs are wider-read.
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
+      // Definition and execution history (claim ids, amounts, outcomes) under the data key. Every
+      // caller (StartExecution, SendTask*) already holds kms:GenerateDataKey/Decrypt on it for the table.
+      encryptionConfiguration: new CustomerManagedEncryptionConfiguration(props.dataKey, Duration.minutes(5)),
     });
     markResource(this.stateMachine, 'stateMachine', 'claim');
 

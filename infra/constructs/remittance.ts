@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { envSchema as postRemittanceEnv } from '../../functions/post-remittance/env';
 import { envSchema as processAckEnv } from '../../functions/process-ack/env';
 import { GSI1 } from '../../shared/store/table';
+import { inboundPrefix } from '../../shared/webhooks/receive';
 import type { ClaimflowConfig } from '../config';
 import { ClaimflowFunction } from '../lib/function';
 import { grantObjectRead, grantTable } from '../lib/grants';
@@ -26,7 +27,7 @@ export interface RemittanceProps {
 }
 
 const X12_READ_REASON =
-  'Reads inbound X12 files that receive-webhook stored under their content hash; the key is only known per message, so the grant is s3:GetObject on the X12 bucket objects.';
+  'Reads inbound X12 files of its own kind that receive-webhook stored under inbound/<kind>/<clearinghouse>/<content hash>; the key is only known per message, so the grant is s3:GetObject on that kind prefix only.';
 
 export class Remittance extends Construct {
   readonly remitQueue: QueueWithDlq;
@@ -55,7 +56,13 @@ export class Remittance extends Construct {
     });
     grantTable(this.postRemittance, props.table, [GSI1], props.dataKey, 'readwrite');
     grantTable(this.postRemittance, props.idempotencyTable, [], props.dataKey, 'readwrite');
-    grantObjectRead(this.postRemittance, props.x12Bucket, props.dataKey, '*', X12_READ_REASON);
+    grantObjectRead(
+      this.postRemittance,
+      props.x12Bucket,
+      props.dataKey,
+      `${inboundPrefix('835')}*`,
+      X12_READ_REASON,
+    );
 
     this.processAck = new ClaimflowFunction(this, 'ProcessAck', {
       name: 'process-ack',
@@ -73,7 +80,13 @@ export class Remittance extends Construct {
     });
     grantTable(this.processAck, props.table, [GSI1], props.dataKey, 'readwrite');
     grantTable(this.processAck, props.idempotencyTable, [], props.dataKey, 'readwrite');
-    grantObjectRead(this.processAck, props.x12Bucket, props.dataKey, '*', X12_READ_REASON);
+    grantObjectRead(
+      this.processAck,
+      props.x12Bucket,
+      props.dataKey,
+      [`${inboundPrefix('999')}*`, `${inboundPrefix('277')}*`],
+      X12_READ_REASON,
+    );
 
     this.remitQueue = new QueueWithDlq(this, 'Remit', {
       name: 'remit',

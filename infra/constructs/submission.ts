@@ -13,11 +13,13 @@ import { envSchema } from '../../functions/submit-batch/env';
 import { GSI1 } from '../../shared/store/table';
 import type { ClaimflowConfig } from '../config';
 import { ClaimflowFunction } from '../lib/function';
-import { grantObjectWrite, grantSecretValue, grantTable } from '../lib/grants';
+import { grantObjectRead, grantObjectWrite, grantSecretValue, grantTable } from '../lib/grants';
 import { QueueWithDlq } from '../lib/queue';
 import { partnerSecret } from '../lib/secret';
 
 export const SUBMIT_BATCH_WINDOW = Duration.seconds(60);
+/** Where submit-batch stores its 837P interchanges (shared/services/submit.ts interchangeKey). */
+export const INTERCHANGE_PREFIX = 'interchanges/837P/';
 
 export interface SubmissionProps {
   config: ClaimflowConfig;
@@ -70,8 +72,16 @@ export class Submission extends Construct {
       fn,
       props.x12Bucket,
       props.dataKey,
-      '*',
-      'submit-batch writes each 837P interchange under a key derived from its control numbers, so only an object-level wildcard on the X12 bucket can name them.',
+      `${INTERCHANGE_PREFIX}*`,
+      'submit-batch writes each 837P interchange under interchanges/837P/<date>/<payer>/<control number>, a key known only per batch, so the grant is s3:PutObject on that prefix only.',
+    );
+    // A retried batch resends the interchange it already stored (read back, never rebuilt).
+    grantObjectRead(
+      fn,
+      props.x12Bucket,
+      props.dataKey,
+      `${INTERCHANGE_PREFIX}*`,
+      'submit-batch reads back an interchange it stored earlier to resend it unchanged after a failed send; the key is known only per batch, so the grant is s3:GetObject on its interchanges prefix only.',
     );
     grantSecretValue(fn, this.clearinghouseSecret);
 

@@ -14,6 +14,7 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { envSchema } from '../../functions/receive-webhook/env';
+import { INBOUND_PREFIX } from '../../shared/webhooks/receive';
 import type { ClaimflowConfig } from '../config';
 import { ClaimflowFunction } from '../lib/function';
 import { grantObjectWrite, grantSecretValue } from '../lib/grants';
@@ -64,6 +65,7 @@ export class Webhooks extends Construct {
         WEBHOOK_SECRET_ID: this.webhookSecret.secretArn,
         MAX_BODY_BYTES: String(MAX_WEBHOOK_BODY_BYTES),
         SIGNATURE_TOLERANCE_SECONDS: '300',
+        WEBHOOK_ALLOWED_CIDRS: JSON.stringify(config.webhookAllowedCidrs),
       },
       timeout: Duration.seconds(10),
       reservedConcurrency: 20,
@@ -75,8 +77,8 @@ export class Webhooks extends Construct {
       fn,
       props.x12Bucket,
       props.dataKey,
-      '*',
-      'receive-webhook stores each verified body under its content hash, a key known only per request, so the grant is s3:PutObject on the X12 bucket objects.',
+      `${INBOUND_PREFIX}*`,
+      'receive-webhook stores each verified body under inbound/<kind>/<clearinghouse>/<content hash>, a key known only per request, so the grant is s3:PutObject on the inbound/ prefix of the X12 bucket only.',
     );
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({

@@ -42,18 +42,21 @@ export function grantTable(
   else key.grant(f.role, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
 }
 
-/** s3:GetObject under `prefix` (e.g. 'charges/*' or '*') plus kms:Decrypt on the bucket key. */
+/**
+ * s3:GetObject under `prefix` (e.g. 'charges/*', or several such as ['inbound/999/*', 'inbound/277/*'])
+ * plus kms:Decrypt on the bucket key.
+ */
 export function grantObjectRead(
   f: ClaimflowFunction,
   bucket: IBucket,
   key: IKey,
-  prefix: string,
+  prefix: string | readonly string[],
   why: string,
 ) {
-  const arn = bucket.arnForObjects(prefix);
-  f.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [arn] }));
+  const arns = [prefix].flat().map((p) => bucket.arnForObjects(p));
+  f.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: arns }));
   key.grant(f.role, 'kms:Decrypt');
-  acknowledge(f, wildcardResourceFinding(f, arn), why);
+  for (const arn of arns) acknowledge(f, wildcardResourceFinding(f, arn), why);
 }
 
 /** s3:PutObject under `prefix` plus the KMS calls SSE-KMS uploads make. */

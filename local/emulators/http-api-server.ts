@@ -1,7 +1,10 @@
 /**
  * API Gateway HTTP API, locally: routes requests to handlers as APIGatewayProxyEventV2 events and
- * writes their structured results back. Bodies over maxBodyBytes get 413, unknown routes 404.
+ * writes their structured results back. Bodies over maxBodyBytes get 413, unknown routes 404, a path
+ * with malformed percent-encoding 400. A body is passed as text only when its content type is textual
+ * and its bytes are valid UTF-8; anything else arrives base64-encoded, byte for byte (never altered).
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +24,22 @@ export interface Route {
 
 const TEXT = /^(text\/|application\/(json|edi-x12|x-www-form-urlencoded|xml))/;
 
+class BadPath extends Error {}
+
+/** Client address as API Gateway reports it: IPv4 dotted (not IPv4-mapped IPv6). */
+function sourceIp(remote: string | undefined): string {
+  const ip = remote ?? '127.0.0.1';
+  return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadPath(segment);
+  }
+}
+
 function match(route: Route, method: string, path: string): Record<string, string> | undefined {
   if (route.method !== method) return undefined;
   const want = route.path.split('/');
@@ -30,7 +49,7 @@ function match(route: Route, method: string, path: string): Record<string, strin
   for (let i = 0; i < want.length; i++) {
     const w = want[i] as string;
     const g = got[i] as string;
-    if (w.startsWith('{') && w.endsWith('}')) params[w.slice(1, -1)] = decodeURIComponent(g);
+    if (w.startsWith('{') && w.endsWith('}')) params[w.slice(1, -1)] = decodeSegment(g);
     else if (w !== g) return undefined;
   }
   return params;
@@ -64,7 +83,13 @@ export async function startHttpApi(opts: { routes: Route[]; maxBodyBytes: number
       };
       if (tooBig) return reply(413, JSON.stringify({ message: 'Request Entity Too Large' }));
       for (const route of opts.routes) {
-        const pathParameters = match(route, method, url.pathname);
+        let pathParameters: Record<string, string> | undefined;
+        try {
+          pathParameters = match(route, method, url.pathname);
+        } catch (err) {
+          if (err instanceof BadPath) return reply(400, JSON.stringify({ message: 'Bad Request' }));
+          throw err;
+        }
         if (!pathParameters) continue;
         // Payload 2.0: lower-cased names, duplicates joined with commas, cookies in their own field.
         const headers: Record<string, string> = {};
@@ -78,7 +103,8 @@ export async function startHttpApi(opts: { routes: Route[]; maxBodyBytes: number
         const query: Record<string, string> = {};
         for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
         const raw = Buffer.concat(chunks);
-        const text = TEXT.test(headers['content-type'] ?? 'text/plain');
+        // Invalid UTF-8 under a text content type would be altered by decoding: send it as base64.
+        const text = TEXT.test(headers['content-type'] ?? 'text/plain') && isUtf8(raw);
         const now = new Date();
         const routeKey = `${route.method} ${route.path}`;
         const event: APIGatewayProxyEventV2 = {
@@ -99,7 +125,7 @@ export async function startHttpApi(opts: { routes: Route[]; maxBodyBytes: number
               method,
               path: url.pathname,
               protocol: 'HTTP/1.1',
-              sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+              sourceIp: sourceIp(req.socket.remoteAddress),
               userAgent: headers['user-agent'] ?? '',
             },
             requestId: randomUUID(),

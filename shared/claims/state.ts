@@ -69,7 +69,21 @@ export interface Waiting {
 export interface PendingOutcome {
   output: unknown; // AckOutcome for ACK, RemitOutcome for REMIT, correction payload for CORRECTION
   at: string;
+  /**
+   * The task token this outcome was handed to without a confirmed receipt: an answer in flight
+   * (kept until confirmed, see confirmHandover) or a token that had already timed out. The next
+   * wait of the same kind takes it again; any transition to a status that no longer expects it
+   * drops it (the execution only moves on once the handover arrived), noted on the event.
+   */
+  handedTo?: string;
 }
+
+/** Statuses in which an outcome of this kind may still be waited for. */
+export const EXPECTING_OUTCOME: Record<WaitKind, readonly ClaimStatus[]> = {
+  ACK: ['SUBMITTED'],
+  REMIT: ['SUBMITTED', 'ACCEPTED'],
+  CORRECTION: ['NEEDS_CORRECTION', 'CORRECTED', 'REJECTED', 'DENIED'],
+};
 
 /** The mutable part of a claim: what transitions read and write. */
 export interface ClaimState {
@@ -162,6 +176,18 @@ export function applyTransition(current: ClaimState, input: TransitionInput, at:
   };
   let answer: TokenAnswer | undefined;
   const detail: Record<string, unknown> = { from };
+  const dropped: WaitKind[] = [];
+  for (const kind of Object.keys(state.pending) as WaitKind[]) {
+    if (
+      state.pending[kind]?.handedTo !== undefined &&
+      input.wait !== kind &&
+      !EXPECTING_OUTCOME[kind].includes(to)
+    ) {
+      delete state.pending[kind];
+      dropped.push(kind);
+    }
+  }
+  if (dropped.length > 0) detail.droppedPending = dropped;
   if (input.wait && input.taskToken) {
     const registered = registerWaitOn(state, input.wait, input.taskToken, at);
     state = registered.state;
@@ -248,4 +274,31 @@ export function takeWaiting(
   const state = { ...current, version: current.version + 1, updatedAt: at };
   delete state.waiting;
   return { state, taskToken: current.waiting.taskToken };
+}
+
+/**
+ * Keeps `pending` as the claim's pending outcome of `kind`, marked as handed to `taskToken`: an
+ * outbox entry until confirmHandover removes it once the token is answered. Version unchanged
+ * (apply to a state about to be saved).
+ */
+export function handOver(
+  state: ClaimState,
+  kind: WaitKind,
+  pending: PendingOutcome,
+  taskToken: string,
+): ClaimState {
+  return { ...state, pending: { ...state.pending, [kind]: { ...pending, handedTo: taskToken } } };
+}
+
+/** The token the pending outcome was handed to was answered: remove it. `changed` false if not (or no longer) handed to it. */
+export function confirmHandover(
+  current: ClaimState,
+  kind: WaitKind,
+  taskToken: string,
+  at: string,
+): { state: ClaimState; changed: boolean } {
+  if (current.pending[kind]?.handedTo !== taskToken) return { state: current, changed: false };
+  const pending = { ...current.pending };
+  delete pending[kind];
+  return { state: { ...current, pending, version: current.version + 1, updatedAt: at }, changed: true };
 }

@@ -44,6 +44,21 @@ export interface SubmitMessage {
   taskToken: string;
 }
 
+/**
+ * Errors submit-batch fails a Submit token with (SendTaskFailure), caught by the Submit state:
+ * NEEDS_CORRECTION goes to the NeedsCorrection wait (the claim is NEEDS_CORRECTION with a finding:
+ * e.g. the 837P writer cannot write it); every other error goes to HumanReview.
+ */
+export const SUBMIT_ERRORS = {
+  /** The claim cannot be submitted as it is; it is (or already was) marked NEEDS_CORRECTION. */
+  NEEDS_CORRECTION: 'Submit.NeedsCorrection',
+  /** The claim's status no longer expects submission (e.g. a message redriven after the execution went on). */
+  NOT_SUBMITTABLE: 'Submit.NotSubmittable',
+  /** The claim's stored interchange will never be sent: another of its claims no longer expects it. */
+  WITHDRAWN: 'Submit.InterchangeWithdrawn',
+  CLAIM_NOT_FOUND: 'ClaimNotFound',
+} as const;
+
 /** What submit-batch answers the Submit token with (ResultPath $.submission). */
 export interface SubmitResult {
   interchangeControlNumber: string;

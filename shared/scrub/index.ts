@@ -1,4 +1,5 @@
 export { isPlaceOfService, PLACE_OF_SERVICE } from './codesets/pos';
+export { isUspsStateCode, USPS_STATE_CODES } from './codesets/states';
 export {
   isIcd10CmFormat,
   isModifierFormat,

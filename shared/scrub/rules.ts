@@ -3,6 +3,7 @@
  * field names, never patient data.
  */
 import type { Claim } from '../claims/model';
+import { check837PClaim } from '../x12/check837p';
 import { isPlaceOfService } from './codesets/pos';
 import { isIcd10CmFormat, isModifierFormat, isProcedureCodeFormat, isValidNpi } from './formats';
 
@@ -48,8 +49,6 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
   if (!/^\d{9}$/.test(claim.billingProvider.address.zip)) {
     error('BILLING_ZIP', 'billing provider ZIP must be 9 digits (ZIP+4) in 5010', { field: 'billing_zip' });
   }
-  if (!claim.subscriber.memberId.trim())
-    error('MEMBER_ID', 'subscriber member id is missing', { field: 'member_id' });
   if (!isPlaceOfService(claim.placeOfService)) {
     error('PLACE_OF_SERVICE', `place of service ${claim.placeOfService} is not a CMS POS code`, {
       field: 'place_of_service',
@@ -67,6 +66,11 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
     error('TOO_MANY_LINES', `an 837P claim holds at most ${MAX_LINES} lines`);
   if (claim.patient.dob > ctx.today)
     error('DOB_IN_FUTURE', 'patient date of birth is in the future', { field: 'patient_dob' });
+
+  // The 835 answers each line by its REF*6R: two lines with one id could not be told apart.
+  const lineIds = claim.lines.map((l) => l.lineId).filter(Boolean);
+  if (new Set(lineIds).size !== lineIds.length)
+    error('LINE_ID_DUPLICATE', 'two service lines share a line id (REF*6R)', { field: 'line_id' });
 
   let total = 0;
   for (const line of claim.lines) {
@@ -130,6 +134,9 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
     }
   }
   if (total !== claim.totalChargeCents) error('TOTAL_MISMATCH', 'claim total is not the sum of its lines');
+  // What the 837P needs to carry every value unaltered: text that survives cleaning and fits, USPS
+  // state codes, ZIPs, identifiers without characters cleaning would change, a rendering name.
+  for (const p of check837PClaim(claim)) error(p.rule, p.message, { field: p.field });
   return out;
 }
 

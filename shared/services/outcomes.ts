@@ -6,9 +6,10 @@
  * carries a dedupe key (inbound file hash, posting key) written with the claim state in one
  * conditional write, so a replayed file delivers nothing twice. An outcome for a claim that is in
  * no state to expect it is recorded as an event for a person, never silently applied later.
+ * An outcome whose token had already timed out is kept pending for the next (follow-up) wait.
  */
-import type { ClaimEvent, ClaimStatus } from '../claims/model';
-import { type ClaimState, deliverOutcome } from '../claims/state';
+import type { ClaimEvent } from '../claims/model';
+import { type ClaimState, deliverOutcome, EXPECTING_OUTCOME, handOver } from '../claims/state';
 import type { WaitKind } from '../claims/workflow';
 
 export interface OutcomePorts {
@@ -26,19 +27,17 @@ export interface OutcomePorts {
     payerClaimControlNumber?: string,
   ): Promise<'saved' | 'conflict' | 'duplicate'>;
   hasMarker(claimId: string, dedupeKey: string): Promise<boolean>;
-  /** SendTaskSuccess; a token already answered or timed out is not an error here. */
-  answer(taskToken: string, output: unknown): Promise<void>;
+  /**
+   * SendTaskSuccess; 'settled' (not an error) when the token was already answered or timed out,
+   * which Step Functions does not tell apart.
+   */
+  answer(taskToken: string, output: unknown): Promise<'answered' | 'settled'>;
   now(): Date;
 }
 
 export type Delivery = 'answered' | 'pending' | 'duplicate' | 'unexpected' | 'no-claim';
 
-/** Statuses in which an outcome of this kind may arrive before its wait registers. */
-const EXPECTING: Record<WaitKind, readonly ClaimStatus[]> = {
-  ACK: ['SUBMITTED'],
-  REMIT: ['SUBMITTED', 'ACCEPTED'],
-  CORRECTION: ['NEEDS_CORRECTION', 'CORRECTED', 'REJECTED', 'DENIED'],
-};
+const EXPECTING = EXPECTING_OUTCOME;
 
 export async function deliver(
   ports: OutcomePorts,
@@ -59,12 +58,21 @@ export async function deliver(
     let result: Delivery;
     if (current.waiting?.kind === kind && !answered) {
       const r = deliverOutcome(current, kind, output, at);
-      // Answer first, then save: a crash in between leaves the token answered and the marker
-      // unwritten, and the retry finds the token gone (answered) and only writes the marker.
-      await ports.answer(r.taskToken as string, output);
-      answered = true;
-      next = r.state;
-      result = 'answered';
+      const token = r.taskToken as string;
+      // Answer first, then save: a failed answer throws and changes nothing (the caller retries).
+      if ((await ports.answer(token, output)) === 'answered') {
+        answered = true;
+        next = r.state;
+        result = 'answered';
+      } else {
+        // The token had settled: timed out (the execution went on, e.g. to a remit follow-up that
+        // registers a new wait) or answered by an earlier attempt of ours that crashed before
+        // saving. Either way the outcome is kept pending, handed to that token: the next wait of
+        // this kind takes it, and a transition away from this wait (the execution got it) drops it.
+        const kept = current.pending[kind] ?? { output, at };
+        next = handOver(r.state, kind, kept, token);
+        result = 'pending';
+      }
     } else if (answered) {
       next = { ...current, version: current.version + 1, updatedAt: at };
       if (next.waiting?.kind === kind) delete next.waiting;

@@ -3,19 +3,33 @@
  * status (optimistic lock), and for a task-token wait stores the token, or answers it at once with
  * an outcome that arrived first. A CORRECTED claim becomes a replacement (frequency 7) of the
  * payer's claim. Retried invocations are harmless: a transition to the current status is allowed.
+ *
+ * An outcome that arrived first is consumed only once its token is answered (outbox): the save keeps
+ * it pending, marked as handed to this token; after SendTaskSuccess a second save removes it. If
+ * answering fails, TokenAnswerFailedError is thrown (the state machine retries the wait with a new
+ * token, which takes the outcome again); it is never lost.
  */
 import type { Claim, ClaimEvent } from '../claims/model';
-import { applyTransition, type ClaimState, type TokenAnswer } from '../claims/state';
-import type { TransitionInput, TransitionResult } from '../claims/workflow';
+import {
+  applyTransition,
+  type ClaimState,
+  confirmHandover,
+  handOver,
+  type TokenAnswer,
+} from '../claims/state';
+import type { TransitionInput, TransitionResult, WaitKind } from '../claims/workflow';
 
 export interface TransitionPorts {
   getState(claimId: string): Promise<ClaimState | undefined>;
   /** Saves state + event if the version is unchanged (and the claim patch, if any); false on conflict. */
   saveTransition(from: ClaimState, next: ClaimState, event: ClaimEvent, claim?: Claim): Promise<boolean>;
+  /** Saves state only (no event) if the version is unchanged; false on conflict. */
+  saveState(from: ClaimState, next: ClaimState): Promise<boolean>;
   loadClaim(claimId: string): Promise<Claim | undefined>;
   /** The payer's claim number from the last remit or 277CA, for a frequency-7 replacement. */
   payerClaimNumber(claimId: string): Promise<string | undefined>;
-  answer(answer: TokenAnswer): Promise<void>;
+  /** SendTaskSuccess; 'settled' when the token was already answered or timed out. Throws on other errors. */
+  answer(answer: TokenAnswer): Promise<'answered' | 'settled'>;
   now(): Date;
 }
 
@@ -24,6 +38,10 @@ export class ClaimNotFoundError extends Error {
 }
 export class IllegalTransitionError extends Error {
   override readonly name = 'IllegalTransition';
+}
+/** Answering the wait's token with its pending outcome failed; the outcome stays pending. The state machine retries this error. */
+export class TokenAnswerFailedError extends Error {
+  override readonly name = 'TokenAnswerFailed';
 }
 
 export async function recordTransition(
@@ -44,10 +62,36 @@ export async function recordTransition(
       // The payer has the claim on file: the resubmission replaces it (frequency 7, REF*F8).
       corrected = original ? { ...claim, frequencyCode: '7', originalPayerClaimNumber: original } : claim;
     }
-    if (await ports.saveTransition(current, applied.state, applied.event, corrected)) {
-      if (applied.answer) await ports.answer(applied.answer);
-      return { claimId: input.claimId, status: applied.state.status, followUps: applied.state.followUps };
+    const handed = applied.answer && input.wait ? current.pending[input.wait] : undefined;
+    const next =
+      handed && input.wait && applied.answer
+        ? handOver(applied.state, input.wait, handed, applied.answer.taskToken)
+        : applied.state;
+    if (await ports.saveTransition(current, next, applied.event, corrected)) {
+      if (applied.answer && input.wait) {
+        try {
+          await ports.answer(applied.answer); // 'settled': an earlier attempt of ours answered it
+        } catch (err) {
+          throw new TokenAnswerFailedError(
+            `claim ${input.claimId}: answering the ${input.wait} wait failed (${(err as Error).name}); the outcome stays pending`,
+          );
+        }
+        await confirm(ports, input.claimId, input.wait, applied.answer.taskToken);
+      }
+      return { claimId: input.claimId, status: next.status, followUps: next.followUps };
     }
   }
   throw new Error(`claim ${input.claimId}: transition to ${input.to} lost repeated version races`);
+}
+
+/** Removes the outcome handed to `taskToken` now that the token is answered (retried on version races). */
+async function confirm(ports: TransitionPorts, claimId: string, kind: WaitKind, taskToken: string) {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const current = await ports.getState(claimId);
+    if (!current) return;
+    const r = confirmHandover(current, kind, taskToken, ports.now().toISOString());
+    if (!r.changed || (await ports.saveState(current, r.state))) return;
+  }
+  // Left pending and marked handed: the next transition away from this wait drops it (state.ts).
+  throw new Error(`claim ${claimId}: could not confirm the ${kind} handover after repeated version races`);
 }

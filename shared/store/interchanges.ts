@@ -6,7 +6,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { plain, type TransactItem } from './claim-items';
+import type { ClaimEvent } from '../claims/model';
+import type { ClaimState } from '../claims/state';
+import { type ClaimAttributes, eventPut, plain, stateUpdate, type TransactItem } from './claim-items';
 import { cancellationCodes, MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from './errors';
 import { ICN_CLAIM_PREFIX, icnClaimSk, icnPk, META, normalizeControlNumber } from './keys';
 import { queryPrefix } from './query';
@@ -21,6 +23,20 @@ export interface InterchangeRecord {
   createdAt: string;
   /** When the clearinghouse accepted the interchange for delivery; absent until then. */
   sentAt?: string;
+}
+
+/** A member claim saved with the interchange: `from` -> `to` (version-checked), its event and attributes. */
+export interface InterchangeMember {
+  practiceId: string;
+  from: ClaimState;
+  to: ClaimState;
+  event: ClaimEvent;
+  attrs: Partial<ClaimAttributes>;
+}
+
+/** The interchange record failed to save because it or one of its member claims changed; nothing was written. */
+export class InterchangeConflictError extends Error {
+  override readonly name = 'InterchangeConflictError';
 }
 
 export class InterchangeRepository {
@@ -61,6 +77,53 @@ export class InterchangeRepository {
       return 'created';
     } catch (err) {
       if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'exists';
+      throw err;
+    }
+  }
+
+  /**
+   * The interchange (META + member rows) and every member claim's state update and event, in ONE
+   * transaction: either the interchange is recorded with all its claims marked, or nothing is.
+   * Throws InterchangeConflictError when the ICN exists or a claim is no longer at `from.version`.
+   */
+  async putWithMembers(record: InterchangeRecord, members: InterchangeMember[]): Promise<void> {
+    const pk = icnPk(record.interchangeControlNumber);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: plain({ PK: pk, SK: META, entity: 'ICN', ...record }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      ...record.claimIds.map((claimId) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            PK: pk,
+            SK: icnClaimSk(claimId),
+            entity: 'ICN_CLAIM',
+            claimId,
+            interchangeControlNumber: record.interchangeControlNumber,
+          },
+        },
+      })),
+      ...members.flatMap((m) => [
+        stateUpdate(this.tableName, m.practiceId, m.from, m.to, m.attrs),
+        eventPut(this.tableName, m.event),
+      ]),
+    ];
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new TransactionTooLargeError(`interchange ${record.interchangeControlNumber}: too many claims`);
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      if (cancellationCodes(err)?.some((c) => c === 'ConditionalCheckFailed')) {
+        throw new InterchangeConflictError(
+          `interchange ${record.interchangeControlNumber}: already recorded or a member claim changed`,
+        );
+      }
       throw err;
     }
   }

@@ -1,21 +1,27 @@
 /**
  * 837P professional claim writer, 005010X222A1. One interchange, one group, one transaction set
  * for a batch of claims to one payer. Layout: one 2000A billing provider loop per distinct billing
- * NPI, one 2000B subscriber loop per claim, a 2000C patient loop when the patient is not the
- * subscriber.
+ * provider (NPI, name, tax id and address), one 2000B subscriber loop per claim, a 2000C patient
+ * loop when the patient is not the subscriber.
+ *
+ * Nothing is altered or dropped silently: free text is cleaned of delimiters (and uppercased), but
+ * text that would come out empty or cut, identifiers that would need any cleaning and codes outside
+ * their code sets are refused with an error naming the claim id and the element, never the value.
  */
 import type { BillingProvider, Claim, Person } from '../claims/model';
 import { formatX12Amount } from '../money';
+import { check837PClaim } from './check837p';
 import { X12Error } from './errors';
 import { toX12Date } from './values';
 import {
-  cleanId,
   cleanText,
   closeInterchange,
   formatQuantity,
   type InterchangeEnvelope,
+  isWritableId,
   openInterchange,
   SegmentBuffer,
+  textProblem,
   type WrittenControlNumbers,
 } from './writer';
 
@@ -88,22 +94,86 @@ function validate(claim: Claim, payerId: string): void {
     total += line.chargeCents;
   });
   if (total !== claim.totalChargeCents) throw invalid(claim, 'totalChargeCents is not the sum of the lines');
+
+  // Element content: every value goes in unaltered (free text only loses delimiters and case).
+  const problem = check837PClaim(claim)[0];
+  if (problem) throw invalid(claim, `${problem.field}: ${problem.message}`);
+  for (const [dob, element] of [
+    [claim.subscriber.dob, '2010BA DMG02'],
+    [claim.patient.dob, '2010CA DMG02'],
+  ] as const) {
+    if (!isIsoDate(dob)) throw invalid(claim, `${element}: date of birth is not a YYYY-MM-DD date`);
+  }
+  for (const [gender, element] of [
+    [claim.subscriber.gender, '2010BA DMG03'],
+    [claim.patient.gender, '2010CA DMG03'],
+  ] as const) {
+    if (!['M', 'F', 'U'].includes(gender)) throw invalid(claim, `${element}: gender must be M, F or U`);
+  }
+  claim.diagnoses.forEach((d, i) => {
+    if (!/^[A-Z0-9]{3,7}$/.test(diagnosisCode(d))) {
+      throw invalid(claim, `2300 HI diagnosis ${i + 1}: must be 3..7 letters/digits (one dot allowed)`);
+    }
+  });
+  claim.lines.forEach((line, i) => {
+    const where = `line ${i + 1}`;
+    if (!/^[A-Z0-9]{5}$/.test(line.procedureCode))
+      throw invalid(claim, `${where}: 2400 SV101-2 procedure code must be 5 letters/digits`);
+    if (!line.modifiers.every((m) => /^[A-Z0-9]{2}$/.test(m)))
+      throw invalid(claim, `${where}: 2400 SV101-3..6 modifiers must be 2 letters/digits`);
+    if (line.placeOfService !== undefined && !/^\d{2}$/.test(line.placeOfService))
+      throw invalid(claim, `${where}: 2400 SV105 place of service must be 2 digits`);
+    if (!isIsoDate(line.dateOfService)) throw invalid(claim, `${where}: 2400 DTP03 is not a YYYY-MM-DD date`);
+  });
 }
 
-function zip(z: string, claim: Claim): string {
-  if (!/^\d{5}(\d{4})?$/.test(z)) throw invalid(claim, 'ZIP must be 5 or 9 digits');
-  return z;
+function isIsoDate(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
-function address(out: SegmentBuffer, a: Person['address'] | BillingProvider['address'], claim: Claim): void {
+/** ICD-10-CM as sent in HI: the one optional dot after the category dropped ("E11.9" -> "E119"). */
+const diagnosisCode = (d: string): string => (/^[A-Z0-9]{3}\./.test(d) ? d.replace('.', '') : d);
+
+function checkEnvelope(env: Envelope837P): void {
+  const texts: [string, string | undefined, number][] = [
+    ['1000A NM103 submitter name', env.submitter.name, 60],
+    ['1000A PER02 submitter contact name', env.submitter.contactName, 60],
+    ['1000B NM103 receiver name', env.receiver.name, 60],
+  ];
+  for (const [element, value, max] of texts) {
+    const problem = textProblem(value, max, true);
+    if (problem) throw invalid(undefined, `envelope ${element} is ${problem}`);
+  }
+  const ids: [string, string | undefined, number][] = [
+    ['1000A NM109 submitter id', env.submitter.id, 80],
+    ['1000B NM109 receiver id', env.receiver.id, 80],
+    ['1000A PER04 submitter contact email', env.submitter.contactEmail, 256],
+  ];
+  for (const [element, value, max] of ids) {
+    if (!isWritableId(value, max))
+      throw invalid(undefined, `envelope ${element} cannot be written unaltered`);
+  }
+  const filing = env.claimFilingIndicator;
+  if (filing !== undefined && !/^[A-Z0-9]{1,2}$/.test(filing))
+    throw invalid(undefined, 'envelope SBR09 claim filing indicator must be 1..2 letters/digits');
+}
+
+/** 2000A/2010AA are keyed by everything they hold: the same NPI at another tax id or address is another loop. */
+function billingKey(bp: BillingProvider): string {
+  const a = bp.address;
+  return JSON.stringify([bp.npi, bp.taxId, bp.name, a.line1, a.line2 ?? '', a.city, a.state, a.zip]);
+}
+
+/** N3/N4; validate() has checked every element (text, USPS state, ZIP) beforehand. */
+function address(out: SegmentBuffer, a: Person['address'] | BillingProvider['address']): void {
   out.add('N3', cleanText(a.line1, 55), cleanText(a.line2, 55) || undefined);
-  out.add('N4', cleanText(a.city, 30), cleanId(a.state, 2), zip(a.zip, claim));
+  out.add('N4', cleanText(a.city, 30), a.state, a.zip);
 }
 
-function person(out: SegmentBuffer, claim: Claim, code: 'IL' | 'QC', p: Person, memberId?: string): void {
+function person(out: SegmentBuffer, code: 'IL' | 'QC', p: Person, memberId?: string): void {
   const last = cleanText(p.lastName, 60);
-  if (last === '') throw invalid(claim, `${code === 'IL' ? 'subscriber' : 'patient'} last name is empty`);
-  if (code === 'IL' && !cleanId(memberId, 80)) throw invalid(claim, 'subscriber member id is empty');
   out.add(
     'NM1',
     code,
@@ -114,7 +184,7 @@ function person(out: SegmentBuffer, claim: Claim, code: 'IL' | 'QC', p: Person, 
     undefined,
     undefined,
     memberId ? 'MI' : undefined,
-    memberId ? cleanId(memberId, 80) : undefined,
+    memberId,
   );
 }
 
@@ -123,6 +193,7 @@ export function write837P(input: Write837PInput): Write837PResult {
   const { claims, envelope: env } = input;
   const first = claims[0];
   if (!first) throw invalid(undefined, 'an 837P batch needs at least one claim');
+  checkEnvelope(env);
   for (const c of claims) validate(c, first.payer.payerId);
   const ids = new Set<string>();
   for (const c of claims) {
@@ -130,59 +201,33 @@ export function write837P(input: Write837PInput): Write837PResult {
     ids.add(c.claimId);
   }
 
-  // group by billing NPI, keeping first-appearance order
+  // group by billing provider (NPI, name, tax id, address), keeping first-appearance order
   const byProvider = new Map<string, Claim[]>();
   for (const c of claims) {
-    const list = byProvider.get(c.billingProvider.npi);
+    const key = billingKey(c.billingProvider);
+    const list = byProvider.get(key);
     if (list) list.push(c);
-    else byProvider.set(c.billingProvider.npi, [c]);
+    else byProvider.set(key, [c]);
   }
 
   const out = new SegmentBuffer();
   const { date8, time4, numbers } = openInterchange(out, env, 'HC', '837', X222A1);
   out.add('BHT', '0019', '00', numbers.interchangeControlNumber, date8, time4, 'CH');
   // 1000A submitter, 1000B receiver
-  out.add(
-    'NM1',
-    '41',
-    '2',
-    cleanText(env.submitter.name, 60),
-    '',
-    '',
-    '',
-    '',
-    '46',
-    cleanId(env.submitter.id, 80),
-  );
-  out.add(
-    'PER',
-    'IC',
-    cleanText(env.submitter.contactName, 60),
-    'EM',
-    cleanText(env.submitter.contactEmail, 256, true),
-  );
-  out.add(
-    'NM1',
-    '40',
-    '2',
-    cleanText(env.receiver.name, 60),
-    '',
-    '',
-    '',
-    '',
-    '46',
-    cleanId(env.receiver.id, 80),
-  );
+  out.add('NM1', '41', '2', cleanText(env.submitter.name, 60), '', '', '', '', '46', env.submitter.id);
+  out.add('PER', 'IC', cleanText(env.submitter.contactName, 60), 'EM', env.submitter.contactEmail);
+  out.add('NM1', '40', '2', cleanText(env.receiver.name, 60), '', '', '', '', '46', env.receiver.id);
 
   const filing = env.claimFilingIndicator ?? 'CI';
   const written: string[] = [];
   let hl = 0;
-  for (const [npi, group] of byProvider) {
+  for (const group of byProvider.values()) {
     const bp = (group[0] as Claim).billingProvider;
+    const npi = bp.npi;
     const providerHl = ++hl;
     out.add('HL', String(providerHl), '', '20', '1');
     out.add('NM1', '85', '2', cleanText(bp.name, 60), '', '', '', '', 'XX', npi);
-    address(out, bp.address, group[0] as Claim);
+    address(out, bp.address);
     out.add('REF', 'EI', bp.taxId);
 
     for (const claim of group) {
@@ -193,7 +238,7 @@ export function write837P(input: Write837PInput): Write837PResult {
         'SBR',
         'P',
         isSelf ? '18' : undefined,
-        cleanId(claim.subscriber.groupNumber, 50) || undefined,
+        claim.subscriber.groupNumber || undefined,
         undefined,
         undefined,
         undefined,
@@ -203,28 +248,17 @@ export function write837P(input: Write837PInput): Write837PResult {
       );
       // 2010BA subscriber
       const sub = claim.subscriber;
-      person(out, claim, 'IL', sub, sub.memberId);
-      address(out, sub.address, claim);
+      person(out, 'IL', sub, sub.memberId);
+      address(out, sub.address);
       out.add('DMG', 'D8', toX12Date(sub.dob), sub.gender);
       // 2010BB payer
-      out.add(
-        'NM1',
-        'PR',
-        '2',
-        cleanText(claim.payer.name, 60),
-        '',
-        '',
-        '',
-        '',
-        'PI',
-        cleanId(claim.payer.payerId, 80),
-      );
+      out.add('NM1', 'PR', '2', cleanText(claim.payer.name, 60), '', '', '', '', 'PI', claim.payer.payerId);
 
       if (!isSelf) {
         out.add('HL', String(++hl), String(subscriberHl), '23', '0');
         out.add('PAT', claim.relationship);
-        person(out, claim, 'QC', claim.patient);
-        address(out, claim.patient.address, claim);
+        person(out, 'QC', claim.patient);
+        address(out, claim.patient.address);
         out.add('DMG', 'D8', toX12Date(claim.patient.dob), claim.patient.gender);
       }
 
@@ -241,11 +275,8 @@ export function write837P(input: Write837PInput): Write837PResult {
         'Y',
         'Y',
       );
-      if (claim.frequencyCode !== '1') out.add('REF', 'F8', cleanId(claim.originalPayerClaimNumber, 50));
-      out.add(
-        'HI',
-        ...claim.diagnoses.map((d, i) => `${i === 0 ? 'ABK' : 'ABF'}:${cleanId(d.replace('.', ''), 30)}`),
-      );
+      if (claim.frequencyCode !== '1') out.add('REF', 'F8', claim.originalPayerClaimNumber);
+      out.add('HI', ...claim.diagnoses.map((d, i) => `${i === 0 ? 'ABK' : 'ABF'}:${diagnosisCode(d)}`));
       // 2310B rendering provider when it differs from the billing provider
       const rp = claim.renderingProvider;
       if (rp && rp.npi !== npi) {
@@ -265,11 +296,7 @@ export function write837P(input: Write837PInput): Write837PResult {
       // 2400 service lines
       claim.lines.forEach((line, i) => {
         out.add('LX', String(i + 1));
-        const proc = [
-          'HC',
-          cleanId(line.procedureCode, 48),
-          ...line.modifiers.map((m) => cleanId(m, 2)),
-        ].join(':');
+        const proc = ['HC', line.procedureCode, ...line.modifiers].join(':');
         const pos =
           line.placeOfService && line.placeOfService !== claim.placeOfService ? line.placeOfService : '';
         out.add(
@@ -283,8 +310,7 @@ export function write837P(input: Write837PInput): Write837PResult {
           line.diagnosisPointers.join(':'),
         );
         out.add('DTP', '472', 'D8', toX12Date(line.dateOfService));
-        const lineId = cleanId(line.lineId, 50);
-        if (lineId) out.add('REF', '6R', lineId);
+        out.add('REF', '6R', line.lineId);
       });
       written.push(claim.claimId);
     }

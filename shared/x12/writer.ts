@@ -29,21 +29,52 @@ export interface WrittenControlNumbers {
 const DELIMITER_CHARS = /[*~:^|>\\]/g;
 
 /**
- * Free text for an AN element: ASCII only (diacritics dropped), delimiter characters and control
- * characters removed, whitespace collapsed, uppercased unless keepCase, cut to max.
+ * Free text for an AN element, uncut: ASCII only (diacritics dropped), delimiter characters and
+ * control characters removed, whitespace collapsed, uppercased unless keepCase.
  */
-export function cleanText(value: string | undefined, max: number, keepCase = false): string {
+export function normalizeText(value: string | undefined, keepCase = false): string {
   if (!value) return '';
   let s = value.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   s = s.replace(DELIMITER_CHARS, ' ').replace(/[^\x20-\x7e]/g, ' ');
   s = s.replace(/\s+/g, ' ').trim();
-  if (!keepCase) s = s.toUpperCase();
-  return s.slice(0, max).trimEnd();
+  return keepCase ? s : s.toUpperCase();
+}
+
+/**
+ * Free text for an AN element: normalizeText cut to max. Writers check with textProblem first, so
+ * the cut never removes anything from a value they write.
+ */
+export function cleanText(value: string | undefined, max: number, keepCase = false): string {
+  return normalizeText(value, keepCase).slice(0, max).trimEnd();
+}
+
+/**
+ * Why a free-text value cannot be written unaltered in meaning: empty once cleaned (when required,
+ * or when there was something to write: an optional value is not dropped silently either), or too
+ * long for its element.
+ */
+export function textProblem(
+  value: string | undefined,
+  max: number,
+  required: boolean,
+): 'empty' | 'too long' | undefined {
+  const s = normalizeText(value);
+  if (s === '') return required || (value ?? '').trim() !== '' ? 'empty' : undefined;
+  return s.length > max ? 'too long' : undefined;
 }
 
 /** Identifier value: like cleanText but without spaces collapsing into words; uppercased. */
 export function cleanId(value: string | undefined, max: number): string {
   return cleanText(value, max).replace(/ /g, '');
+}
+
+/**
+ * An identifier written exactly as given (member ids, line item control numbers, payer claim
+ * control numbers, payer ids...): 1..max printable ASCII characters, no spaces and none of the
+ * delimiter characters * : ^ ~ | > \. Anything else would have to be altered, so it is refused.
+ */
+export function isWritableId(value: string | undefined, max: number): boolean {
+  return !!value && value.length <= max && /^[!-~]+$/.test(value) && !/[*~:^|>\\]/.test(value);
 }
 
 /** X12 decimal for a quantity: 1 -> "1", 1.5 -> "1.5" (max 3 decimals). */

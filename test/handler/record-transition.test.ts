@@ -63,6 +63,55 @@ describe('record-transition', () => {
     expect(JSON.parse(call?.output ?? '{}')).toEqual(pending.ACK.output);
   });
 
+  it('keeps the early outcome pending until its token is answered, then removes it', async () => {
+    const output = { accepted: true, source: '277CA', codes: ['A2:20'] };
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: metaItem({ status: 'SUBMITTED', pending: { ACK: { output, at } } }) })
+      .resolves({
+        Item: metaItem({
+          status: 'SUBMITTED',
+          version: 2,
+          seq: 2,
+          pending: { ACK: { output, at, handedTo: 'tok-1' } },
+        }),
+      });
+    await handler(
+      { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-1' },
+      fakeContext(),
+    );
+    const writes = ddb
+      .commandCalls(TransactWriteCommand)
+      .map((c) => c.args[0].input.TransactItems?.[0]?.Update);
+    expect(writes.map((u) => u?.ExpressionAttributeValues?.[':pending'])).toEqual([
+      { ACK: { output, at, handedTo: 'tok-1' } }, // saved with the wait registration, before answering
+      {}, // consumed once answered
+    ]);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+  });
+
+  it('fails with TokenAnswerFailed (retried by the state machine), the outcome still pending, when answering fails', async () => {
+    const output = { accepted: true, source: '277CA', codes: ['A2:20'] };
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: metaItem({ status: 'SUBMITTED', pending: { ACK: { output, at } } }) });
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(
+      handler(
+        { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-1' },
+        fakeContext(),
+      ),
+    ).rejects.toMatchObject({ name: 'TokenAnswerFailed' });
+    const writes = ddb
+      .commandCalls(TransactWriteCommand)
+      .map((c) => c.args[0].input.TransactItems?.[0]?.Update);
+    expect(writes.map((u) => u?.ExpressionAttributeValues?.[':pending'])).toEqual([
+      { ACK: { output, at, handedTo: 'tok-1' } },
+    ]);
+  });
+
   it('refuses an illegal transition and writes nothing', async () => {
     ddb.on(GetCommand).resolves({ Item: metaItem({ status: 'CLOSED' }) });
     await expect(handler({ claimId: 'C1', to: 'PAID', event: 'PAID' }, fakeContext())).rejects.toThrow(

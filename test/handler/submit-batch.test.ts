@@ -171,16 +171,20 @@ describe('submit-batch', () => {
       { token: 'tok-b', output: expect.objectContaining({ interchangeControlNumber: '000000102' }) },
     ]);
 
-    // each claim marked SUBMITTED with the hash of its token, version-checked
-    const marks = ddb
-      .commandCalls(TransactWriteCommand)
-      .map((c) => c.args[0].input.TransactItems?.[0]?.Update)
-      .filter((u) => u?.Key?.PK?.toString().startsWith('CLAIM#'));
-    expect(marks.map((u) => [u?.Key?.PK, u?.ExpressionAttributeValues?.[':status']])).toEqual([
-      ['CLAIM#CA', 'SUBMITTED'],
-      ['CLAIM#CB', 'SUBMITTED'],
+    // each interchange recorded together with its claims marked SUBMITTED (hash of the token,
+    // version-checked) in ONE transaction
+    const writes = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
+    expect(writes).toHaveLength(2);
+    const marks = writes.map((items) =>
+      items.flatMap((i) => (i.Update?.Key?.PK?.toString().startsWith('CLAIM#') ? [i.Update] : [])),
+    );
+    expect(writes.map((items) => items[0]?.Put?.Item?.PK)).toEqual(['ICN#101', 'ICN#102']);
+    expect(marks.map((m) => m.map((u) => [u?.Key?.PK, u?.ExpressionAttributeValues?.[':status']]))).toEqual([
+      [['CLAIM#CA', 'SUBMITTED']],
+      [['CLAIM#CB', 'SUBMITTED']],
     ]);
-    expect(JSON.stringify(marks[0]?.ExpressionAttributeValues)).toContain(tokenHash('tok-a'));
+    expect(marks[0]?.[0]?.ConditionExpression).toBe('#version = :expected');
+    expect(JSON.stringify(marks[0]?.[0]?.ExpressionAttributeValues)).toContain(tokenHash('tok-a'));
     // both interchanges recorded as sent
     const sent = ddb
       .commandCalls(UpdateCommand)
@@ -219,6 +223,74 @@ describe('submit-batch', () => {
     expect(fetchMock).not.toHaveBeenCalled();
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(successes()).toEqual([{ token: 'tok-a', output: result }]);
+  });
+
+  it('counts a token that already timed out or was answered as done, not as a batch failure', async () => {
+    fetchMock.mockResolvedValue(new Response('accepted', { status: 202 }));
+    sfn
+      .on(SendTaskSuccessCommand, { taskToken: 'tok-a' })
+      .rejects(Object.assign(new Error('Task Timed Out'), { name: 'TaskTimedOut' }))
+      .on(SendTaskSuccessCommand, { taskToken: 'tok-b' })
+      .rejects(Object.assign(new Error('Task does not exist'), { name: 'TaskDoesNotExist' }));
+    const res = await handler(twoPayers(), fakeContext());
+    expect(res.batchItemFailures).toEqual([]);
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers a redelivered message whose token was already answered without failing it', async () => {
+    const result = {
+      interchangeControlNumber: '000000007',
+      groupControlNumber: '7',
+      transactionSetControlNumber: '0007',
+      x12Key: 'interchanges/837P/2026-11-01/P1/000000007.x12',
+    };
+    items['CLAIM#CA'] = metaItem('CA', {
+      status: 'ACCEPTED',
+      submission: { tokenHash: tokenHash('tok-a'), result },
+    });
+    items['ICN#7'] = {
+      PK: 'ICN#7',
+      SK: 'META',
+      interchangeControlNumber: '000000007',
+      claimIds: ['CA'],
+      sentAt: at,
+    };
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(Object.assign(new Error('Invalid Token'), { name: 'InvalidToken' }));
+    const res = await handler(
+      { Records: [record('m1', { claimId: 'CA', taskToken: 'tok-a' })] },
+      fakeContext(),
+    );
+    expect(res.batchItemFailures).toEqual([]);
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('still retries a record whose token answer failed for another reason', async () => {
+    fetchMock.mockResolvedValue(new Response('accepted', { status: 202 }));
+    sfn
+      .on(SendTaskSuccessCommand, { taskToken: 'tok-a' })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const res = await handler(twoPayers(), fakeContext());
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+  });
+
+  it('sends nothing for a redriven message whose claim went on to human review, and consumes it', async () => {
+    items['CLAIM#CA'] = metaItem('CA', { status: 'HUMAN_REVIEW' });
+    sfn
+      .on(SendTaskFailureCommand)
+      .rejects(Object.assign(new Error('Task Timed Out'), { name: 'TaskTimedOut' }));
+    const res = await handler(
+      { Records: [record('m1', { claimId: 'CA', taskToken: 'tok-a' })] },
+      fakeContext(),
+    );
+    expect(res.batchItemFailures).toEqual([]);
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input.error)).toEqual([
+      'Submit.NotSubmittable',
+    ]);
   });
 
   it('fails the token of an unknown claim; a malformed message is a batch item failure', async () => {

@@ -59,7 +59,7 @@ describe('Claimflow stack: functions', () => {
       const lg = s.appJson.Resources[logGroupId] as Resource;
       expect(lg.Type).toBe('AWS::Logs::LogGroup');
       expect(lg.Properties?.KmsKeyId).toBeDefined();
-      expect(lg.Properties?.RetentionInDays).toBe(365);
+      expect(lg.Properties?.RetentionInDays).toBe(2192);
     }
   });
 

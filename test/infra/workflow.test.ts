@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { byMetadata, parseDefinition, type Resource, synthApp } from './template';
+import { byMetadata, type CfnTemplate, parseDefinition, type Resource, synthApp } from './template';
 
 type State = {
   Type: string;
@@ -23,9 +23,11 @@ let scrubId: string;
 let recordId: string;
 let submissionQueueId: string;
 let stateMachine: Resource;
+let app: CfnTemplate;
 
 beforeAll(() => {
   const s = synthApp();
+  app = s.appJson;
   const [, sm] = byMetadata(s.appJson, 'claimflow:state-machine', 'claim');
   stateMachine = sm;
   const parsed = parseDefinition(sm.Properties?.DefinitionString);
@@ -57,6 +59,14 @@ const LAMBDA_RETRY = {
   IntervalSeconds: 2,
   BackoffRate: 2,
   MaxAttempts: 6,
+};
+
+/** record-transition waits retry an outcome that came first but whose token answer failed (it stays pending). */
+const TOKEN_ANSWER_RETRY = {
+  ErrorEquals: ['TokenAnswerFailed'],
+  IntervalSeconds: 5,
+  BackoffRate: 2,
+  MaxAttempts: 5,
 };
 
 /** A plain record-transition state: function ARN as Resource, payload as Parameters, result at $.transition. */
@@ -91,7 +101,7 @@ function expectWait(
   });
   expect(st.ResultPath).toBe(resultPath);
   expect(st.TimeoutSeconds).toBe(days === undefined ? undefined : days * 24 * 3600);
-  expect(st.Retry).toEqual([LAMBDA_RETRY]);
+  expect(st.Retry).toEqual([LAMBDA_RETRY, TOKEN_ANSWER_RETRY]);
 }
 
 describe('claim state machine', () => {
@@ -104,6 +114,27 @@ describe('claim state machine', () => {
     expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
     expect(JSON.stringify(definition)).not.toMatch(/JSONata|\{%/);
     expect(definition.StartAt).toBe('Scrub');
+  });
+
+  it('encrypts definition and execution history with the customer managed data key', () => {
+    const enc = stateMachine.Properties?.EncryptionConfiguration as Record<string, unknown>;
+    expect(enc).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsDataKeyReusePeriodSeconds: 300 });
+    expect(JSON.stringify(enc.KmsKeyId)).toMatch(/DataKey/);
+    expect(stateMachine.Properties?.StateMachineName).toBe('claimflow-claims');
+    // the role may use the key only for this state machine: the encryption context names it
+    const policies = Object.values(app.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
+    const contexts = policies.flatMap((p) =>
+      (
+        (p.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement ??
+        []
+      ).flatMap((st) => {
+        const cond = (st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals;
+        const arn = cond?.['kms:EncryptionContext:aws:states:stateMachineArn'];
+        return arn ? [JSON.stringify(arn)] : [];
+      }),
+    );
+    expect(contexts).toHaveLength(1);
+    expect(contexts[0]).toContain(':stateMachine:claimflow-claims');
   });
 
   it('has exactly the contract states', () => {
@@ -166,6 +197,7 @@ describe('claim state machine', () => {
     expect(submit.ResultPath).toBe('$.submission');
     expect(submit.TimeoutSeconds).toBe(2 * 24 * 3600);
     expect(submit.Catch).toEqual([
+      { ErrorEquals: ['Submit.NeedsCorrection'], ResultPath: '$.error', Next: 'NeedsCorrection' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
     expect(submit.Next).toBe('AwaitAck');
@@ -174,7 +206,7 @@ describe('claim state machine', () => {
   it('waits for the ack, then for the remittance with follow-ups', () => {
     expectWait('AwaitAck', 'SUBMITTED', 'AWAITING_ACK', 'ACK', '$.ack', 7);
     expect(state('AwaitAck').Catch).toEqual([
-      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'HumanReview' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
     expect(state('AwaitAck').Next).toBe('AckAccepted');
     expect(state('AckAccepted')).toMatchObject({
@@ -186,6 +218,7 @@ describe('claim state machine', () => {
     expectWait('AwaitRemit', 'ACCEPTED', 'AWAITING_REMIT', 'REMIT', '$.remit', 30);
     expect(state('AwaitRemit').Catch).toEqual([
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RemitFollowUp' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
     expect(state('AwaitRemit').Next).toBe('Route');
     expectTransition('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP', 'FollowUpAgain');

@@ -79,7 +79,7 @@ describe('HTTP API emulator', () => {
       requestContext: {
         routeKey: 'POST /webhooks/{clearinghouse}',
         stage: '$default',
-        http: { method: 'POST', path: '/webhooks/simclear', sourceIp: expect.stringContaining('127.0.0.1') },
+        http: { method: 'POST', path: '/webhooks/simclear', sourceIp: '127.0.0.1' },
       },
     });
     expect(e.headers['x-claimflow-signature']).toBe('sha256=abc');
@@ -99,6 +99,30 @@ describe('HTTP API emulator', () => {
     });
     expect(last?.isBase64Encoded).toBe(true);
     expect(Buffer.from(last?.body ?? '', 'base64').equals(bytes)).toBe(true);
+  });
+
+  it('base64-encodes a text-typed body that is not valid UTF-8 instead of altering it', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('ISA*00*', 'utf8'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('~'),
+    ]);
+    await fetch(`${api.url}/webhooks/bad-utf8`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/edi-x12' },
+      body: bytes,
+    });
+    expect(last?.isBase64Encoded).toBe(true);
+    expect(Buffer.from(last?.body ?? '', 'base64').equals(bytes)).toBe(true);
+  });
+
+  it('answers 400 for a path with malformed percent-encoding, without calling the handler', async () => {
+    last = undefined;
+    const res = await fetch(`${api.url}/webhooks/%E0%A4%A`, { method: 'POST', body: 'x' });
+    expect(res.status).toBe(400);
+    expect(last).toBeUndefined();
+    // The emulator keeps serving.
+    expect((await fetch(`${api.url}/webhooks/simclear`, { method: 'POST', body: 'x' })).status).toBe(202);
   });
 
   it('decodes a base64 result and sends a bare value as a JSON 200', async () => {

@@ -4,6 +4,7 @@ import { read837 } from '../../../local/simulator/read837';
 import { write837P, X12Error } from '../../../shared/x12';
 import {
   BILLING_NPI,
+  itWithSamples,
   makeClaim,
   makeDependentClaim,
   makeEnvelope,
@@ -102,7 +103,7 @@ describe('read837', () => {
     }
   });
 
-  it('reads the public 837P sample (databricks)', () => {
+  itWithSamples('reads the public 837P sample (databricks)', () => {
     const sub = read837(readSample('837P_databricks_837p.txt'));
     expect(sub).toMatchObject({
       senderId: '1234567',

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Adjustment, ClaimPayment, ServicePayment } from '../../../shared/x12/types';
 
-export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../..', '../shared/x12-samples');
-export const readSample = (name: string): string => readFileSync(path.join(SAMPLES_DIR, name), 'utf8');
+export { describeWithSamples, readSample, SAMPLES_DIR } from '../../support/samples';
 
 export const adj = (group: Adjustment['group'], reason: string, amountCents: number): Adjustment => ({
   group,

@@ -15,7 +15,7 @@ import {
   writeOffEntry,
 } from '../../../shared/posting/ledger';
 import { read835Sync } from '../../../shared/x12/read835';
-import { adj, payment, readSample, service } from './helpers';
+import { adj, describeWithSamples, payment, readSample, service } from './helpers';
 
 const AT = '2026-02-01T10:00:00.000Z';
 
@@ -220,7 +220,7 @@ describe('checkRemit', () => {
   });
 });
 
-describe('on a public 835 sample', () => {
+describeWithSamples('on a public 835 sample', () => {
   it('eMedNY: every claim payment balances and posts to a zero open balance', () => {
     const [remit] = read835Sync(readSample('835_edi835parser_emedny_sample.txt'));
     if (!remit) throw new Error('sample did not parse');

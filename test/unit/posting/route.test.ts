@@ -3,7 +3,7 @@ import type { RemitRoute } from '../../../shared/claims/workflow';
 import { CARC_ROUTES, carcRoute, remitRoute, routeRemit } from '../../../shared/posting/route';
 import { read835Sync } from '../../../shared/x12/read835';
 import type { Adjustment } from '../../../shared/x12/types';
-import { adj, payment, readSample, service } from './helpers';
+import { adj, describeWithSamples, payment, readSample, service } from './helpers';
 
 /** A denied claim (CLP02 4, nothing paid) whose whole charge is adjusted by these CAS. */
 function denied(...cas: Adjustment[]) {
@@ -144,7 +144,7 @@ describe('routeRemit outcome', () => {
   });
 });
 
-describe('on public 835 samples', () => {
+describeWithSamples('on public 835 samples', () => {
   it('routes the pyx12 denial (CLP02 4, CO-16 + OA-A7) to CORRECT', () => {
     const [remit] = read835Sync(readSample('835_pyx12_mult_loops.txt'));
     const p = remit?.claims[0];

@@ -6,14 +6,31 @@ import {
   isModifierFormat,
   isPlaceOfService,
   isProcedureCodeFormat,
+  isUspsStateCode,
   isValidNpi,
   npiCheckDigit,
   PLACE_OF_SERVICE,
   type ScrubFinding,
   scrubClaim,
+  USPS_STATE_CODES,
 } from '../../../shared/scrub';
+import { write837P } from '../../../shared/x12/write837p';
+import { makeEnvelope } from '../x12/fixtures';
 
 const ctx = { today: '2026-11-01', timelyFilingDays: 365 };
+
+/** Rules about what the 837P can carry unaltered: the writer refuses these claims as well. */
+const CONTENT_RULES = new Set([
+  'TEXT_EMPTY',
+  'TEXT_TOO_LONG',
+  'STATE_CODE',
+  'ZIP_FORMAT',
+  'MEMBER_ID',
+  'LINE_ID',
+  'ID_CHARACTERS',
+  'RENDERING_NAME',
+  'UNITS_PRECISION',
+]);
 
 function line(over: Partial<ServiceLine> = {}): ServiceLine {
   return {
@@ -231,6 +248,120 @@ describe('scrubClaim', () => {
       (c) => (c.patient.dob = '2026-10-15'), // born on the day of service
     ],
     ['DOB_IN_FUTURE', (c) => (c.patient.dob = '2026-11-02'), (c) => (c.patient.dob = '1900-01-01')],
+    // 837P element content: nothing the writer would have to empty, cut or alter
+    [
+      'TEXT_EMPTY',
+      (c) => (c.subscriber.lastName = '*~^:'),
+      (c) => (c.subscriber.lastName = "O'Test-Ünïcode"),
+    ],
+    [
+      'TEXT_EMPTY',
+      (c) => (c.billingProvider.name = '测试诊所'),
+      (c) => (c.billingProvider.name = 'Clinique Été'),
+    ],
+    ['TEXT_EMPTY', (c) => (c.payer.name = ' | '), (c) => (c.payer.name = 'P')],
+    [
+      'TEXT_EMPTY',
+      (c) => (c.billingProvider.address.city = '>>'),
+      (c) => (c.billingProvider.address.city = 'X'),
+    ],
+    ['TEXT_EMPTY', (c) => dependent(c, { lastName: '\\' }), (c) => dependent(c, { lastName: 'TESTCHILD' })],
+    [
+      'TEXT_EMPTY',
+      (c) => dependent(c, { address: { ...c.patient.address, line1: '~' } }),
+      (c) => dependent(c, { address: { ...c.patient.address, line1: '1' } }),
+    ],
+    [
+      'TEXT_TOO_LONG',
+      (c) => (c.billingProvider.name = 'B'.repeat(61)),
+      (c) => (c.billingProvider.name = `${'B'.repeat(60)}  `),
+    ],
+    [
+      'TEXT_TOO_LONG',
+      (c) => (c.subscriber.address.line1 = 'A'.repeat(56)),
+      (c) => (c.subscriber.address.line1 = 'A'.repeat(55)),
+    ],
+    [
+      'TEXT_TOO_LONG',
+      (c) => (c.subscriber.middleName = 'M'.repeat(26)),
+      (c) => (c.subscriber.middleName = 'M'),
+    ],
+    [
+      'STATE_CODE',
+      (c) => (c.billingProvider.address.state = 'XX'),
+      (c) => (c.billingProvider.address.state = 'DC'),
+    ],
+    [
+      'STATE_CODE',
+      (c) => (c.subscriber.address.state = 'New York'),
+      (c) => (c.subscriber.address.state = 'AE'),
+    ],
+    ['STATE_CODE', (c) => (c.subscriber.address.state = 'ny'), (c) => (c.subscriber.address.state = 'PR')],
+    [
+      'STATE_CODE',
+      (c) => dependent(c, { address: { ...c.patient.address, state: 'ON' } }),
+      (c) => dependent(c, { address: { ...c.patient.address, state: 'GU' } }),
+    ],
+    [
+      'ZIP_FORMAT',
+      (c) => (c.subscriber.address.zip = '1234'),
+      (c) => (c.subscriber.address.zip = '123456789'),
+    ],
+    [
+      'ZIP_FORMAT',
+      (c) => dependent(c, { address: { ...c.patient.address, zip: '12345-6789' } }),
+      (c) => dependent(c, { address: { ...c.patient.address, zip: '00501' } }),
+    ],
+    [
+      'RENDERING_NAME',
+      (c) => {
+        if (c.renderingProvider) c.renderingProvider.lastName = '';
+      },
+      (c) => (c.renderingProvider = { npi: c.billingProvider.npi, lastName: '', firstName: '' }),
+    ],
+    [
+      'RENDERING_NAME',
+      (c) => {
+        if (c.renderingProvider) c.renderingProvider.lastName = '**';
+      },
+      (c) => {
+        if (c.renderingProvider)
+          c.renderingProvider = { ...c.renderingProvider, lastName: 'X', firstName: '' };
+      },
+    ],
+    ['MEMBER_ID', (c) => (c.subscriber.memberId = ''), (c) => (c.subscriber.memberId = 'x'.repeat(80))],
+    ['ID_CHARACTERS', (c) => (c.subscriber.memberId = 'AB 12'), (c) => (c.subscriber.memberId = 'ab-12.3/4')],
+    ['ID_CHARACTERS', (c) => (c.subscriber.memberId = 'AB*12'), (c) => (c.subscriber.memberId = 'AB12')],
+    ['ID_CHARACTERS', (c) => (c.subscriber.memberId = 'Ñ1234'), (c) => (c.subscriber.memberId = 'N1234')],
+    [
+      'ID_CHARACTERS',
+      (c) => (c.subscriber.memberId = 'M'.repeat(81)),
+      (c) => (c.subscriber.memberId = 'M'.repeat(80)),
+    ],
+    ['ID_CHARACTERS', (c) => (first(c).lineId = 'L:1'), (c) => (first(c).lineId = 'l-1_a')],
+    ['ID_CHARACTERS', (c) => (first(c).lineId = 'L'.repeat(51)), (c) => (first(c).lineId = 'L'.repeat(50))],
+    ['LINE_ID', (c) => (first(c).lineId = ''), (c) => (first(c).lineId = '1')],
+    ['TEXT_EMPTY', (c) => (c.subscriber.firstName = '^^'), (c) => (c.subscriber.firstName = '')],
+    ['TEXT_EMPTY', (c) => (c.subscriber.address.line2 = '*'), (c) => (c.subscriber.address.line2 = '  ')],
+    ['UNITS_PRECISION', (c) => (first(c).units = 1.2345), (c) => (first(c).units = 1.234)],
+    ['LINE_ID_DUPLICATE', (c) => (first(c).lineId = 'L2'), (c) => (first(c).lineId = 'l2')],
+    [
+      'ID_CHARACTERS',
+      (c) => {
+        c.frequencyCode = '7';
+        c.originalPayerClaimNumber = 'PCN^0001';
+      },
+      (c) => {
+        c.frequencyCode = '8';
+        c.originalPayerClaimNumber = 'PCN-0001';
+      },
+    ],
+    [
+      'ID_CHARACTERS',
+      (c) => (c.subscriber.groupNumber = 'GRP 1'),
+      (c) => (c.subscriber.groupNumber = 'GRP1'),
+    ],
+    ['ID_CHARACTERS', (c) => (c.payer.payerId = 'SIM~PAYER'), (c) => (c.payer.payerId = 'SIM-PAYER')],
   ];
 
   it.each(cases)('%s: fails when broken, passes at the edge', (rule, breakIt, stretch) => {
@@ -246,12 +377,61 @@ describe('scrubClaim', () => {
     expect(rulesOf(scrubClaim(edge, ctx))).not.toContain(rule);
   });
 
+  it('every claim it passes is one the 837P writer writes; every 837P content finding the writer refuses too', () => {
+    const envelope = makeEnvelope();
+    let passed = 0;
+    let refused = 0;
+    for (const [rule, breakIt, stretch] of cases) {
+      const edge = clean();
+      stretch(edge);
+      if (scrubClaim(edge, ctx).length === 0) {
+        expect(() => write837P({ claims: [edge], envelope }), rule).not.toThrow();
+        passed++;
+      }
+      const broken = clean();
+      breakIt(broken);
+      if (CONTENT_RULES.has(rule)) {
+        expect(() => write837P({ claims: [broken], envelope }), rule).toThrow(/^INVALID_INPUT: claim CTEST/);
+        refused++;
+      }
+    }
+    expect(passed).toBeGreaterThan(40);
+    expect(refused).toBe(cases.filter(([rule]) => CONTENT_RULES.has(rule)).length);
+  });
+
   it('names the line and the field of a line-level finding', () => {
     const c = clean();
     (c.lines[1] as ServiceLine).procedureCode = 'W1234';
     expect(scrubClaim(c, ctx)).toEqual([
       expect.objectContaining({ rule: 'PROCEDURE_FORMAT', lineId: 'L2', field: 'procedure_code' }),
     ]);
+  });
+
+  it('names the rule and field of an 837P content finding, never the value', () => {
+    const c = clean();
+    c.subscriber.memberId = 'SECRET 42';
+    c.subscriber.address.state = 'Zz';
+    c.subscriber.lastName = '~~';
+    first(c).lineId = 'LINE*SECRET';
+    const findings = scrubClaim(c, ctx);
+    expect(findings.map((f) => [f.rule, f.field])).toEqual([
+      ['TEXT_EMPTY', 'subscriber_last_name'],
+      ['STATE_CODE', 'subscriber_state'],
+      ['ID_CHARACTERS', 'member_id'],
+      ['ID_CHARACTERS', 'line_id'],
+    ]);
+    expect(findings.every((f) => f.severity === 'error')).toBe(true);
+    expect(findings[3]?.message).toMatch(/^line 1: /);
+    const text = JSON.stringify(findings);
+    for (const value of ['SECRET', 'Zz', '~~']) expect(text).not.toContain(value);
+  });
+
+  it('accepts every USPS state, territory and military code, and nothing else', () => {
+    expect(USPS_STATE_CODES.size).toBe(50 + 1 + 8 + 3);
+    for (const ok of ['AL', 'WY', 'DC', 'PR', 'VI', 'GU', 'AS', 'MP', 'AA', 'AE', 'AP'])
+      expect(isUspsStateCode(ok), ok).toBe(true);
+    for (const bad of ['XX', 'ny', 'NYC', '', 'ON', 'UK', 'constructor'])
+      expect(isUspsStateCode(bad), bad).toBe(false);
   });
 
   it('uses the timely filing window it is given', () => {
@@ -278,6 +458,13 @@ describe('scrubClaim', () => {
       expect(text).not.toContain(phi);
   });
 });
+
+/** Makes the patient a dependent of the subscriber (so 2010CA is written), with patient overrides. */
+function dependent(c: Claim, patient: Partial<Claim['patient']>) {
+  c.relationship = '19';
+  c.subscriber = { ...c.subscriber, lastName: 'TESTSUBSCRIBER', firstName: 'PARENT', dob: '1970-01-01' };
+  c.patient = { ...c.patient, ...patient };
+}
 
 function withDiagnoses(c: Claim, dx: string[]) {
   c.diagnoses = dx;

@@ -11,6 +11,7 @@ function fakeStore(state: ClaimState) {
     events: [] as ClaimEvent[],
     answers: [] as { token: string; output: unknown }[],
     conflictsToInject: 0,
+    settledTokens: new Set<string>(),
   };
   const ports: OutcomePorts = {
     getState: async () => structuredClone(store.state),
@@ -29,7 +30,9 @@ function fakeStore(state: ClaimState) {
       return 'saved';
     },
     answer: async (token, output) => {
+      if (store.settledTokens.has(token)) return 'settled';
       store.answers.push({ token, output });
+      return 'answered';
     },
     now: () => new Date('2026-11-01T00:00:00Z'),
   };
@@ -135,6 +138,30 @@ describe('deliver', () => {
     expect(store.state.status).toBe('CLOSED');
     expect(store.answers).toEqual([]);
     expect(store.events[0]?.type).toBe('UNEXPECTED_REMIT_POSTED');
+  });
+});
+
+describe('deliver to a token that timed out', () => {
+  it('keeps the remit pending for the follow-up AwaitRemit instead of swallowing it', async () => {
+    const { store, ports } = fakeStore(waitingFor('REMIT'));
+    store.settledTokens.add('tok-1'); // AwaitRemit timed out; the execution is in its follow-up
+    expect(await deliver(ports, 'C1', 'REMIT', { route: 'PAID' }, 'K1', 'REMIT_POSTED', {})).toBe('pending');
+    expect(store.answers).toEqual([]);
+    expect(store.state.waiting).toBeUndefined();
+    expect(store.markers.has('K1')).toBe(true);
+    // RemitFollowUp, then AwaitRemit registers again with a new token and takes the outcome
+    const followUp = applyTransition(
+      store.state,
+      { claimId: 'C1', to: 'ACCEPTED', event: 'REMIT_FOLLOW_UP' },
+      at,
+    );
+    if (!followUp.ok) throw new Error('follow-up refused');
+    const again = applyTransition(
+      followUp.state,
+      { claimId: 'C1', to: 'ACCEPTED', event: 'AWAITING_REMIT', wait: 'REMIT', taskToken: 'tok-2' },
+      at,
+    );
+    expect(again.ok && again.answer).toEqual({ taskToken: 'tok-2', output: { route: 'PAID' } });
   });
 });
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { adjudicate, read837 } from '../../../local/simulator/payer';
 import type { Claim } from '../../../shared/claims/model';
+import { initialState } from '../../../shared/claims/state';
 import type { RemitOutcome, SubmitResult } from '../../../shared/claims/workflow';
 import type { LedgerEntry } from '../../../shared/posting/ledger';
 import { postRemittanceFile, type RemitPorts, type WorkItem } from '../../../shared/services/remit';
 import { type SubmitPorts, submitBatch, tokenHash } from '../../../shared/services/submit';
 import { write837P } from '../../../shared/x12';
 import { remit835 } from '../../support/remit';
-import { makeClaim, makeEnvelope, readSample } from '../x12/fixtures';
+import { itWithSamples, makeClaim, makeEnvelope, readSample } from '../x12/fixtures';
 
 const config = {
   bucket: 'x12',
@@ -17,6 +18,8 @@ const config = {
   submitter: { name: 'CLAIMFLOW', id: 'CLAIMFLOW', contactName: 'BILLING', contactEmail: 'b@example.com' },
   receiver: { name: 'SIMCLEAR', id: 'SIMCLEAR' },
 };
+
+const at = '2026-11-01T00:00:00.000Z';
 
 function submitFakes(
   claims: Claim[],
@@ -34,28 +37,44 @@ function submitFakes(
   const failed: string[] = [];
   const marked: string[] = [];
   let n = 100;
+  const interchanges = new Map<string, string[]>();
   const ports: SubmitPorts = {
     loadClaim: async (id) => {
       const claim = claims.find((c) => c.claimId === id);
       const prior = opts.submitted?.get(id);
+      const state = {
+        ...initialState(id, at),
+        status: prior ? ('SUBMITTED' as const) : ('SCRUBBED' as const),
+      };
       return (
-        claim && (prior ? { claim, submittedTokenHash: prior.hash, submission: prior.result } : { claim })
+        claim &&
+        (prior
+          ? { claim, state, submission: { tokenHash: prior.hash, result: prior.result } }
+          : { claim, state })
       );
     },
     nextControlNumber: async () => ++n,
     putObject: async (_b, key, body) => void stored.set(key, body),
     getObject: async (_b, key) => stored.get(key) ?? '',
-    interchangeSent: async (icn) => sentIcns.has(icn),
+    getInterchange: async (icn) => ({
+      payerId: 'P1',
+      x12Key: 'k',
+      claimIds: interchanges.get(icn) ?? [...(opts.submitted?.keys() ?? [])],
+      sent: sentIcns.has(icn),
+    }),
     markSent: async (icn) => void sentIcns.add(icn),
     sendToClearinghouse: async (x12) => {
       if (opts.failSend) throw new Error('HTTP 503');
       sent.push(x12);
     },
-    recordInterchange: async () => undefined,
-    markSubmitted: async (id, hash, result) => {
-      marked.push(id);
-      opts.submitted?.set(id, { hash, result });
+    recordSubmission: async (rec, members) => {
+      interchanges.set(rec.interchangeControlNumber, rec.claimIds);
+      for (const m of members) {
+        marked.push(m.from.claimId);
+        opts.submitted?.set(m.from.claimId, { hash: m.submission.tokenHash, result: m.submission.result });
+      }
     },
+    markNeedsCorrection: async () => undefined,
     succeed: async (token, output) => void answered.push({ token, output }),
     fail: async (token) => void failed.push(token),
     now: () => new Date('2026-11-01T00:00:00Z'),
@@ -269,7 +288,7 @@ describe('postRemittanceFile', () => {
     expect(f.work.map((w) => w.kind)).toEqual(['REMIT_HELD']);
   });
 
-  it('holds the public unbalanced PLB sample and posts nothing', async () => {
+  itWithSamples('holds the public unbalanced PLB sample and posts nothing', async () => {
     const f = remitFakes([]);
     const out = await postRemittanceFile(
       readSample('835_databricks_plb_sample.txt'),

@@ -5,6 +5,7 @@ import {
   ClaimNotFoundError,
   IllegalTransitionError,
   recordTransition,
+  TokenAnswerFailedError,
   type TransitionPorts,
 } from '../../../shared/services/transition';
 import { makeClaim } from '../x12/fixtures';
@@ -20,6 +21,7 @@ function fakeClaim(state: ClaimState, opts: { payerClaimNumber?: string; claim?:
     savedClaims: [] as Claim[],
     answers: [] as TokenAnswer[],
     conflictsToInject: 0,
+    answerFailures: 0,
   };
   const ports: TransitionPorts = {
     getState: async (id) => (id === store.state.claimId ? structuredClone(store.state) : undefined),
@@ -40,7 +42,19 @@ function fakeClaim(state: ClaimState, opts: { payerClaimNumber?: string; claim?:
     },
     loadClaim: async () => store.claim,
     payerClaimNumber: async () => opts.payerClaimNumber,
-    answer: async (a) => void store.answers.push(a),
+    saveState: async (from, next) => {
+      if (from.version !== store.state.version) return false;
+      store.state = next;
+      return true;
+    },
+    answer: async (a) => {
+      if (store.answerFailures > 0) {
+        store.answerFailures--;
+        throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+      }
+      store.answers.push(a);
+      return 'answered';
+    },
     now: () => new Date(at),
   };
   return { store, ports };
@@ -120,6 +134,57 @@ describe('recordTransition', () => {
     expect(store.state.pending).toEqual({});
     expect(store.state.waiting).toBeUndefined();
     expect(store.events[0]?.detail).toMatchObject({ wait: 'ACK', pendingConsumed: true });
+  });
+
+  it('keeps an early outcome pending when answering its token fails; the retried wait answers it', async () => {
+    const output = { accepted: true, source: '277CA', codes: ['A2:20'] };
+    const { store, ports } = fakeClaim(stateIn('SUBMITTED', { pending: { ACK: { output, at } } }));
+    store.answerFailures = 1;
+    await expect(
+      recordTransition(
+        { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-2' },
+        ports,
+      ),
+    ).rejects.toThrow(TokenAnswerFailedError);
+    expect(store.answers).toEqual([]);
+    expect(store.state.pending.ACK?.output).toEqual(output);
+    // the state machine retries the task with a new token
+    await recordTransition(
+      { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-3' },
+      ports,
+    );
+    expect(store.answers).toEqual([{ taskToken: 'tok-3', output }]);
+    expect(store.state.pending).toEqual({});
+  });
+
+  it('drops an outcome handed to a token once the execution moved past its wait', async () => {
+    const output = { accepted: true };
+    // answered, but the confirming save never happened (e.g. a crash)
+    const { store, ports } = fakeClaim(
+      stateIn('SUBMITTED', { pending: { ACK: { output, at, handedTo: 'tok-2' } } }),
+    );
+    await recordTransition(
+      { claimId: 'C1', to: 'ACCEPTED', event: 'AWAITING_REMIT', wait: 'REMIT', taskToken: 'tok-r' },
+      ports,
+    );
+    expect(store.state.pending).toEqual({});
+    expect(store.answers).toEqual([]);
+    expect(store.events[0]?.detail).toMatchObject({ droppedPending: ['ACK'] });
+  });
+
+  it('keeps a remit handed to a timed-out token through the follow-up for the next AwaitRemit', async () => {
+    const output = { route: 'PAID' };
+    const { store, ports } = fakeClaim(
+      stateIn('ACCEPTED', { pending: { REMIT: { output, at, handedTo: 'tok-old' } } }),
+    );
+    await recordTransition({ claimId: 'C1', to: 'ACCEPTED', event: 'REMIT_FOLLOW_UP' }, ports);
+    expect(store.state.pending.REMIT?.output).toEqual(output);
+    await recordTransition(
+      { claimId: 'C1', to: 'ACCEPTED', event: 'AWAITING_REMIT', wait: 'REMIT', taskToken: 'tok-new' },
+      ports,
+    );
+    expect(store.answers).toEqual([{ taskToken: 'tok-new', output }]);
+    expect(store.state.pending).toEqual({});
   });
 
   it('answers nothing when the save keeps losing (the state machine retries the task)', async () => {

@@ -3,9 +3,15 @@ import { read277CA, read277CASync } from '../../../shared/x12/read277ca';
 import { read999, read999Sync } from '../../../shared/x12/read999';
 import { type Write277CAInput, write277CA } from '../../../shared/x12/write277ca';
 import { write999 } from '../../../shared/x12/write999';
-import { BILLING_NPI, makePayerEnvelope, OTHER_BILLING_NPI, readSample } from './fixtures';
+import {
+  BILLING_NPI,
+  describeWithSamples,
+  makePayerEnvelope,
+  OTHER_BILLING_NPI,
+  readSample,
+} from './fixtures';
 
-describe('read999', () => {
+describeWithSamples('read999', () => {
   it('reads the rejected sample with | component separator', async () => {
     expect(await read999(readSample('999_imsweb_rejected.txt'))).toEqual([
       {
@@ -49,7 +55,7 @@ describe('read999', () => {
   });
 });
 
-describe('read277CA', () => {
+describeWithSamples('read277CA', () => {
   it('reads the accepted sample: only the 2200D claim, not the 2200B batch status', async () => {
     expect(await read277CA(readSample('277CA_imsweb_accepted.txt'))).toEqual([
       {

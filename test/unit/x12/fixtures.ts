@@ -1,8 +1,6 @@
 /**
  * Obviously fake claim data for the X12 tests. NPIs pass the Luhn check with prefix 80840.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Claim, ServiceLine } from '../../../shared/claims/model';
 import type { Envelope837P } from '../../../shared/x12/write837p';
 import type { InterchangeEnvelope } from '../../../shared/x12/writer';
@@ -122,12 +120,15 @@ export function makePayerEnvelope(overrides: Partial<InterchangeEnvelope> = {}):
   };
 }
 
-/** The public X12 samples live beside the repo (never copied into it); a missing folder fails the test. */
-export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../..', '../shared/x12-samples');
-
-export function readSample(name: string): string {
-  return readFileSync(path.join(SAMPLES_DIR, name), 'utf8');
-}
+/** The public X12 samples live beside the repo (never copied into it); absent, their tests skip. */
+export {
+  describeWithSamples,
+  hasSamples,
+  itWithSamples,
+  readSample,
+  SAMPLES_DIR,
+  withSamples,
+} from '../../support/samples';
 
 /** Splits text into an async stream of small chunks (sizes cycle through 1..13), as bytes or text. */
 export async function* chunked(text: string, asBytes = false): AsyncGenerator<string | Uint8Array> {

@@ -11,7 +11,7 @@ import {
   tokenizeSync,
   type X12Input,
 } from '../../../shared/x12/tokenizer';
-import { chunked, readSample } from './fixtures';
+import { chunked, describeWithSamples, itWithSamples, readSample } from './fixtures';
 
 async function collect(input: X12Input, opts?: TokenizeOptions): Promise<Segment[]> {
   const out: Segment[] = [];
@@ -36,7 +36,7 @@ const MINI =
   'GE*1*55~IEA*1*000000123~';
 
 describe('delimiters', () => {
-  it('reads element, component, repetition and segment separators from the ISA', () => {
+  itWithSamples('reads element, component, repetition and segment separators from the ISA', () => {
     expect(readDelimiters(readSample('835_edi835parser_united_healthcare_legacy_sample.txt'))).toEqual({
       element: '*',
       component: '>',
@@ -59,7 +59,7 @@ describe('delimiters', () => {
     });
   });
 
-  it('splits composites with the interchange component separator', async () => {
+  itWithSamples('splits composites with the interchange component separator', async () => {
     const segs = await collect(readSample('835_edi835parser_united_healthcare_legacy_sample.txt'));
     const svc = segs.find((s) => s.id === 'SVC') as Segment;
     expect(components(svc, 1)).toEqual(['HC', 'B4152']);
@@ -76,14 +76,17 @@ describe('tokenize', () => {
     expect(el(segs[0] as Segment, 13)).toBe('000000123');
   });
 
-  it('gives the same segments for strings, text chunks and byte chunks split anywhere', async () => {
-    const text = readSample('835_edi835parser_emedny_sample.txt');
-    const whole = (await collect(text)).map((s) => s.elements);
-    expect(whole.length).toBe(69);
-    expect((await collect(chunked(text))).map((s) => s.elements)).toEqual(whole);
-    expect((await collect(chunked(text, true))).map((s) => s.elements)).toEqual(whole);
-    expect((await collect(new TextEncoder().encode(text))).map((s) => s.elements)).toEqual(whole);
-  });
+  itWithSamples(
+    'gives the same segments for strings, text chunks and byte chunks split anywhere',
+    async () => {
+      const text = readSample('835_edi835parser_emedny_sample.txt');
+      const whole = (await collect(text)).map((s) => s.elements);
+      expect(whole.length).toBe(69);
+      expect((await collect(chunked(text))).map((s) => s.elements)).toEqual(whole);
+      expect((await collect(chunked(text, true))).map((s) => s.elements)).toEqual(whole);
+      expect((await collect(new TextEncoder().encode(text))).map((s) => s.elements)).toEqual(whole);
+    },
+  );
 
   it('decodes multi-byte characters split across byte chunks', async () => {
     const text = MINI.replace('BHT*0019*00*1*', 'BHT*0019*00*ÉÈ€*');
@@ -107,7 +110,7 @@ describe('tokenize', () => {
 });
 
 describe('envelope errors', () => {
-  it('rejects input without an ISA header (835 without envelope)', async () => {
+  itWithSamples('rejects input without an ISA header (835 without envelope)', async () => {
     const err = await failure(readSample('835_edi835parser_blue_cross_nc_sample.txt'));
     expect(err.code).toBe('NO_ISA');
     expect(err.segmentIndex).toBe(1);
@@ -130,7 +133,7 @@ describe('envelope errors', () => {
     expect((await failure(MINI.replace('SE*3*0001~GE*1*55~IEA*1*000000123~', ''))).code).toBe('MISSING_IEA');
   });
 
-  it('reports ISA13/IEA02 mismatch (999 sample) and can continue leniently', async () => {
+  itWithSamples('reports ISA13/IEA02 mismatch (999 sample) and can continue leniently', async () => {
     const text = readSample('999_imsweb_accepted.txt');
     const err = await failure(text);
     expect(err.code).toBe('CONTROL_NUMBER_MISMATCH');
@@ -159,7 +162,7 @@ describe('envelope errors', () => {
     expect(err.segmentId).toBe(segId);
   });
 
-  it('reports ST02/SE02 mismatch in the unbalanced databricks sample', async () => {
+  itWithSamples('reports ST02/SE02 mismatch in the unbalanced databricks sample', async () => {
     const err = await failure(readSample('835_databricks_plb_sample.txt'));
     expect(err.code).toBe('CONTROL_NUMBER_MISMATCH');
     expect(err.message).toContain('SE02 0003 does not match ST02 0001');
@@ -172,7 +175,7 @@ describe('envelope errors', () => {
     expect(err.segmentIndex).toBe(6);
   });
 
-  it('validates the envelope of all valid samples', async () => {
+  itWithSamples('validates the envelope of all valid samples', async () => {
     for (const name of [
       '835_pyx12_mult_loops.txt',
       '835_edi835parser_emedny_sample.txt',
@@ -188,7 +191,7 @@ describe('envelope errors', () => {
   });
 });
 
-describe('detectTransaction', () => {
+describeWithSamples('detectTransaction', () => {
   it.each([
     ['835_pyx12_mult_loops.txt', '835', '005010X221A1'],
     ['837P_databricks_837p.txt', '837', '005010X222A1'],

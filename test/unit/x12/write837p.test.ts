@@ -274,3 +274,232 @@ describe('write837P claim loops', () => {
     expect(find(segs, 'HL').at(-1)?.elements[1]).toBe(String(1 + 1000 + 334));
   });
 });
+
+describe('write837P never writes an invalid or altered element', () => {
+  const write = (claim: Claim, envelope = makeEnvelope()) => write837P({ claims: [claim], envelope });
+  const refusal = (claim: Claim, envelope = makeEnvelope()): string => {
+    try {
+      write(claim, envelope);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('write837P wrote the claim');
+  };
+  const base = makeClaim();
+  const dependent = makeDependentClaim();
+
+  // [what, claim, element/field named in the error, the value that must not appear in it]
+  const refused: [string, Claim, RegExp, string][] = [
+    [
+      'billing name empty once cleaned',
+      makeClaim({ billingProvider: { ...base.billingProvider, name: '*~:^' } }),
+      /billing_name: .*empty.*2010AA NM103/,
+      '*~:^',
+    ],
+    [
+      'payer name of non-ASCII only',
+      makeClaim({ payer: { ...base.payer, name: '保险' } }),
+      /payer_name: .*2010BB NM103/,
+      '保险',
+    ],
+    [
+      'subscriber city empty once cleaned',
+      makeClaim({ subscriber: { ...base.subscriber, address: { ...base.subscriber.address, city: '||' } } }),
+      /subscriber_city: .*2010BA N401/,
+      '||',
+    ],
+    [
+      'patient address line empty once cleaned',
+      makeDependentClaim({
+        patient: { ...dependent.patient, address: { ...dependent.patient.address, line1: '>' } },
+      }),
+      /patient_address1: .*2010CA N301/,
+      '>',
+    ],
+    [
+      'subscriber name that would be cut',
+      makeClaim({ subscriber: { ...base.subscriber, lastName: `LONGNAME${'X'.repeat(60)}` } }),
+      /subscriber_last_name: .*longer than 60.*2010BA NM103/,
+      'LONGNAME',
+    ],
+    [
+      'state spelled out (was cut to NE)',
+      makeClaim({
+        subscriber: { ...base.subscriber, address: { ...base.subscriber.address, state: 'New York' } },
+      }),
+      /subscriber_state: .*USPS.*2010BA N402/,
+      'New York',
+    ],
+    [
+      'state not on the USPS list',
+      makeClaim({
+        billingProvider: {
+          ...base.billingProvider,
+          address: { ...base.billingProvider.address, state: 'QQ' },
+        },
+      }),
+      /billing_state: .*2010AA N402/,
+      'QQ',
+    ],
+    [
+      'rendering NPI without a name',
+      makeClaim({ renderingProvider: { npi: RENDERING_NPI, lastName: ' ', firstName: 'REN' } }),
+      /rendering_last_name: rendering provider has an NPI but no last name \(2310B NM103\)/,
+      'REN',
+    ],
+    [
+      'member id with a delimiter (was silently shortened)',
+      makeClaim({ subscriber: { ...base.subscriber, memberId: 'MBR*0001' } }),
+      /member_id: .*cleaning would alter it \(2010BA NM109\)/,
+      'MBR*0001',
+    ],
+    [
+      'member id with a space',
+      makeClaim({ subscriber: { ...base.subscriber, memberId: 'MBR 0001' } }),
+      /member_id: .*2010BA NM109/,
+      'MBR 0001',
+    ],
+    [
+      'line item control number with a delimiter',
+      makeClaim({ lines: [makeLine({ lineId: 'LINE:1' })] }),
+      /line_id: line 1: .*2400 REF02 6R/,
+      'LINE:1',
+    ],
+    [
+      'empty line item control number (REF*6R was dropped)',
+      makeClaim({ lines: [makeLine(), makeLine({ lineId: '' })] }),
+      /line_id: line 2: line item control number is missing/,
+      'L1',
+    ],
+    [
+      'payer claim control number with a delimiter',
+      makeClaim({ frequencyCode: '7', originalPayerClaimNumber: 'ICN~9' }),
+      /original_payer_claim_number: .*2300 REF02 \(F8\)/,
+      'ICN~9',
+    ],
+    [
+      'group number with a space',
+      makeClaim({ subscriber: { ...base.subscriber, groupNumber: 'GRP 77' } }),
+      /group_number: .*2000B SBR03/,
+      'GRP 77',
+    ],
+    [
+      'payer id with a delimiter',
+      makeClaim({ payer: { payerId: 'PAY^ER', name: 'TEST PAYER' } }),
+      /payer_id: .*2010BB NM109/,
+      'PAY^ER',
+    ],
+    [
+      'lowercase modifier (was uppercased)',
+      makeClaim({ lines: [makeLine({ modifiers: ['gt'] })] }),
+      /line 1: 2400 SV101-3\.\.6 modifiers/,
+      'gt',
+    ],
+    [
+      'procedure code with a delimiter',
+      makeClaim({ lines: [makeLine({ procedureCode: '992:3' })] }),
+      /line 1: 2400 SV101-2 procedure code/,
+      '992:3',
+    ],
+    ['diagnosis with a delimiter', makeClaim({ diagnoses: ['E11*9'] }), /2300 HI diagnosis 1/, 'E11*9'],
+    [
+      'a first name that cleaning would drop',
+      makeClaim({ subscriber: { ...base.subscriber, firstName: '~~~' } }),
+      /subscriber_first_name: .*empty.*2010BA NM104/,
+      '~~~',
+    ],
+    [
+      'units with more than 3 decimals (were rounded)',
+      makeClaim({ lines: [makeLine({ units: 1.0005 })] }),
+      /units: line 1: units have more than 3 decimals \(2400 SV104\)/,
+      '1.0005',
+    ],
+    [
+      'date of birth that is not a date',
+      makeClaim({ subscriber: { ...base.subscriber, dob: '1980-02-30' } }),
+      /2010BA DMG02/,
+      '1980-02-30',
+    ],
+  ];
+
+  it.each(refused)(
+    'refuses %s, naming the claim id and the element, never the value',
+    (_, claim, named, value) => {
+      const message = refusal(claim);
+      expect(message).toMatch(/^INVALID_INPUT: claim CLM0001: /);
+      expect(message).toMatch(named);
+      expect(message).not.toContain(value);
+    },
+  );
+
+  it('refuses an envelope it would have to alter', () => {
+    const env = makeEnvelope();
+    expect(() => write(makeClaim(), makeEnvelope({ submitter: { ...env.submitter, name: '***' } }))).toThrow(
+      /envelope 1000A NM103 submitter name is empty/,
+    );
+    expect(() => write(makeClaim(), makeEnvelope({ receiver: { ...env.receiver, id: 'RECV 01' } }))).toThrow(
+      /envelope 1000B NM109 receiver id cannot be written unaltered/,
+    );
+    expect(() => write(makeClaim(), makeEnvelope({ claimFilingIndicator: 'C~' }))).toThrow(/SBR09/);
+  });
+
+  it('writes identifiers exactly as given, lowercase and punctuation included', () => {
+    const claim = makeDependentClaim({
+      frequencyCode: '7',
+      originalPayerClaimNumber: 'icn-2026/0001',
+      subscriber: { ...dependent.subscriber, memberId: 'mbr-0001.a', groupNumber: 'grp#7' },
+      lines: [makeLine({ lineId: 'enc12-l1' }), makeLine({ lineId: 'enc12-L1' })],
+      diagnoses: ['E11.9'],
+    });
+    const { lines } = segments([claim]);
+    expect(lines).toContain('SBR*P**grp#7******CI');
+    expect(lines).toContain('NM1*IL*1*TESTSUBSCRIBER*PARENT*Q***MI*mbr-0001.a');
+    expect(lines).toContain('REF*F8*icn-2026/0001');
+    expect(lines).toContain('HI*ABK:E119');
+    expect(lines.filter((l) => l.startsWith('REF*6R'))).toEqual(['REF*6R*enc12-l1', 'REF*6R*enc12-L1']);
+    const states = [
+      ...tokenizeSync(
+        write(
+          makeClaim({
+            subscriber: { ...base.subscriber, address: { ...base.subscriber.address, state: 'AE' } },
+          }),
+        ).x12,
+      ),
+    ]
+      .filter((s) => s.id === 'N4')
+      .map((s) => el(s, 2));
+    expect(states).toEqual(['NY', 'AE']);
+  });
+
+  it('keys billing provider loops by NPI, name, tax id and address, not NPI alone', () => {
+    const bp = base.billingProvider;
+    const claims = [
+      makeClaim({ claimId: 'A1' }),
+      makeClaim({ claimId: 'T1', billingProvider: { ...bp, taxId: '888888888' } }),
+      makeClaim({
+        claimId: 'D1',
+        billingProvider: { ...bp, address: { ...bp.address, line1: '200 OTHER AVENUE' } },
+      }),
+      makeClaim({ claimId: 'A2' }),
+      makeClaim({ claimId: 'Z1', billingProvider: { ...bp, address: { ...bp.address, zip: '123459999' } } }),
+    ];
+    const { segs } = segments(claims);
+    const loops: { taxId: string; street: string; zip: string; claims: string[] }[] = [];
+    for (const s of segs) {
+      if (s.id === 'HL' && el(s, 3) === '20') loops.push({ taxId: '', street: '', zip: '', claims: [] });
+      const loop = loops.at(-1);
+      if (!loop) continue;
+      if (s.id === 'N3' && loop.street === '') loop.street = el(s, 1);
+      if (s.id === 'N4' && loop.zip === '') loop.zip = el(s, 3);
+      if (s.id === 'REF' && el(s, 1) === 'EI') loop.taxId = el(s, 2);
+      if (s.id === 'CLM') loop.claims.push(el(s, 1));
+    }
+    expect(loops).toEqual([
+      { taxId: '999999999', street: '100 TEST AVENUE', zip: '123451234', claims: ['A1', 'A2'] },
+      { taxId: '888888888', street: '100 TEST AVENUE', zip: '123451234', claims: ['T1'] },
+      { taxId: '999999999', street: '200 OTHER AVENUE', zip: '123451234', claims: ['D1'] },
+      { taxId: '999999999', street: '100 TEST AVENUE', zip: '123459999', claims: ['Z1'] },
+    ]);
+    expect(find(segs, 'NM1', '85').map((s) => el(s, 9))).toEqual(Array(4).fill(BILLING_NPI));
+  });
+});

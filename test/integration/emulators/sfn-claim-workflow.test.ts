@@ -1,0 +1,192 @@
+/**
+ * The synthesized claim state machine on the local Step Functions emulator, with stand-in Lambdas
+ * and submission consumer: the failure paths of Submit, AwaitAck and AwaitRemit.
+ */
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClientConfig, startSqsS3 } from '../../../local/emulators/fauxqs';
+import { startQueuePoller } from '../../../local/emulators/queue-poller';
+import { type LocalStepFunctions, startStepFunctions } from '../../../local/emulators/sfn';
+import { resolveStateMachine } from '../../../local/emulators/template';
+import type { TransitionInput } from '../../../shared/claims/workflow';
+import { SUBMIT_ERRORS } from '../../../shared/claims/workflow';
+import { synthApp } from '../../infra/template';
+
+const FN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+
+let aws: Awaited<ReturnType<typeof startSqsS3>>;
+let emu: LocalStepFunctions;
+let sfn: SFNClient;
+let machineArn: string;
+let poller: ReturnType<typeof startQueuePoller>;
+const transitions: TransitionInput[] = [];
+
+beforeAll(async () => {
+  aws = await startSqsS3();
+  const sqs = new SQSClient(localClientConfig(aws.endpoint));
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'submission' }))).QueueUrl as string;
+  emu = await startStepFunctions({
+    sqs,
+    lambdas: {
+      'scrub-claim': async () => ({ ok: true, errorCount: 0, warningCount: 0 }),
+      'record-transition': async (event) => {
+        const input = event as TransitionInput;
+        transitions.push(input);
+        if (
+          input.claimId === 'C-RETRY' &&
+          input.wait === 'ACK' &&
+          transitions.filter((t) => t.claimId === 'C-RETRY' && t.wait === 'ACK').length === 1
+        ) {
+          // record-transition could not answer the wait with an outcome that came first
+          throw Object.assign(new Error('answering the ACK wait failed'), { name: 'TokenAnswerFailed' });
+        }
+        return { claimId: input.claimId, status: input.to, followUps: 0 };
+      },
+    },
+  });
+  sfn = new SFNClient({
+    region: 'us-east-1',
+    endpoint: emu.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const definition = resolveStateMachine(synthApp().appJson, {
+    functionArn: FN,
+    queueUrl: (name) => {
+      if (name !== 'submission') throw new Error(`unexpected queue ${name}`);
+      return queueUrl;
+    },
+  });
+  machineArn = emu.createStateMachine('claims', definition);
+  // Stand-in for submit-batch: C-UNWRITABLE is a claim the 837P writer cannot write.
+  poller = startQueuePoller({
+    sqs,
+    queueUrl,
+    queueArn: 'arn:aws:sqs:us-east-1:000000000000:submission',
+    functionName: 'submit-batch',
+    handler: async (event) => {
+      for (const r of event.Records) {
+        const msg = JSON.parse(r.body) as { claimId: string; taskToken: string };
+        if (msg.claimId === 'C-UNWRITABLE') {
+          await sfn.send(
+            new SendTaskFailureCommand({
+              taskToken: msg.taskToken,
+              error: SUBMIT_ERRORS.NEEDS_CORRECTION,
+              cause: 'claim C-UNWRITABLE: needs 1..12 diagnosis codes',
+            }),
+          );
+        } else {
+          const output = {
+            interchangeControlNumber: '000000001',
+            groupControlNumber: '1',
+            transactionSetControlNumber: '0001',
+            x12Key: 'k',
+          };
+          await sfn.send(
+            new SendTaskSuccessCommand({ taskToken: msg.taskToken, output: JSON.stringify(output) }),
+          );
+        }
+      }
+      return { batchItemFailures: [] };
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await poller?.stop();
+  await emu?.stop();
+  await aws?.stop();
+});
+
+const start = async (claimId: string) =>
+  (
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: machineArn,
+        name: claimId,
+        input: JSON.stringify({ claimId }),
+      }),
+    )
+  ).executionArn as string;
+
+/** The task token of the claim's registered wait of `kind` (record-transition got it). */
+async function tokenOf(claimId: string, wait: TransitionInput['wait']): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const t = transitions.find((x) => x.claimId === claimId && x.wait === wait);
+    if (t?.taskToken) return t.taskToken;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no ${wait} wait for ${claimId}`);
+}
+
+async function finished(executionArn: string) {
+  for (let i = 0; i < 500; i++) {
+    const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (d.status !== 'RUNNING') return d;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('execution did not finish');
+}
+
+const path = (claimId: string) => transitions.filter((t) => t.claimId === claimId).map((t) => t.to);
+
+describe('claim state machine failure paths', () => {
+  it('routes a claim submit-batch cannot write to the correction wait, not to human review', async () => {
+    await start('C-UNWRITABLE');
+    await tokenOf('C-UNWRITABLE', 'CORRECTION');
+    expect(path('C-UNWRITABLE')).toEqual(['NEEDS_CORRECTION']);
+  });
+
+  it('sends a failed ack wait to human review instead of failing the execution', async () => {
+    const arn = await start('C-ACKFAIL');
+    const token = await tokenOf('C-ACKFAIL', 'ACK');
+    await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'Ack.Failed', cause: 'x' }));
+    const d = await finished(arn);
+    expect(d.status).toBe('SUCCEEDED');
+    expect(path('C-ACKFAIL')).toEqual(['SUBMITTED', 'HUMAN_REVIEW']);
+  });
+
+  it('sends a failed remit wait to human review instead of failing the execution', async () => {
+    const arn = await start('C-REMITFAIL');
+    const ack = await tokenOf('C-REMITFAIL', 'ACK');
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: ack,
+        output: JSON.stringify({ accepted: true, source: '999', codes: [] }),
+      }),
+    );
+    const remit = await tokenOf('C-REMITFAIL', 'REMIT');
+    await sfn.send(new SendTaskFailureCommand({ taskToken: remit, error: 'States.TaskFailed', cause: 'x' }));
+    const d = await finished(arn);
+    expect(d.status).toBe('SUCCEEDED');
+    expect(path('C-REMITFAIL')).toEqual(['SUBMITTED', 'ACCEPTED', 'HUMAN_REVIEW']);
+  });
+
+  it('retries a wait whose pending outcome could not be handed over, with a new token', async () => {
+    const arn = await start('C-RETRY');
+    for (
+      let i = 0;
+      i < 1000 && transitions.filter((t) => t.claimId === 'C-RETRY' && t.wait === 'ACK').length < 2;
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const waits = transitions.filter((t) => t.claimId === 'C-RETRY' && t.wait === 'ACK');
+    expect(waits).toHaveLength(2);
+    expect(waits[1]?.taskToken).not.toBe(waits[0]?.taskToken);
+    await sfn.send(
+      new SendTaskFailureCommand({
+        taskToken: waits[1]?.taskToken as string,
+        error: 'Ack.Failed',
+        cause: 'x',
+      }),
+    );
+    expect((await finished(arn)).status).toBe('SUCCEEDED');
+  }, 30_000);
+});
