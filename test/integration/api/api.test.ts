@@ -27,7 +27,7 @@ const NOW = new Date('2026-04-01T12:00:00.000Z');
 const TODAY = '2026-04-01';
 
 let h: Harness;
-let repos: ConstructorParameters<typeof Object>[0] & {
+let repos: {
   claims: ClaimRepository;
   events: EventRepository;
   ledger: LedgerRepository;
