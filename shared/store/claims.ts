@@ -9,6 +9,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Claim, ClaimEvent, ClaimStatus } from '../claims/model';
+import { CLAIM_STATUSES } from '../claims/model';
 import {
   applyTransition,
   type ClaimState,
@@ -35,6 +36,7 @@ import {
   ClaimNotFoundError,
   cancellationCodes,
   IllegalTransitionError,
+  InvalidCursorError,
   MAX_TRANSACTION_ITEMS,
   TransactionTooLargeError,
   VersionConflictError,
@@ -274,6 +276,82 @@ export class ClaimRepository {
       : { items };
   }
 
+  /**
+   * Claims of several practices across statuses (GSI1, one partition per practice and status):
+   * practices in the given order, statuses in `statuses` order (default: CLAIM_STATUSES), oldest
+   * update first within each. Records `accept` refuses are skipped (in memory). Stops after `limit`
+   * accepted records or `maxExamined` examined ones; the cursor (absent at the end) continues after
+   * the last examined record, so a page may hold fewer than `limit` items and still have a cursor.
+   * GSI reads are eventually consistent: a claim changing status while a client pages may show
+   * twice or not at all. Throws InvalidCursorError for a cursor naming another practice or status.
+   */
+  async listForPractices(
+    practiceIds: readonly string[],
+    opts: {
+      statuses?: readonly ClaimStatus[];
+      limit: number;
+      cursor?: string;
+      accept?: (record: ClaimRecord) => boolean;
+      maxExamined?: number;
+    },
+  ): Promise<ListPage> {
+    const statuses = opts.statuses ?? CLAIM_STATUSES;
+    const parts = practiceIds.flatMap((practiceId) => statuses.map((status) => ({ practiceId, status })));
+    const maxExamined = opts.maxExamined ?? 1000;
+    let index = 0;
+    let after: string | undefined;
+    if (opts.cursor) {
+      const c = decodeListCursor(opts.cursor);
+      index = parts.findIndex((p) => p.practiceId === c.p && p.status === c.s);
+      if (index < 0) throw new InvalidCursorError();
+      after = c.k;
+    }
+    const items: ClaimRecord[] = [];
+    let examined = 0;
+    const cursorAt = (i: number, k: string | undefined) => {
+      const part = parts[i];
+      return part ? encodeListCursor({ p: part.practiceId, s: part.status, ...(k ? { k } : {}) }) : undefined;
+    };
+    while (index < parts.length) {
+      const part = parts[index] as (typeof parts)[number];
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: after ? 'GSI1PK = :pk AND GSI1SK > :after' : 'GSI1PK = :pk',
+          ExpressionAttributeValues: {
+            ':pk': statusGsiPk(part.practiceId, part.status),
+            ...(after ? { ':after': after } : {}),
+          },
+          Limit: Math.max(1, Math.min(100, maxExamined - examined)),
+        }),
+      );
+      const found = out.Items ?? [];
+      for (const [i, item] of found.entries()) {
+        examined++;
+        after = String(item.GSI1SK);
+        const record = toClaimRecord(item);
+        if (!opts.accept || opts.accept(record)) items.push(record);
+        if (items.length >= opts.limit) {
+          const more = i < found.length - 1 || out.LastEvaluatedKey !== undefined;
+          const cursor = more ? cursorAt(index, after) : cursorAt(index + 1, undefined);
+          return cursor ? { items, cursor } : { items };
+        }
+      }
+      if (out.LastEvaluatedKey) {
+        after = found.length > 0 ? after : String(out.LastEvaluatedKey.GSI1SK);
+      } else {
+        index++;
+        after = undefined;
+      }
+      if (examined >= maxExamined && index < parts.length) {
+        const cursor = cursorAt(index, after);
+        return cursor ? { items, cursor } : { items };
+      }
+    }
+    return { items };
+  }
+
   private async retrying<T>(claimId: string, attempt: (record: ClaimRecord) => Promise<T>): Promise<T> {
     for (let i = 1; ; i++) {
       const record = await this.require(claimId);
@@ -284,4 +362,30 @@ export class ClaimRepository {
       }
     }
   }
+}
+
+interface ListCursor {
+  p: string;
+  s: string;
+  k?: string;
+}
+
+function encodeListCursor(c: ListCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeListCursor(cursor: string): ListCursor {
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<ListCursor>;
+    if (
+      typeof c.p === 'string' &&
+      typeof c.s === 'string' &&
+      (c.k === undefined || typeof c.k === 'string')
+    ) {
+      return c as ListCursor;
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
 }

@@ -53,3 +53,11 @@ export function isConditionalCheckFailed(err: unknown): boolean {
 }
 
 export const MAX_TRANSACTION_ITEMS = 100;
+
+/** A list cursor that this repository did not hand out (or for other practices / statuses). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  constructor() {
+    super('invalid cursor');
+  }
+}

@@ -1,4 +1,6 @@
 /** DynamoDB repositories over the single table. Pass a DynamoDBDocumentClient and the table name. */
+
+export { type AccessAuditEntry, type AccessAuditRecord, AccessAuditRepository } from './access-audit';
 export {
   type ClaimAttributes,
   type ClaimRecord,
@@ -10,6 +12,7 @@ export { ControlNumbers, formatControlNumber, MAX_CONTROL_NUMBER } from './count
 export {
   ClaimNotFoundError,
   IllegalTransitionError,
+  InvalidCursorError,
   TransactionTooLargeError,
   VersionConflictError,
 } from './errors';

@@ -1,0 +1,129 @@
+/**
+ * The workbench API: one Hono app (@hono/zod-openapi) serving the routes and their OpenAPI 3.1
+ * document. The same app runs behind API Gateway (handler.ts, hono/aws-lambda) and locally
+ * (local.ts, @hono/node-server); createApi takes the repositories, the clock and the auth strategy.
+ */
+import { randomUUID } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { ClaimEvent } from '../../shared/claims/model';
+import type { LedgerEntry } from '../../shared/posting/ledger';
+import type { AccessAuditEntry, ClaimRecord, ListPage, WorkItemRecord } from '../../shared/store';
+import { callerFromClaims } from '../../shared/workbench/access';
+import type { WorkbenchPorts } from '../../shared/workbench/queries';
+import type { Authenticate } from './auth';
+import type { ApiEnv } from './context';
+import { claimRoutes } from './routes/claims';
+
+/** Work item kinds the pipeline writes (shared/services WorkItem['kind']). */
+export const WORK_ITEM_KINDS = [
+  'UNMATCHED_REMIT',
+  'REMIT_MISMATCH',
+  'REMIT_HELD',
+  'UNEXPECTED_REMIT',
+  'UNMATCHED_ACK',
+  'ACK_HELD',
+] as const;
+
+/** The repository methods the API uses (shared/store classes satisfy them). */
+export interface ApiRepositories {
+  claims: {
+    get(claimId: string): Promise<ClaimRecord | undefined>;
+    listForPractices: (
+      practiceIds: readonly string[],
+      opts: Parameters<WorkbenchPorts['listClaims']>[1],
+    ) => Promise<ListPage>;
+  };
+  events: { list(claimId: string): Promise<ClaimEvent[]> };
+  ledger: { getEntries(claimId: string): Promise<LedgerEntry[]> };
+  work: { list(kind: string): Promise<WorkItemRecord[]> };
+  audit: { append(entry: AccessAuditEntry): Promise<string> };
+}
+
+/** Logging of failures: ids and error names only, never request bodies, URLs or messages. */
+export type ApiLog = (message: string, fields: Record<string, string | number | undefined>) => void;
+
+export interface ApiDeps {
+  repositories: ApiRepositories;
+  authenticate: Authenticate;
+  clock?: () => Date;
+  log?: ApiLog;
+}
+
+const OPENAPI_PATH = '/api/openapi.json';
+
+export function workbenchPorts(repos: ApiRepositories, clock: () => Date): WorkbenchPorts {
+  return {
+    getClaim: (claimId) => repos.claims.get(claimId),
+    listClaims: (practiceIds, opts) => repos.claims.listForPractices(practiceIds, opts),
+    events: (claimId) => repos.events.list(claimId),
+    ledger: (claimId) => repos.ledger.getEntries(claimId),
+    // One query per kind; the use case keeps the items naming the claim.
+    workItems: async () => (await Promise.all(WORK_ITEM_KINDS.map((k) => repos.work.list(k)))).flat(),
+    audit: async (entry) => {
+      await repos.audit.append(entry);
+    },
+    now: clock,
+  };
+}
+
+export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.log ?? (() => {});
+  const app = new OpenAPIHono<ApiEnv>({
+    // Validation failures name the field and the zod code, never the value sent (it may be PHI).
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code }));
+        return c.json({ error: 'bad_request' as const, issues }, 400);
+      }
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const env = c.env as { requestContext?: { requestId?: string } } | undefined;
+    c.set('requestId', env?.requestContext?.requestId ?? randomUUID());
+    await next();
+    c.header('x-request-id', c.var.requestId);
+  });
+
+  app.use('*', async (c, next) => {
+    if (c.req.path === OPENAPI_PATH) return next();
+    const caller = callerFromClaims(await deps.authenticate(c));
+    if (!caller) return c.json({ error: 'unauthorized' as const }, 401);
+    c.set('caller', caller);
+    await next();
+    // Claim data must not sit in browser or proxy caches.
+    c.header('cache-control', 'no-store');
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      "Cognito ID token (groups: practice ids + biller | manager | admin); locally an HS256 token signed with the runtime's local key",
+  });
+
+  claimRoutes(app, workbenchPorts(deps.repositories, clock));
+
+  app.doc31(OPENAPI_PATH, {
+    openapi: '3.1.0',
+    info: {
+      title: 'claimflow workbench API',
+      version: '0.1.0',
+      description:
+        "Billing workbench: claims of the caller's practices. Every read of claim data is written to the access-audit log.",
+    },
+  });
+
+  app.notFound((c) => c.json({ error: 'not_found' as const }, 404));
+  app.onError((err, c) => {
+    // e.g. a malformed JSON body: the validator's 400, without echoing what was sent.
+    if (err instanceof HTTPException && err.status === 400)
+      return c.json({ error: 'bad_request' as const }, 400);
+    log('api error', { error: err.name, requestId: c.var.requestId, method: c.req.method });
+    return c.json({ error: 'internal' as const }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const envSchema = z.object({
+  POWERTOOLS_SERVICE_NAME: z.string().default('claimflow'),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().default('claimflow'),
+  TABLE_NAME: z.string().min(1),
+  /**
+   * cognito: API Gateway's JWT authorizer verified the token (AWS). local-jwt: the app verifies an
+   * HS256 bearer token itself with LOCAL_JWT_SECRET; only allowed against local emulators.
+   */
+  API_AUTH: z.enum(['cognito', 'local-jwt']).default('cognito'),
+  LOCAL_JWT_SECRET: z.string().min(32).optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: z.string().optional(),
+});
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,52 @@
+/**
+ * The workbench API on Lambda behind API Gateway HTTP API (payload 2.0, Cognito JWT authorizer).
+ * Locally the same handler runs behind local/emulators/http-api-server.ts with API_AUTH=local-jwt.
+ */
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
+import {
+  AccessAuditRepository,
+  ClaimRepository,
+  EventRepository,
+  LedgerRepository,
+  WorkItemRepository,
+} from '../../shared/store';
+import { loadEnv } from '../env-common';
+import { documentClient } from '../lib/aws';
+import { observability, wrap } from '../lib/powertools';
+import { createApi } from './app';
+import { type Authenticate, cognitoAuthorizer, localJwt } from './auth';
+import { type Env, envSchema } from './env';
+
+const env = loadEnv(envSchema);
+const obs = observability('api');
+const doc = documentClient();
+
+export function authenticateFor(e: Env): Authenticate {
+  if (e.API_AUTH === 'cognito') return cognitoAuthorizer();
+  if (!e.AWS_ENDPOINT_URL_DYNAMODB)
+    throw new Error('API_AUTH=local-jwt is only allowed against local emulators');
+  if (!e.LOCAL_JWT_SECRET) throw new Error('API_AUTH=local-jwt needs LOCAL_JWT_SECRET');
+  return localJwt(e.LOCAL_JWT_SECRET);
+}
+
+const app = createApi({
+  repositories: {
+    claims: new ClaimRepository(doc, env.TABLE_NAME),
+    events: new EventRepository(doc, env.TABLE_NAME),
+    ledger: new LedgerRepository(doc, env.TABLE_NAME),
+    work: new WorkItemRepository(doc, env.TABLE_NAME),
+    audit: new AccessAuditRepository(doc, env.TABLE_NAME),
+  },
+  authenticate: authenticateFor(env),
+  log: (message, fields) => obs.logger.error(message, fields),
+});
+
+const lambda = handle(app);
+
+export async function api(event: APIGatewayProxyEventV2, context: Context) {
+  // @types/aws-lambda types a missing body as undefined, hono's as null; the adapter handles both.
+  return lambda(event as unknown as LambdaEvent, context);
+}
+
+export const handler = wrap(obs, api);
