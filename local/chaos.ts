@@ -28,6 +28,8 @@ export interface ChaosOptions {
   log?: (line: string) => void;
   /** Override the fault rates (tests). */
   rates?: Record<FaultKind, number>;
+  /** Show the handlers' logs. */
+  verbose?: boolean;
 }
 
 export interface ChaosResult {
@@ -89,7 +91,11 @@ export function runtimeFaults(plan: FaultPlan): RuntimeFaults {
 export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   const log = opts.log ?? (() => undefined);
   const plan = new FaultPlan(opts.seed, opts.rates);
-  const runtime = await startLocalRuntime({ seed: opts.seed, faults: runtimeFaults(plan) });
+  const runtime = await startLocalRuntime({
+    seed: opts.seed,
+    faults: runtimeFaults(plan),
+    verbose: opts.verbose ?? false,
+  });
   try {
     const today = new Date().toISOString().slice(0, 10);
     const first = Math.ceil(opts.claims / 2);
@@ -196,7 +202,8 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
         number
       >)
     : undefined;
-  runChaos({ seed, claims, log: (l) => console.log(l), ...(rates ? { rates } : {}) })
+  const verbose = process.argv.includes('--verbose');
+  runChaos({ seed, claims, verbose, log: (l) => console.log(l), ...(rates ? { rates } : {}) })
     .then((r) => {
       console.log('faults injected by kind:');
       for (const [kind, n] of Object.entries(r.byKind)) console.log(`  ${kind.padEnd(26)} ${n}`);

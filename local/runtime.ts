@@ -213,10 +213,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         batchWindowMs: p.batchWindowMs,
         retryDelaySeconds: opts.retryDelaySeconds ?? 1,
         faults: faults.queues?.(p.fn),
-        onError: (err) =>
-          console.error(
-            `${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`,
-          ),
+        onError: (err) => {
+          console.error(`${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`);
+          if (opts.verbose) {
+            for (const e of (err as { recordErrors?: Error[] }).recordErrors ?? []) {
+              console.error(`  ${e.name}: ${String(e.message).split('\n')[0]}`);
+            }
+          }
+        },
       }),
     );
     stops.push(async () => {
