@@ -1,7 +1,14 @@
 export {
+  type ChargeEncoding,
+  decodeChunks,
+  encodingOf,
+  InvalidEncodingError,
+} from './decode';
+export {
   type ChargeFileContext,
   type ChargeFileResult,
   errorReport,
+  type FileRejection,
   parseChargeFile,
   type RowError,
 } from './parse';
