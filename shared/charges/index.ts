@@ -1,3 +1,4 @@
+export { chargeContent, sameCharges } from './compare';
 export {
   type ChargeEncoding,
   decodeChunks,
