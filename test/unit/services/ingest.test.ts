@@ -129,7 +129,7 @@ class World {
           if (this.executions.includes(name)) return 'exists' as const;
           this.executions.push(name);
           const c = this.claims.get(name);
-          if (c) c.status = 'SCRUBBING'; // the workflow moves the claim on
+          if (c) c.status = 'SCRUBBED'; // the workflow moves the claim on
           return 'started' as const;
         }),
       reportConflict: (c) => this.aws(() => void this.workItems.push(c)),
