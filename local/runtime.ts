@@ -160,6 +160,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       IDEMPOTENCY_TABLE_NAME: IDEMPOTENCY_TABLE,
       ERRORS_BUCKET: CHARGES_BUCKET,
       CHUNK_QUEUE_URL: queueUrls['intake-claims'],
+      // Small chunks locally, so every demo file goes through several of them.
+      CLAIMS_PER_CHUNK: '5',
       STATE_MACHINE_ARN: stateMachineArn,
       X12_BUCKET,
       REMIT_QUEUE_URL: queueUrls.remit,
@@ -259,10 +261,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       queueUrls,
       queueDepth,
       settle,
-      async uploadChargeFile(practiceId: string, name: string, body: string): Promise<string> {
+      async uploadChargeFile(
+        practiceId: string,
+        name: string,
+        body: string | Uint8Array,
+        contentType = 'text/csv',
+      ): Promise<string> {
         const key = `charges/${practiceId}/${name}`;
         await s3.send(
-          new PutObjectCommand({ Bucket: CHARGES_BUCKET, Key: key, Body: body, ContentType: 'text/csv' }),
+          new PutObjectCommand({ Bucket: CHARGES_BUCKET, Key: key, Body: body, ContentType: contentType }),
         );
         return key;
       },

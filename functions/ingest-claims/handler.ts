@@ -6,7 +6,7 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { type ChunkManifest, ingestChunk } from '../../shared/services/ingest';
-import { FileRepository } from '../../shared/store';
+import { FileRepository, recordIntake } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, s3Client, sfnClient } from '../lib/aws';
 import { objects, repositories } from '../lib/ports';
@@ -43,6 +43,13 @@ export const handler = wrap(
     const summary = await ingestChunk(ref, {
       isChunkDone: (r) => files.isChunkDone(r.fileKey, r.version, r.chunk),
       readManifest: async (b, k) => JSON.parse(await readText(await store.read(b, k))) as ChunkManifest,
+      recordIntake: (claim, contentHash) =>
+        recordIntake(doc, env.TABLE_NAME, {
+          claimId: claim.claimId,
+          contentHash,
+          sourceFile: claim.sourceFile,
+          at: claim.receivedAt,
+        }),
       putClaim: (claim) => repos.claims.putIfAbsent(claim),
       getClaim: async (claimId) => {
         const record = await repos.claims.get(claimId);

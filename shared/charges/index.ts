@@ -1,4 +1,4 @@
-export { chargeContent, sameCharges } from './compare';
+export { chargeContent, chargeContentHash, sameCharges } from './compare';
 export {
   type ChargeEncoding,
   decodeChunks,

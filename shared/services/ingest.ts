@@ -18,6 +18,7 @@
 import {
   type ChargeEncoding,
   type ChargeFileResult,
+  chargeContentHash,
   encodingOf,
   type RowError,
   sameCharges,
@@ -26,10 +27,28 @@ import type { Claim, ClaimStatus } from '../claims/model';
 
 export const CLAIMS_PER_CHUNK = 100;
 
-/** Stored claims: the claim as received (or corrected since) and its status. */
+/**
+ * What is stored for a claim id: its status and current claim (META) and the hash of the content it
+ * was received with plus the file it came from (INTAKE; absent for claims received before it existed).
+ */
 export interface StoredClaim {
-  claim: Claim;
-  status: ClaimStatus;
+  status?: ClaimStatus;
+  claim?: Claim;
+  contentHash?: string;
+  sourceFile?: string;
+}
+
+/** The result of recording what a claim is received with (see shared/store/intake.ts). */
+export type IntakeOutcome =
+  | { kind: 'recorded' }
+  | { kind: 'same' }
+  | { kind: 'conflict'; storedSourceFile?: string }
+  | { kind: 'legacy' };
+
+/** Same content as what was received for this claim id (or, for older claims, as the claim now). */
+function sameAsStored(before: StoredClaim, claim: Claim): boolean {
+  if (before.contentHash) return before.contentHash === chargeContentHash(claim);
+  return before.claim ? sameCharges(before.claim, claim) : true;
 }
 
 /** What the file step needs; the AWS adapters live in functions/ingest-charges. */
@@ -105,6 +124,8 @@ export interface ChunkManifest {
   chunks: number;
   /** Claims to write (or, already stored and still RECEIVED, whose execution to start). */
   claims: Claim[];
+  /** The file lines of each claim, by claim id (for conflict reports). */
+  lines?: Record<string, number[]>;
   conflicts: IntakeConflict[];
 }
 
@@ -122,6 +143,11 @@ export function manifestKey(fileKey: string, version: string, chunk: number): st
   const safeVersion = version.replace(/[^A-Za-z0-9-]/g, '');
   return `${MANIFEST_PREFIX}${fileKey.replace(/^charges\//, '')}/${safeVersion}/chunk-${String(chunk).padStart(5, '0')}.json`;
 }
+
+const storedFrom = (before: StoredClaim) => {
+  const file = before.sourceFile ?? before.claim?.sourceFile;
+  return file ? { storedSourceFile: file } : {};
+};
 
 const conflictReason = (claimId: string) =>
   `encounter conflicts with claim ${claimId} received earlier with different content (INTAKE_CONFLICT): the stored claim is unchanged; send a correction instead of a new upload`;
@@ -184,8 +210,9 @@ export async function ingestChargeFile(
   const plan: { claim: Claim; action: 'write' | 'skip' | IntakeConflict }[] = result.claims.map((claim) => {
     const before = stored.get(claim.claimId);
     if (!before) return { claim, action: 'write' };
-    if (sameCharges(before.claim, claim)) {
-      if (before.status === 'RECEIVED') return { claim, action: 'write' }; // an earlier attempt stopped before its start
+    if (sameAsStored(before, claim)) {
+      // Not yet under way: an earlier attempt stopped before the claim or its execution.
+      if (!before.status || before.status === 'RECEIVED') return { claim, action: 'write' };
       unchanged++;
       return { claim, action: 'skip' };
     }
@@ -200,7 +227,7 @@ export async function ingestChargeFile(
         practiceId: claim.practiceId,
         fileKey: ref.key,
         lines,
-        ...(before.claim.sourceFile ? { storedSourceFile: before.claim.sourceFile } : {}),
+        ...storedFrom(before),
       },
     };
   });
@@ -251,6 +278,11 @@ export async function ingestChargeFile(
       chunk: i + 1,
       chunks: total,
       claims: slice.filter((p) => p.action === 'write').map((p) => p.claim),
+      lines: Object.fromEntries(
+        slice
+          .filter((p) => p.action === 'write')
+          .map((p) => [p.claim.claimId, result.sourceLines?.[p.claim.claimId] ?? []]),
+      ),
       conflicts: slice.flatMap((p) => (typeof p.action === 'object' ? [p.action] : [])),
     };
     manifests.push(manifest);
@@ -285,6 +317,11 @@ export async function ingestChargeFile(
 export interface IngestChunkPorts {
   isChunkDone(ref: ChunkRef): Promise<boolean>;
   readManifest(bucket: string, key: string): Promise<ChunkManifest>;
+  /**
+   * Records the content hash a claim is received with, once, before the claim is written; says
+   * whether the one already recorded is the same.
+   */
+  recordIntake(claim: Claim, contentHash: string): Promise<IntakeOutcome>;
   /** Creates the claim (status RECEIVED, event, charge ledger entries); 'exists' when already there. */
   putClaim(claim: Claim): Promise<'created' | 'exists'>;
   getClaim(claimId: string): Promise<StoredClaim | undefined>;
@@ -319,23 +356,35 @@ export async function ingestChunk(ref: ChunkRef, ports: IngestChunkPorts): Promi
   const counts: ChunkCounts = { claimsCreated: 0, executionsStarted: 0, lateConflicts: 0 };
   for (const conflict of manifest.conflicts) await ports.reportConflict(conflict);
   for (const claim of manifest.claims) {
-    if ((await ports.putClaim(claim)) === 'created') counts.claimsCreated++;
-    else {
-      // Stored meanwhile (another upload, or this chunk's earlier attempt): start only what is ours.
-      const before = await ports.getClaim(claim.claimId);
-      if (!before) throw new Error(`claim ${claim.claimId} reported as existing but not found`);
-      if (!sameCharges(before.claim, claim)) {
-        await ports.reportConflict({
-          claimId: claim.claimId,
-          practiceId: claim.practiceId,
-          fileKey: ref.fileKey,
-          lines: [],
-          ...(before.claim.sourceFile ? { storedSourceFile: before.claim.sourceFile } : {}),
-        });
-        counts.lateConflicts++;
+    const conflict = async (storedSourceFile?: string) => {
+      await ports.reportConflict({
+        claimId: claim.claimId,
+        practiceId: claim.practiceId,
+        fileKey: ref.fileKey,
+        lines: manifest.lines?.[claim.claimId] ?? [],
+        ...(storedSourceFile ? { storedSourceFile } : {}),
+      });
+      counts.lateConflicts++;
+    };
+    // The INTAKE record decides: written once, before the claim, it keeps what was received first.
+    const intake = await ports.recordIntake(claim, chargeContentHash(claim));
+    if (intake.kind === 'conflict') {
+      await conflict(intake.storedSourceFile); // stored after the file step looked
+      continue;
+    }
+    let before: StoredClaim | undefined;
+    if (intake.kind === 'legacy') {
+      before = await ports.getClaim(claim.claimId);
+      if (before?.claim && !sameCharges(before.claim, claim)) {
+        await conflict(before.claim.sourceFile);
         continue;
       }
-      if (before.status !== 'RECEIVED') continue; // its execution has run already
+    }
+    if ((await ports.putClaim(claim)) === 'created') counts.claimsCreated++;
+    else {
+      // Stored by this chunk's earlier attempt or by an identical upload: start only if not under way.
+      before ??= await ports.getClaim(claim.claimId);
+      if (before?.status && before.status !== 'RECEIVED') continue;
     }
     // Started even when the claim existed: an earlier attempt may have stopped between the two.
     if ((await ports.startExecution(claim.claimId, { claimId: claim.claimId })) === 'started')

@@ -22,7 +22,7 @@ export {
   type FileSplit,
   type FileStatus,
 } from './files';
-export { storedClaims } from './intake';
+export { type IntakeOutcome, recordIntake, type StoredIntake, storedClaims } from './intake';
 export { type InterchangeRecord, InterchangeRepository } from './interchanges';
 export { type ClaimUpdate, LedgerRepository } from './ledger';
 export { type RemitPatch, type RemitRecord, RemitRepository, type RemitStatus } from './remits';

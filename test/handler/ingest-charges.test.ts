@@ -178,8 +178,13 @@ describe('ingest-charges and ingest-claims', () => {
       const names = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name as string);
       expect(names).toEqual(manifest.claims.map((c) => c.claimId));
       started.push(...names);
-      // marker check + manifest + (claim transaction + start) per claim + marker + DONE check
-      expect(callCount()).toBeLessThanOrEqual(4 + 2 * 10);
+      // marker check + manifest + (intake record + claim transaction + start) per claim + marker + DONE check
+      expect(callCount()).toBeLessThanOrEqual(4 + 3 * 10);
+      const intakes = ddb
+        .commandCalls(TransactWriteCommand)
+        .map((c) => c.args[0].input.TransactItems?.[1]?.Put?.Item)
+        .filter((i) => i?.SK === 'INTAKE');
+      expect(intakes.map((i) => i?.claimId)).toEqual(manifest.claims.map((c) => c.claimId));
       const last = ddb.commandCalls(TransactWriteCommand).at(-1)?.args[0].input.TransactItems?.[0]?.Put?.Item;
       expect(last).toMatchObject({ PK: 'FILE#charges/PRAC1/day.csv', SK: `CHUNK#abc123#0000${ref.chunk}` });
     }

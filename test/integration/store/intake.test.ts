@@ -1,6 +1,6 @@
 /** Charge intake records: file versions, chunk markers, the bulk lookup of stored claims (dynalite). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClaimRepository, FileRepository, storedClaims } from '../../../shared/store';
+import { ClaimRepository, FileRepository, recordIntake, storedClaims } from '../../../shared/store';
 import { type Harness, makeClaim, startHarness } from './harness';
 
 let h: Harness;
@@ -83,14 +83,47 @@ describe('FileRepository: chunked intake', () => {
   });
 });
 
-describe('storedClaims', () => {
-  it('finds stored claims with their status, in batches of 100', async () => {
+describe('storedClaims and recordIntake', () => {
+  it('records what a claim is received with once, and tells same content from a conflict', async () => {
     const claims = new ClaimRepository(h.doc, h.tableName);
-    const ids = Array.from({ length: 3 }, (_, i) => `CLMSTORED${i}`);
-    for (const id of ids) await claims.putIfAbsent(makeClaim(id));
-    const asked = [...ids, ...Array.from({ length: 205 }, (_, i) => `CLMABSENT${i}`)];
-    const found = await storedClaims(h.doc, h.tableName, asked);
-    expect([...found.keys()].sort()).toEqual(ids);
-    expect(found.get('CLMSTORED1')).toEqual({ claim: makeClaim('CLMSTORED1'), status: 'RECEIVED' });
+    const intake = (claimId: string, contentHash: string, sourceFile = 'charges/PRAC1/a.csv') =>
+      recordIntake(h.doc, h.tableName, { claimId, contentHash, sourceFile, at: AT });
+    expect(await intake('CLMINTAKE1', 'h1')).toEqual({ kind: 'recorded' });
+    expect(await intake('CLMINTAKE1', 'h1', 'charges/PRAC1/b.csv')).toEqual({ kind: 'same' });
+    expect(await intake('CLMINTAKE1', 'h2', 'charges/PRAC1/c.csv')).toEqual({
+      kind: 'conflict',
+      storedSourceFile: 'charges/PRAC1/a.csv',
+    });
+    await claims.putIfAbsent(makeClaim('CLMINTAKE1'));
+    expect(await intake('CLMINTAKE1', 'h1')).toEqual({ kind: 'same' });
+    // A claim stored before INTAKE records existed: no record is added, the caller compares the claim.
+    await claims.putIfAbsent(makeClaim('CLMLEGACY1'));
+    expect(await intake('CLMLEGACY1', 'h1')).toEqual({ kind: 'legacy' });
+    expect(await intake('CLMLEGACY1', 'h1')).toEqual({ kind: 'legacy' });
+
+    const found = await storedClaims(h.doc, h.tableName, [
+      'CLMINTAKE1',
+      'CLMLEGACY1',
+      ...Array.from({ length: 120 }, (_, i) => `CLMABSENT${i}`),
+    ]);
+    expect([...found.keys()].sort()).toEqual(['CLMINTAKE1', 'CLMLEGACY1']);
+    expect(found.get('CLMINTAKE1')).toEqual({
+      claim: makeClaim('CLMINTAKE1'),
+      status: 'RECEIVED',
+      contentHash: 'h1',
+      sourceFile: 'charges/PRAC1/a.csv',
+    });
+    expect(found.get('CLMLEGACY1')).toEqual({ claim: makeClaim('CLMLEGACY1'), status: 'RECEIVED' });
+  });
+
+  it('finds an INTAKE record whose claim is not written yet (a chunk that stopped in between)', async () => {
+    await recordIntake(h.doc, h.tableName, {
+      claimId: 'CLMHALF1',
+      contentHash: 'h9',
+      sourceFile: 'f',
+      at: AT,
+    });
+    const found = await storedClaims(h.doc, h.tableName, ['CLMHALF1']);
+    expect(found.get('CLMHALF1')).toEqual({ contentHash: 'h9', sourceFile: 'f' });
   });
 });
