@@ -184,7 +184,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
 
     // 6. Event sources: queues -> handlers, S3 -> intake queue.
     const pollers = [
-      { queue: 'intake', fn: 'ingest-charges', batchSize: 5, batchWindowMs: 0 },
+      { queue: 'intake', fn: 'ingest-charges', batchSize: 1, batchWindowMs: 0 },
       { queue: 'intake-claims', fn: 'ingest-claims', batchSize: 1, batchWindowMs: 0 },
       { queue: 'submission', fn: 'submit-batch', batchSize: 50, batchWindowMs: 250 },
       { queue: 'remit', fn: 'post-remittance', batchSize: 10, batchWindowMs: 0 },

@@ -37,16 +37,21 @@ export const handler = wrap(
       const bucket = rec.s3.bucket.name;
       // S3 URL-encodes keys in notifications (spaces as '+').
       const key = decodeURIComponent(rec.s3.object.key.replace(/\+/g, ' '));
+      // The version this notification is about (versioned bucket): a quick second upload to the same
+      // key must not hide the first one.
+      const versionId = rec.s3.object.versionId;
       const summary = await ingestChargeFile(
         { bucket, key, errorsBucket: env.ERRORS_BUCKET, claimsPerChunk: env.CLAIMS_PER_CHUNK },
         {
           readObject: async (b, k) => {
-            const out = await s3.send(new GetObjectCommand({ Bucket: b, Key: k }));
+            const out = await s3.send(
+              new GetObjectCommand({ Bucket: b, Key: k, ...(versionId ? { VersionId: versionId } : {}) }),
+            );
             if (!out.Body) throw new Error(`s3://${b}/${k} has no body`);
             return {
               body: out.Body as AsyncIterable<Uint8Array>,
               ...(out.ContentType ? { contentType: out.ContentType } : {}),
-              version: out.VersionId ?? (out.ETag ?? '').replace(/"/g, ''),
+              version: out.VersionId ?? versionId ?? (out.ETag ?? '').replace(/"/g, ''),
             };
           },
           writeObject: (b, k, text, type) => store.write(b, k, text, type),

@@ -101,6 +101,13 @@ export class Intake extends Construct {
       `${CHARGES_PREFIX}*`,
       'ingest-charges reads the uploaded charge files, whose keys (charges/{practiceId}/...) are chosen by the uploader; the grant is limited to the charges/ prefix.',
     );
+    // The exact object version a notification names (s3:GetObjectVersion); same resource as above.
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObjectVersion'],
+        resources: [props.chargesBucket.arnForObjects(`${CHARGES_PREFIX}*`)],
+      }),
+    );
     grantObjectWrite(
       fn,
       props.chargesBucket,
@@ -130,7 +137,8 @@ export class Intake extends Construct {
       prefix: CHARGES_PREFIX,
     });
     fn.fn.addEventSource(
-      new SqsEventSource(this.queue.queue, { batchSize: 5, reportBatchItemFailures: true }),
+      // One file per invocation: a large file may need most of the timeout on its own.
+      new SqsEventSource(this.queue.queue, { batchSize: 1, reportBatchItemFailures: true }),
     );
   }
 }

@@ -72,7 +72,7 @@ function sqsEvent(bodies: unknown[]): SQSEvent {
   };
 }
 
-const s3Event = (key: string) => ({
+const s3Event = (key: string, versionId?: string) => ({
   Records: [
     {
       eventVersion: '2.1',
@@ -87,7 +87,7 @@ const s3Event = (key: string) => ({
         s3SchemaVersion: '1.0',
         configurationId: 'c',
         bucket: { name: 'charges', ownerIdentity: { principalId: 'x' }, arn: 'arn:aws:s3:::charges' },
-        object: { key, size: 1, eTag: 'e', sequencer: '1' },
+        object: { key, size: 1, eTag: 'e', sequencer: '1', ...(versionId ? { versionId } : {}) },
       },
     },
   ],
@@ -158,6 +158,10 @@ describe('ingest-charges and ingest-claims', () => {
     expect(res.batchItemFailures).toEqual([]);
     expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)).toEqual([]);
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'charges',
+      Key: 'charges/PRAC1/day.csv',
+    });
     const refs = sqs
       .commandCalls(SendMessageBatchCommand)
       .flatMap((c) => c.args[0].input.Entries ?? [])
@@ -195,6 +199,18 @@ describe('ingest-charges and ingest-claims', () => {
     const again = await ingestClaims(sqsEvent([refs[0]]), fakeContext('ingest-claims'));
     expect(again.batchItemFailures).toEqual([]);
     expect(callCount()).toBe(1);
+  });
+
+  it('reads the object version the notification names', async () => {
+    const res = await ingestCharges(sqsEvent([s3Event('charges/PRAC1/day.csv', 'ver-2')]), fakeContext());
+    expect(res.batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'charges',
+      Key: 'charges/PRAC1/day.csv',
+      VersionId: 'ver-2',
+    });
+    const keys = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+    expect(keys).toContain('intake/PRAC1/day.csv/ver-2/chunk-00001.json');
   });
 
   it('fails the chunk message (to be retried) when the manifest cannot be read', async () => {

@@ -107,6 +107,10 @@ describe('Claimflow stack: least privilege', () => {
       .flatMap((a) => [a.resource].flat().map((r) => JSON.stringify(r)));
     expect(gets).toHaveLength(1);
     expect(gets[0]).toContain('/charges/*');
+    const versions = own
+      .filter((a) => a.action === 's3:GetObjectVersion')
+      .map((a) => JSON.stringify(a.resource));
+    expect(versions).toEqual(gets);
     expect(puts).toHaveLength(2);
     expect(puts.filter((p) => p.includes('/errors/*'))).toHaveLength(1);
     expect(puts.filter((p) => p.includes('/intake/*'))).toHaveLength(1);
@@ -222,7 +226,7 @@ describe('Claimflow stack: queues, events, API', () => {
       return found[0]?.[1].Properties as Record<string, unknown>;
     };
     expect(mapping('intake')).toMatchObject({
-      BatchSize: 5,
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     expect(mapping('intake-claims')).toMatchObject({
