@@ -240,6 +240,27 @@ describe('parseChargeFile', () => {
     }
   });
 
+  it('refuses a header that repeats a column, in any case or padding, naming it', async () => {
+    const cols = [...CHARGE_COLUMNS, ' Charge '];
+    const text = `${cols.join(',')}\n${[...CHARGE_COLUMNS.map((c) => row()[c] ?? ''), '1.00'].join(',')}\n`;
+    const r = await parseChargeFile(text, ctx);
+    expect(r.claims).toEqual([]);
+    expect(r.rejected?.code).toBe('BAD_HEADER');
+    expect(r.errors).toEqual([{ line: 1, field: 'charge', reason: 'header: column charge repeated' }]);
+  });
+
+  it('reads UTF-8 bytes with a BOM, split anywhere, like the same text', async () => {
+    const text = csv([row({ patient_last_name: 'TESTPATIENTÉ' }), row({ encounter_id: 'E2' })], '\r\n');
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    async function* twoBytesAtATime() {
+      for (let i = 0; i < bytes.length; i += 2) yield bytes.subarray(i, i + 2);
+    }
+    const r = await parseChargeFile(twoBytesAtATime(), ctx);
+    expect(r).toEqual(await parseChargeFile(text, ctx));
+    expect(r.claims[0]?.patient.lastName).toBe('TESTPATIENTÉ');
+    expect(r.claims[0]?.practiceId).toBe('PRAC1');
+  });
+
   it('says a file with a bad header is refused', async () => {
     const text = `${CHARGE_COLUMNS.join(',')},extra\n`;
     expect((await parseChargeFile(text, ctx)).rejected?.code).toBe('BAD_HEADER');
