@@ -50,7 +50,7 @@ const X12_BUCKET = 'claimflow-x12';
 const CLEARINGHOUSE = 'simclear';
 const WEBHOOK_KEY = 'local-webhook-hmac-key-0123456789abcdef';
 const CLEARINGHOUSE_API_KEY = 'local-clearinghouse-api-key';
-const QUEUES = ['intake', 'submission', 'remit', 'ack'] as const;
+const QUEUES = ['intake', 'intake-claims', 'submission', 'remit', 'ack'] as const;
 type QueueName = (typeof QUEUES)[number];
 const MAX_RECEIVE = 5;
 
@@ -175,6 +175,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       TABLE_NAME: TABLE,
       IDEMPOTENCY_TABLE_NAME: IDEMPOTENCY_TABLE,
       ERRORS_BUCKET: CHARGES_BUCKET,
+      CHUNK_QUEUE_URL: queueUrls['intake-claims'],
+      // Small chunks locally, so every demo file goes through several of them.
+      CLAIMS_PER_CHUNK: '5',
       STATE_MACHINE_ARN: stateMachineArn,
       X12_BUCKET,
       REMIT_QUEUE_URL: queueUrls.remit,
@@ -197,7 +200,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
 
     // 6. Event sources: queues -> handlers, S3 -> intake queue.
     const pollers = [
-      { queue: 'intake', fn: 'ingest-charges', batchSize: 5, batchWindowMs: 0 },
+      { queue: 'intake', fn: 'ingest-charges', batchSize: 1, batchWindowMs: 0 },
+      { queue: 'intake-claims', fn: 'ingest-claims', batchSize: 1, batchWindowMs: 0 },
       { queue: 'submission', fn: 'submit-batch', batchSize: 50, batchWindowMs: 250 },
       { queue: 'remit', fn: 'post-remittance', batchSize: 10, batchWindowMs: 0 },
       { queue: 'ack', fn: 'process-ack', batchSize: 10, batchWindowMs: 0 },
@@ -279,10 +283,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       queueUrls,
       queueDepth,
       settle,
-      async uploadChargeFile(practiceId: string, name: string, body: string): Promise<string> {
+      async uploadChargeFile(
+        practiceId: string,
+        name: string,
+        body: string | Uint8Array,
+        contentType = 'text/csv',
+      ): Promise<string> {
         const key = `charges/${practiceId}/${name}`;
         await s3.send(
-          new PutObjectCommand({ Bucket: CHARGES_BUCKET, Key: key, Body: body, ContentType: 'text/csv' }),
+          new PutObjectCommand({ Bucket: CHARGES_BUCKET, Key: key, Body: body, ContentType: contentType }),
         );
         return key;
       },

@@ -21,6 +21,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 export const FUNCTION_NAMES = [
   'ingest-charges',
+  'ingest-claims',
   'scrub-claim',
   'record-transition',
   'submit-batch',

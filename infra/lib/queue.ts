@@ -8,7 +8,7 @@ import { markResource } from './metadata';
 export const MAX_RECEIVE_COUNT = 5;
 export const DLQ_RETENTION = Duration.days(14);
 
-export type QueueName = 'intake' | 'submission' | 'remit' | 'ack';
+export type QueueName = 'intake' | 'intake-claims' | 'submission' | 'remit' | 'ack';
 
 export interface QueueWithDlqProps {
   name: QueueName;

@@ -103,12 +103,14 @@ export class AppStack extends Stack {
       opsKey: this.opsKey,
       queues: {
         Intake: this.intake.queue,
+        IntakeClaims: this.intake.claimsQueue,
         Submission: this.submission.queue,
         Remit: this.remittance.remitQueue,
         Ack: this.remittance.ackQueue,
       },
       functions: [
         this.intake.ingestCharges,
+        this.intake.ingestClaims,
         this.workflow.scrubClaim,
         this.workflow.recordTransition,
         this.submission.submitBatch,

@@ -1,7 +1,15 @@
+export { chargeContent, chargeContentHash, sameCharges } from './compare';
+export {
+  type ChargeEncoding,
+  decodeChunks,
+  encodingOf,
+  InvalidEncodingError,
+} from './decode';
 export {
   type ChargeFileContext,
   type ChargeFileResult,
   errorReport,
+  type FileRejection,
   parseChargeFile,
   type RowError,
 } from './parse';

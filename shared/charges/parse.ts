@@ -8,6 +8,8 @@ import { parse } from 'csv-parse';
 import { claimIdFor } from '../claims/ids';
 import type { Claim, ServiceLine, Subscriber } from '../claims/model';
 import { sumCents } from '../money';
+import { MAX_LINES } from '../scrub/rules';
+import { type ChargeEncoding, decodeChunks, InvalidEncodingError } from './decode';
 import { CHARGE_COLUMNS, type ChargeRow, chargeRowSchema } from './row';
 
 export interface RowError {
@@ -21,12 +23,20 @@ export interface ChargeFileResult {
   claims: Claim[];
   errors: RowError[];
   rowCount: number;
+  /** Set when nothing in the file can be billed: why, as a code and a sentence (no values). */
+  rejected?: { code: FileRejection; reason: string };
+  /** The physical lines each claim was built from, by claim id (for later conflict reports). */
+  sourceLines?: Record<string, number[]>;
 }
+
+export type FileRejection = 'EMPTY_FILE' | 'NO_ROWS' | 'BAD_HEADER' | 'NOT_UTF8' | 'UNSUPPORTED_CHARSET';
 
 export interface ChargeFileContext {
   sourceFile: string;
   receivedAt: string;
   practiceId?: string;
+  /** How the bytes are decoded (default UTF-8); see decode.ts. */
+  encoding?: ChargeEncoding;
 }
 
 type Input = string | Uint8Array | AsyncIterable<string | Uint8Array>;
@@ -142,6 +152,7 @@ export async function parseChargeFile(input: Input, ctx: ChargeFileContext): Pro
   const done = new Promise<void>((resolve) => {
     parser.on('data', handle);
     parser.on('end', resolve);
+    parser.on('close', resolve);
     parser.on('error', (err: Error & { lines?: number; empty_lines?: number; code?: string }) => {
       // csv-parse cannot continue past a syntax error: report where it stopped and keep what was read.
       // An unclosed quote is found only at the end of the file; it opened on the record after the last good one.
@@ -156,23 +167,49 @@ export async function parseChargeFile(input: Input, ctx: ChargeFileContext): Pro
       resolve();
     });
   });
+  let rejected: ChargeFileResult['rejected'];
+  const source = typeof input === 'string' || input instanceof Uint8Array ? once(input) : input;
   try {
-    if (typeof input === 'string' || input instanceof Uint8Array) parser.write(input);
-    else
-      for await (const chunk of input) {
-        if (parser.destroyed) break;
-        if (!parser.write(chunk)) await drained(parser);
-      }
+    for await (const chunk of decodeChunks(source, ctx.encoding)) {
+      if (parser.destroyed) break;
+      if (!parser.write(chunk)) await drained(parser);
+    }
+  } catch (err) {
+    if (!(err instanceof InvalidEncodingError)) throw err;
+    // Refused whole: the rows after the bad byte cannot be read, and a guess would garble them.
+    rejected = { code: 'NOT_UTF8', reason: err.message };
+    errors.push({ line: err.line, reason: err.message });
+    parser.destroy(); // the partial line before the bad byte must not be read as a row
   } finally {
     if (!parser.destroyed) parser.end();
   }
   await done;
-  if (headerLength === 0 && errors.length === 0)
-    headerErrors.push({ line: 1, reason: 'header: the file is empty (a header row is required)' });
-  const claims = headerErrors.length > 0 ? [] : groupClaims(good, ctx, errors);
+  if (!rejected && headerLength === 0 && errors.length === 0) {
+    const reason = 'header: the file is empty (a header row is required)';
+    headerErrors.push({ line: 1, reason });
+    rejected = { code: 'EMPTY_FILE', reason: 'the file is empty' };
+  } else if (!rejected && headerErrors.length > 0) {
+    rejected = { code: 'BAD_HEADER', reason: 'the header row is not valid (see the errors on line 1)' };
+  } else if (!rejected && rowCount === 0 && errors.length === 0) {
+    const reason = 'the file has a header row but no charge rows';
+    headerErrors.push({ line: 1, reason });
+    rejected = { code: 'NO_ROWS', reason };
+  }
+  const sourceLines: Record<string, number[]> = {};
+  const claims = rejected ? [] : groupClaims(good, ctx, errors, sourceLines);
   errors.unshift(...headerErrors);
   errors.sort((a, b) => a.line - b.line);
-  return { claims, errors, rowCount };
+  return {
+    claims,
+    errors,
+    rowCount,
+    ...(rejected ? { rejected } : {}),
+    ...(claims.length > 0 ? { sourceLines } : {}),
+  };
+}
+
+async function* once(input: string | Uint8Array): AsyncIterable<string | Uint8Array> {
+  yield input;
 }
 
 const SYNTAX_REASONS: Record<string, string> = {
@@ -198,7 +235,12 @@ function drained(parser: NodeJS.EventEmitter): Promise<void> {
   });
 }
 
-function groupClaims(rows: GoodRow[], ctx: ChargeFileContext, errors: RowError[]): Claim[] {
+function groupClaims(
+  rows: GoodRow[],
+  ctx: ChargeFileContext,
+  errors: RowError[],
+  sourceLines: Record<string, number[]>,
+): Claim[] {
   const encounters = new Map<string, GoodRow[]>();
   for (const r of rows) {
     const key = `${r.row.practice_id}\u0000${r.row.encounter_id}`;
@@ -209,6 +251,17 @@ function groupClaims(rows: GoodRow[], ctx: ChargeFileContext, errors: RowError[]
   const claims: Claim[] = [];
   for (const group of encounters.values()) {
     const first = group[0] as GoodRow;
+    if (group.length > MAX_LINES) {
+      // Refused here, not at submission: the claim could not be billed, and an encounter this large
+      // would not fit one DynamoDB transaction either (it would fail the whole file).
+      for (const r of group)
+        errors.push({
+          line: r.line,
+          encounterId: r.row.encounter_id,
+          reason: `encounter refused (TOO_MANY_LINES): it has ${group.length} service lines; an 837P claim holds at most ${MAX_LINES}`,
+        });
+      continue;
+    }
     const problems: RowError[] = [];
     const seen = new Set<string>();
     for (const r of group) {
@@ -246,7 +299,9 @@ function groupClaims(rows: GoodRow[], ctx: ChargeFileContext, errors: RowError[]
       }
       continue;
     }
-    claims.push(toClaim(group, ctx));
+    const claim = toClaim(group, ctx);
+    sourceLines[claim.claimId] = group.map((r) => r.line);
+    claims.push(claim);
   }
   return claims;
 }
@@ -354,7 +409,13 @@ export function errorReport(
   return {
     key: `errors/${sourceFile.replace(/^charges\//, '')}.errors.json`,
     body: JSON.stringify(
-      { sourceFile, rows: result.rowCount, claims: result.claims.length, errors: result.errors },
+      {
+        sourceFile,
+        rows: result.rowCount,
+        claims: result.claims.length,
+        ...(result.rejected ? { rejected: result.rejected } : {}),
+        errors: result.errors,
+      },
       null,
       2,
     ),

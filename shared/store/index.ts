@@ -17,7 +17,15 @@ export {
   VersionConflictError,
 } from './errors';
 export { EventRepository } from './events';
-export { type FileCounts, type FileRecord, FileRepository, type FileStatus } from './files';
+export {
+  type ChunkDone,
+  type FileCounts,
+  type FileRecord,
+  FileRepository,
+  type FileSplit,
+  type FileStatus,
+} from './files';
+export { type IntakeOutcome, recordIntake, type StoredIntake, storedClaims } from './intake';
 export { type InterchangeRecord, InterchangeRepository } from './interchanges';
 export { type ClaimUpdate, LedgerRepository } from './ledger';
 export {

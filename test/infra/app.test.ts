@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { envSchema as ingestCharges } from '../../functions/ingest-charges/env';
+import { envSchema as ingestClaims } from '../../functions/ingest-claims/env';
 import { envSchema as postRemittance } from '../../functions/post-remittance/env';
 import { envSchema as processAck } from '../../functions/process-ack/env';
 import { envSchema as receiveWebhook } from '../../functions/receive-webhook/env';
@@ -20,6 +21,7 @@ import {
 
 const schemas: Record<(typeof FUNCTION_NAMES)[number], z.ZodObject> = {
   'ingest-charges': ingestCharges,
+  'ingest-claims': ingestClaims,
   'scrub-claim': scrubClaim,
   'record-transition': recordTransition,
   'submit-batch': submitBatch,
@@ -43,7 +45,7 @@ const actions = (name: string) => actionsOfRole(s.appJson, roleOfFunction(fn(nam
 const queue = (name: string) => byMetadata(s.appJson, 'claimflow:queue', name);
 
 describe('Claimflow stack: functions', () => {
-  it('has the seven functions on nodejs22.x, arm64, X-Ray, reserved concurrency, KMS log groups', () => {
+  it('has the eight functions on nodejs22.x, arm64, X-Ray, reserved concurrency, KMS log groups', () => {
     const fns = resourcesOfType(s.appJson, 'AWS::Lambda::Function').filter(
       ([, r]) => r.Metadata?.['claimflow:function'],
     );
@@ -96,15 +98,34 @@ describe('Claimflow stack: functions', () => {
 });
 
 describe('Claimflow stack: least privilege', () => {
-  it('lets ingest-charges start executions, read charges/ and write errors/', () => {
+  it('lets ingest-charges read charges/, write errors/ and intake/ and queue chunks, but start nothing', () => {
     const own = actionsOfRole(s.appJson, roleOfFunction(fn('ingest-charges')[1]));
-    expect(own.map((a) => a.action)).toContain('states:StartExecution');
+    expect(own.map((a) => a.action)).not.toContain('states:StartExecution');
     const gets = own.filter((a) => a.action === 's3:GetObject').map((a) => JSON.stringify(a.resource));
-    const puts = own.filter((a) => a.action === 's3:PutObject').map((a) => JSON.stringify(a.resource));
+    const puts = own
+      .filter((a) => a.action === 's3:PutObject')
+      .flatMap((a) => [a.resource].flat().map((r) => JSON.stringify(r)));
     expect(gets).toHaveLength(1);
     expect(gets[0]).toContain('/charges/*');
-    expect(puts).toHaveLength(1);
-    expect(puts[0]).toContain('/errors/*');
+    const versions = own
+      .filter((a) => a.action === 's3:GetObjectVersion')
+      .map((a) => JSON.stringify(a.resource));
+    expect(versions).toEqual(gets);
+    expect(puts).toHaveLength(2);
+    expect(puts.filter((p) => p.includes('/errors/*'))).toHaveLength(1);
+    expect(puts.filter((p) => p.includes('/intake/*'))).toHaveLength(1);
+    const sends = own.filter((a) => a.action === 'sqs:SendMessage').map((a) => a.resource);
+    expect(sends).toEqual([{ 'Fn::GetAtt': [queue('intake-claims')[0], 'Arn'] }]);
+    expect(envVars(fn('ingest-charges')[1]).CHUNK_QUEUE_URL).toEqual({ Ref: queue('intake-claims')[0] });
+  });
+
+  it('lets ingest-claims read intake/ only and start executions, with no S3 writes', () => {
+    const own = actionsOfRole(s.appJson, roleOfFunction(fn('ingest-claims')[1]));
+    expect(own.map((a) => a.action)).toContain('states:StartExecution');
+    const gets = own.filter((a) => a.action === 's3:GetObject').map((a) => JSON.stringify(a.resource));
+    expect(gets).toHaveLength(1);
+    expect(gets[0]).toContain('/intake/*');
+    expect(own.filter((a) => a.action === 's3:PutObject')).toEqual([]);
   });
 
   it('gives receive-webhook no DynamoDB access, only its secret, the x12 bucket and the two queues', () => {
@@ -123,7 +144,7 @@ describe('Claimflow stack: least privilege', () => {
         expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']),
       );
     }
-    for (const name of ['ingest-charges', 'scrub-claim', 'receive-webhook']) {
+    for (const name of ['ingest-charges', 'ingest-claims', 'scrub-claim', 'receive-webhook']) {
       expect(actions(name), name).not.toContain('states:SendTaskSuccess');
     }
   });
@@ -160,10 +181,10 @@ describe('Claimflow stack: least privilege', () => {
 describe('Claimflow stack: queues, events, API', () => {
   it('encrypts every queue with the CMK, enforces TLS, and gives each work queue a DLQ (5 receives)', () => {
     const queues = resourcesOfType(s.appJson, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(8);
+    expect(queues).toHaveLength(10);
     for (const [, q] of queues)
       expect(q.Properties?.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
-    for (const name of ['intake', 'submission', 'remit', 'ack']) {
+    for (const name of ['intake', 'intake-claims', 'submission', 'remit', 'ack']) {
       const [, q] = queue(name);
       const [dlqId, dlq] = queue(`${name}-dlq`);
       expect(q.Properties?.RedrivePolicy).toEqual({
@@ -184,6 +205,7 @@ describe('Claimflow stack: queues, events, API', () => {
   it('keeps each queue invisible for at least 6x its consumer timeout', () => {
     const pairs = [
       ['intake', 'ingest-charges'],
+      ['intake-claims', 'ingest-claims'],
       ['submission', 'submit-batch'],
       ['remit', 'post-remittance'],
       ['ack', 'process-ack'],
@@ -204,7 +226,11 @@ describe('Claimflow stack: queues, events, API', () => {
       return found[0]?.[1].Properties as Record<string, unknown>;
     };
     expect(mapping('intake')).toMatchObject({
-      BatchSize: 5,
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(mapping('intake-claims')).toMatchObject({
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     expect(mapping('submission')).toMatchObject({
@@ -264,7 +290,7 @@ describe('Claimflow stack: observability', () => {
   it('alarms on every DLQ, failed executions and each function errors, to a KMS topic', () => {
     s.appTemplate.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = resourcesOfType(s.appJson, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
-    for (const name of ['intake', 'submission', 'remit', 'ack']) {
+    for (const name of ['intake', 'intake-claims', 'submission', 'remit', 'ack']) {
       const dlqName = { 'Fn::GetAtt': [queue(`${name}-dlq`)[0], 'QueueName'] };
       expect(
         alarms.some(
@@ -278,7 +304,7 @@ describe('Claimflow stack: observability', () => {
       ).toBe(true);
     }
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(1);
-    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(7);
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(8);
     s.appTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });

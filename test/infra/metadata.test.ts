@@ -25,9 +25,18 @@ describe('local-runtime metadata', () => {
     );
     expect(marked(app, 'claimflow:queue')).toEqual(
       Object.fromEntries(
-        ['intake', 'intake-dlq', 'submission', 'submission-dlq', 'remit', 'remit-dlq', 'ack', 'ack-dlq'].map(
-          (n) => [n, 'AWS::SQS::Queue'],
-        ),
+        [
+          'intake',
+          'intake-dlq',
+          'intake-claims',
+          'intake-claims-dlq',
+          'submission',
+          'submission-dlq',
+          'remit',
+          'remit-dlq',
+          'ack',
+          'ack-dlq',
+        ].map((n) => [n, 'AWS::SQS::Queue']),
       ),
     );
     expect(marked(app, 'claimflow:state-machine')).toEqual({ claim: 'AWS::StepFunctions::StateMachine' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorReport, parseChargeFile } from '../../../shared/charges';
+import { encodingOf, errorReport, parseChargeFile } from '../../../shared/charges';
 import { CHARGE_COLUMNS } from '../../../shared/charges/row';
 import { claimIdFor } from '../../../shared/claims/ids';
 import type { Claim } from '../../../shared/claims/model';
@@ -217,19 +217,53 @@ describe('parseChargeFile', () => {
     ]);
   });
 
-  it('reports an empty file', async () => {
+  it('reports an empty file, and says why it is refused', async () => {
     for (const text of ['', '\uFEFF', '\n\n'])
       expect(await parseChargeFile(text, ctx)).toEqual({
         claims: [],
         rowCount: 0,
         errors: [{ line: 1, reason: 'header: the file is empty (a header row is required)' }],
+        rejected: { code: 'EMPTY_FILE', reason: 'the file is empty' },
       });
-    // A header alone is a valid file with nothing to bill.
-    expect(await parseChargeFile(`${CHARGE_COLUMNS.join(',')}\n`, ctx)).toEqual({
-      claims: [],
-      rowCount: 0,
-      errors: [],
-    });
+  });
+
+  it('reports a file with a header but no rows (not a silent success)', async () => {
+    for (const text of [`${CHARGE_COLUMNS.join(',')}\n`, `${CHARGE_COLUMNS.join(',')}\r\n\r\n`]) {
+      const r = await parseChargeFile(text, ctx);
+      expect(r).toEqual({
+        claims: [],
+        rowCount: 0,
+        errors: [{ line: 1, reason: 'the file has a header row but no charge rows' }],
+        rejected: { code: 'NO_ROWS', reason: 'the file has a header row but no charge rows' },
+      });
+      expect(JSON.parse(errorReport(r, ctx.sourceFile).body).rejected.code).toBe('NO_ROWS');
+    }
+  });
+
+  it('refuses a header that repeats a column, in any case or padding, naming it', async () => {
+    const cols = [...CHARGE_COLUMNS, ' Charge '];
+    const text = `${cols.join(',')}\n${[...CHARGE_COLUMNS.map((c) => row()[c] ?? ''), '1.00'].join(',')}\n`;
+    const r = await parseChargeFile(text, ctx);
+    expect(r.claims).toEqual([]);
+    expect(r.rejected?.code).toBe('BAD_HEADER');
+    expect(r.errors).toEqual([{ line: 1, field: 'charge', reason: 'header: column charge repeated' }]);
+  });
+
+  it('reads UTF-8 bytes with a BOM, split anywhere, like the same text', async () => {
+    const text = csv([row({ patient_last_name: 'TESTPATIENTÉ' }), row({ encounter_id: 'E2' })], '\r\n');
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    async function* twoBytesAtATime() {
+      for (let i = 0; i < bytes.length; i += 2) yield bytes.subarray(i, i + 2);
+    }
+    const r = await parseChargeFile(twoBytesAtATime(), ctx);
+    expect(r).toEqual(await parseChargeFile(text, ctx));
+    expect(r.claims[0]?.patient.lastName).toBe('TESTPATIENTÉ');
+    expect(r.claims[0]?.practiceId).toBe('PRAC1');
+  });
+
+  it('says a file with a bad header is refused', async () => {
+    const text = `${CHARGE_COLUMNS.join(',')},extra\n`;
+    expect((await parseChargeFile(text, ctx)).rejected?.code).toBe('BAD_HEADER');
   });
 
   it('accepts a header without optional columns, in any order and case, with padded values', async () => {
@@ -310,6 +344,95 @@ describe('parseChargeFile', () => {
       errors: [
         { line: 2, encounterId: 'E1', field: 'charge', reason: 'charge: is not an amount like 125.00' },
       ],
+    });
+  });
+});
+
+describe('parseChargeFile: encounters up to the 837P limit', () => {
+  const lines = (n: number, encounter = 'E1') =>
+    Array.from({ length: n }, (_, i) => row({ encounter_id: encounter, line_id: `L${i + 1}` }));
+
+  it('accepts an encounter of 50 service lines as one claim', async () => {
+    const r = await parseChargeFile(csv(lines(50)), ctx);
+    expect(r.errors).toEqual([]);
+    expect(r.claims).toHaveLength(1);
+    expect(r.claims[0]?.lines).toHaveLength(50);
+    expect(r.claims[0]?.totalChargeCents).toBe(50 * 11000);
+    expect(r.sourceLines?.[claimIdFor('PRAC1', 'E1')]).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
+  });
+
+  it('refuses an encounter of more than 50 lines row by row, naming the encounter and rule, and keeps the others', async () => {
+    for (const n of [51, 120]) {
+      const r = await parseChargeFile(csv([...lines(n), row({ encounter_id: 'E2' })]), ctx);
+      expect(r.claims.map((c) => c.encounterId)).toEqual(['E2']);
+      expect(r.rejected).toBeUndefined();
+      expect(r.errors).toHaveLength(n);
+      expect(r.errors.map((e) => e.line)).toEqual(Array.from({ length: n }, (_, i) => i + 2));
+      for (const e of r.errors) {
+        expect(e.encounterId).toBe('E1');
+        expect(e.reason).toBe(
+          `encounter refused (TOO_MANY_LINES): it has ${n} service lines; an 837P claim holds at most 50`,
+        );
+      }
+    }
+  });
+});
+
+describe('parseChargeFile: encodings', () => {
+  const header = `${CHARGE_COLUMNS.join(',')}\n`;
+  const body = (name: string) => csv([row(), row({ encounter_id: 'E2', patient_last_name: name })]);
+
+  it('refuses bytes that are not UTF-8 with the line they are on, and bills nothing', async () => {
+    // "TESTPATIENTÉ" saved as Windows-1252: É is the single byte 0xC9.
+    const text = body('TESTPATIENT\u0001');
+    const bytes = Buffer.from(text, 'latin1');
+    bytes[bytes.indexOf(1)] = 0xc9;
+    const r = await parseChargeFile(bytes, ctx);
+    expect(r.claims).toEqual([]);
+    expect(r.rejected?.code).toBe('NOT_UTF8');
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]?.line).toBe(3);
+    expect(r.errors[0]?.reason).toMatch(/^not valid UTF-8 at line 3 \(byte \d+\): .*charset=windows-1252/);
+    expect(JSON.stringify(r.errors)).not.toContain('TESTPATIENT');
+  });
+
+  it('finds the bad byte whatever the chunking, including a truncated or overlong sequence', async () => {
+    const cases: [Buffer, number][] = [
+      [Buffer.concat([Buffer.from(header), Buffer.from([0x41, 0xe2, 0x82])]), 2], // truncated at the end
+      [Buffer.concat([Buffer.from(`${header}x\n`), Buffer.from([0xc0, 0xaf])]), 3], // overlong '/'
+      [Buffer.concat([Buffer.from(header), Buffer.from([0xed, 0xa0, 0x80])]), 2], // surrogate
+      [Buffer.concat([Buffer.from(header), Buffer.from([0xc3, 0x0a])]), 2], // lead byte then newline
+    ];
+    for (const [bytes, line] of cases) {
+      async function* oneByteAtATime() {
+        for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+      }
+      const r = await parseChargeFile(oneByteAtATime(), ctx);
+      expect(r.rejected?.code).toBe('NOT_UTF8');
+      expect(r.errors.map((e) => e.line)).toEqual([line]);
+    }
+  });
+
+  it('decodes Windows-1252 only when the file declares it', async () => {
+    const bytes = Buffer.from(body('TESTPATIENTÉ'), 'latin1');
+    const r = await parseChargeFile(bytes, { ...ctx, encoding: 'windows-1252' });
+    expect(r.errors).toEqual([]);
+    expect(r.claims[1]?.patient.lastName).toBe('TESTPATIENTÉ');
+    // A byte that only Windows-1252 defines (0x80 = €) is not Latin-1 either.
+    const euro = Buffer.from(body('TESTPATIENT\u0001'), 'latin1');
+    euro[euro.indexOf(1)] = 0x80;
+    const r2 = await parseChargeFile(euro, { ...ctx, encoding: 'windows-1252' });
+    expect(r2.claims[1]?.patient.lastName).toBe('TESTPATIENT€');
+  });
+
+  it('reads the charset a Content-Type declares', () => {
+    expect(encodingOf(undefined)).toEqual({ encoding: 'utf-8' });
+    expect(encodingOf('text/csv')).toEqual({ encoding: 'utf-8' });
+    expect(encodingOf('text/csv; charset=UTF-8')).toEqual({ encoding: 'utf-8' });
+    expect(encodingOf('text/csv; charset=windows-1252')).toEqual({ encoding: 'windows-1252' });
+    expect(encodingOf('text/csv;charset="cp1252"')).toEqual({ encoding: 'windows-1252' });
+    expect(encodingOf('text/csv; charset=utf-16le')).toEqual({
+      error: 'the file declares charset utf-16le; only utf-8 and windows-1252 are read',
     });
   });
 });

@@ -1,0 +1,136 @@
+/**
+ * What charge intake keeps per claim: an INTAKE item next to the claim's META (`SK=INTAKE`) holding
+ * the hash of the charge content it was first received with and the file it came from. It is
+ * written once, before the claim, and never changed: the workflow may change the claim later (a
+ * replacement), but a re-upload is always compared with what was received.
+ */
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Claim, ClaimStatus } from '../claims/model';
+import { cancellationCodes } from './errors';
+import { claimPk, META } from './keys';
+
+const INTAKE = 'INTAKE';
+
+/** BatchGetItem takes at most 100 keys (two per claim here). */
+export const CLAIMS_PER_LOOKUP = 50;
+const MAX_ROUNDS = 8;
+
+export interface StoredIntake {
+  status?: ClaimStatus;
+  /** The stored claim (as it is now), for claims received before INTAKE items existed. */
+  claim?: Claim;
+  contentHash?: string;
+  sourceFile?: string;
+}
+
+/** The stored META/INTAKE of each claim id that has either. */
+export async function storedClaims(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  claimIds: string[],
+): Promise<Map<string, StoredIntake>> {
+  const found = new Map<string, StoredIntake>();
+  const ids = [...new Set(claimIds)];
+  for (let i = 0; i < ids.length; i += CLAIMS_PER_LOOKUP) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + CLAIMS_PER_LOOKUP).flatMap((id) => [
+      { PK: claimPk(id), SK: META },
+      { PK: claimPk(id), SK: INTAKE },
+    ]);
+    for (let round = 0; keys && keys.length > 0; round++) {
+      if (round >= MAX_ROUNDS) throw new Error(`claim lookup: ${keys.length} keys left unprocessed`);
+      if (round > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
+      const out = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: keys,
+              ConsistentRead: true,
+              ProjectionExpression: 'SK, claimId, claim, #status, contentHash, sourceFile',
+              ExpressionAttributeNames: { '#status': 'status' },
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[tableName] ?? []) {
+        const id = item.claimId as string;
+        const entry = found.get(id) ?? {};
+        if (item.SK === INTAKE) {
+          entry.contentHash = item.contentHash as string;
+          entry.sourceFile = item.sourceFile as string;
+        } else {
+          entry.status = item.status as ClaimStatus;
+          entry.claim = item.claim as Claim;
+        }
+        found.set(id, entry);
+      }
+      keys = out.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return found;
+}
+
+export type IntakeOutcome =
+  | { kind: 'recorded' }
+  | { kind: 'same' }
+  | { kind: 'conflict'; storedSourceFile?: string }
+  /** The claim exists without an INTAKE item (received before they existed): compare the claim. */
+  | { kind: 'legacy' };
+
+/**
+ * Records what a claim is received with, unless the claim or its INTAKE item exists already; then
+ * says whether the stored one is the same content.
+ */
+export async function recordIntake(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  intake: { claimId: string; contentHash: string; sourceFile: string; at: string },
+): Promise<IntakeOutcome> {
+  const pk = claimPk(intake.claimId);
+  try {
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName,
+              Key: { PK: pk, SK: META },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                PK: pk,
+                SK: INTAKE,
+                entity: 'INTAKE',
+                claimId: intake.claimId,
+                contentHash: intake.contentHash,
+                sourceFile: intake.sourceFile,
+                at: intake.at,
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+    return { kind: 'recorded' };
+  } catch (err) {
+    if (!cancellationCodes(err)?.includes('ConditionalCheckFailed')) throw err;
+  }
+  const out = await doc.send(
+    new GetCommand({ TableName: tableName, Key: { PK: pk, SK: INTAKE }, ConsistentRead: true }),
+  );
+  if (!out.Item) return { kind: 'legacy' };
+  if (out.Item.contentHash === intake.contentHash) return { kind: 'same' };
+  return {
+    kind: 'conflict',
+    ...(out.Item.sourceFile ? { storedSourceFile: out.Item.sourceFile as string } : {}),
+  };
+}
