@@ -29,7 +29,13 @@ export interface LocalRuntimeOptions {
   verbose?: boolean;
   /** Faults to inject at the boundaries (the chaos harness, local/chaos.ts). */
   faults?: RuntimeFaults;
-  /** Seconds a message a consumer failed stays invisible before it is retried (default 1). */
+  /**
+   * Queue consumers' timeout (what their context reports) and the seconds a message they failed stays
+   * invisible before it is retried. As on AWS, where a queue's visibility timeout is at least the
+   * function's timeout, the retry comes after the failed invocation's time is up: a Powertools
+   * idempotency record left "in progress" (its delete failed) has expired by then. Defaults 4 s and 5 s.
+   */
+  functionTimeoutSeconds?: number;
   retryDelaySeconds?: number;
 }
 
@@ -55,6 +61,11 @@ type QueueName = (typeof QUEUES)[number];
 const MAX_RECEIVE = 5;
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
+  if ((opts.retryDelaySeconds ?? 5) * 1000 <= (opts.functionTimeoutSeconds ?? 4) * 1000) {
+    throw new Error(
+      'retryDelaySeconds must exceed functionTimeoutSeconds (as a visibility timeout must on AWS)',
+    );
+  }
   const seed = opts.seed ?? 42;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -215,10 +226,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         handler: lazy(p.fn) as never,
         batchSize: p.batchSize,
         batchWindowMs: p.batchWindowMs,
-        retryDelaySeconds: opts.retryDelaySeconds ?? 1,
+        retryDelaySeconds: opts.retryDelaySeconds ?? 5,
+        functionTimeoutMs: (opts.functionTimeoutSeconds ?? 4) * 1000,
         faults: faults.queues?.(p.fn),
         onError: (err) => {
-          console.error(`${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`);
+          console.error(
+            `${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`,
+          );
           if (opts.verbose) {
             for (const e of (err as { recordErrors?: Error[] }).recordErrors ?? []) {
               console.error(`  ${e.name}: ${String(e.message).split('\n')[0]}`);

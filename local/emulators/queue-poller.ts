@@ -26,6 +26,8 @@ export interface PollerOptions {
   batchWindowMs?: number;
   /** Seconds a failed message stays invisible before it is retried. */
   retryDelaySeconds?: number;
+  /** The function's timeout, as its context reports it (getRemainingTimeInMillis); default 60 s. */
+  functionTimeoutMs?: number;
   onError?: (err: unknown) => void;
   /** Fault hooks of the chaos harness. */
   faults?: {
@@ -119,7 +121,10 @@ export function startQueuePoller(opts: PollerOptions) {
       for (const m of messages) await duplicate(m);
       let failed: Set<string>;
       try {
-        const res = await opts.handler(toEvent(messages), lambdaContext(opts.functionName));
+        const res = await opts.handler(
+          toEvent(messages),
+          lambdaContext(opts.functionName, opts.functionTimeoutMs),
+        );
         const ids = (res?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
         // As Lambda does: an identifier that is empty or not in the batch fails the whole batch.
         const known = new Set(messages.map((m) => m.MessageId as string));
