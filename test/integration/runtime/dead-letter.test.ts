@@ -25,4 +25,10 @@ describe('dead-lettering (local runtime)', () => {
     }
     expect(body).toBe('{"not":"an inbound message"}');
   }, 90_000);
+
+  it('refuses a retry delay that does not outlast the function timeout (a visibility timeout must, on AWS)', async () => {
+    await expect(startLocalRuntime({ functionTimeoutSeconds: 5, retryDelaySeconds: 5 })).rejects.toThrow(
+      /retryDelaySeconds must exceed functionTimeoutSeconds/,
+    );
+  });
 });
