@@ -11,14 +11,15 @@ import type { Context } from 'aws-lambda';
 import { createApp } from '../infra/create-app';
 import { FUNCTION_NAMES } from '../infra/lib/function';
 import { tableDefinition } from '../shared/store';
-import { createTable, startDynamo } from './emulators/dynamo';
+import { createTable, startDynamo, type WriteFaultHook } from './emulators/dynamo';
 import { forwardObjectCreated, localClientConfig, localS3Config, startSqsS3 } from './emulators/fauxqs';
 import { startHttpApi } from './emulators/http-api-server';
-import { startQueuePoller } from './emulators/queue-poller';
+import { type PollerOptions, startQueuePoller } from './emulators/queue-poller';
 import { startSecretsManager } from './emulators/secrets-stub';
 import { startStepFunctions } from './emulators/sfn';
 import { resolveStateMachine } from './emulators/template';
 import { startSimulator } from './simulator/clearinghouse';
+import type { SimulatorFaults } from './simulator/server';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -26,6 +27,24 @@ export interface LocalRuntimeOptions {
   seed?: number;
   /** Show handler logs (Powertools) on stdout. */
   verbose?: boolean;
+  /** Faults to inject at the boundaries (the chaos harness, local/chaos.ts). */
+  faults?: RuntimeFaults;
+  /**
+   * Queue consumers' timeout (what their context reports) and the seconds a message they failed stays
+   * invisible before it is retried. As on AWS, where a queue's visibility timeout is at least the
+   * function's timeout, the retry comes after the failed invocation's time is up: a Powertools
+   * idempotency record left "in progress" (its delete failed) has expired by then. Defaults 4 s and 5 s.
+   */
+  functionTimeoutSeconds?: number;
+  retryDelaySeconds?: number;
+}
+
+export interface RuntimeFaults {
+  dynamo?: WriteFaultHook;
+  stepFunctions?: Parameters<typeof startStepFunctions>[0]['faults'];
+  /** Per queue consumer (function name). */
+  queues?: (functionName: string) => PollerOptions['faults'];
+  simulator?: SimulatorFaults;
 }
 
 const REGION = 'us-east-1';
@@ -42,6 +61,11 @@ type QueueName = (typeof QUEUES)[number];
 const MAX_RECEIVE = 5;
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
+  if ((opts.retryDelaySeconds ?? 5) * 1000 <= (opts.functionTimeoutSeconds ?? 4) * 1000) {
+    throw new Error(
+      'retryDelaySeconds must exceed functionTimeoutSeconds (as a visibility timeout must on AWS)',
+    );
+  }
   const seed = opts.seed ?? 42;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -49,7 +73,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
   };
   try {
     // 1. Emulators.
-    const dynamo = await startDynamo();
+    const faults = opts.faults ?? {};
+    const dynamo = await startDynamo(faults.dynamo ? { onWrite: faults.dynamo } : {});
     stops.push(() => dynamo.stop());
     const aws = await startSqsS3();
     stops.push(() => aws.stop());
@@ -106,6 +131,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     const sfn = await startStepFunctions({
       lambdas: { 'scrub-claim': lazy('scrub-claim'), 'record-transition': lazy('record-transition') },
       sqs,
+      ...(faults.stepFunctions ? { faults: faults.stepFunctions } : {}),
     });
     stops.push(() => sfn.stop());
     const { app, appStack } = createApp({ skipBundling: true });
@@ -140,6 +166,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       apiKey: CLEARINGHOUSE_API_KEY,
       webhookUrl: `${http.url}/webhooks/${CLEARINGHOUSE}`,
       webhookKey: WEBHOOK_KEY,
+      ...(faults.simulator ? { faults: faults.simulator } : {}),
     });
     stops.push(() => simulator.stop());
 
@@ -199,10 +226,19 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         handler: lazy(p.fn) as never,
         batchSize: p.batchSize,
         batchWindowMs: p.batchWindowMs,
-        onError: (err) =>
+        retryDelaySeconds: opts.retryDelaySeconds ?? 5,
+        functionTimeoutMs: (opts.functionTimeoutSeconds ?? 4) * 1000,
+        faults: faults.queues?.(p.fn),
+        onError: (err) => {
           console.error(
             `${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`,
-          ),
+          );
+          if (opts.verbose) {
+            for (const e of (err as { recordErrors?: Error[] }).recordErrors ?? []) {
+              console.error(`  ${e.name}: ${String(e.message).split('\n')[0]}`);
+            }
+          }
+        },
       }),
     );
     stops.push(async () => {

@@ -9,9 +9,13 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { MANIFEST_PREFIX as INTAKE_CHUNK_PREFIX } from '../../shared/services/ingest';
 import { tableDefinition } from '../../shared/store/table';
 import { markResource } from '../lib/metadata';
 import { acknowledge } from '../lib/nag';
+
+/** How long intake's claim chunk files are kept (their chunk is done within minutes; a DLQ keeps 14 days). */
+export const INTAKE_CHUNK_RETENTION = Duration.days(15);
 
 export type BucketPurpose = 'charges' | 'x12' | 'logs';
 
@@ -140,6 +144,20 @@ export class Data extends Construct {
         serverAccessLogsBucket: this.logsBucket,
         serverAccessLogsPrefix: `${purpose}/`,
         removalPolicy: RemovalPolicy.RETAIN,
+        // Intake's chunk files (claims, with PHI, on their way to ingest-claims) are working copies:
+        // the claims are in DynamoDB once their chunk is done, and the charge file itself is kept.
+        ...(purpose === 'charges'
+          ? {
+              lifecycleRules: [
+                {
+                  id: 'intake-chunks',
+                  prefix: INTAKE_CHUNK_PREFIX,
+                  expiration: INTAKE_CHUNK_RETENTION,
+                  noncurrentVersionExpiration: Duration.days(1),
+                },
+              ],
+            }
+          : {}),
       });
       markResource(bucket, 'bucket', purpose);
       return bucket;

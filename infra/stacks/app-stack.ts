@@ -99,15 +99,21 @@ export class AppStack extends Stack {
       remitQueue: this.remittance.remitQueue.queue,
       ackQueue: this.remittance.ackQueue.queue,
     });
+    const queues = {
+      Intake: this.intake.queue,
+      IntakeClaims: this.intake.claimsQueue,
+      Submission: this.submission.queue,
+      Remit: this.remittance.remitQueue,
+      Ack: this.remittance.ackQueue,
+    };
+    // For the documented redrive (docs/guarantees.md): npm run redrive -- --from <Name>DlqUrl --to <Name>QueueUrl
+    for (const [name, q] of Object.entries(queues)) {
+      new CfnOutput(this, `${name}QueueUrl`, { value: q.queue.queueUrl });
+      new CfnOutput(this, `${name}DlqUrl`, { value: q.dlq.queueUrl });
+    }
     this.observability = new Observability(this, 'Observability', {
       opsKey: this.opsKey,
-      queues: {
-        Intake: this.intake.queue,
-        IntakeClaims: this.intake.claimsQueue,
-        Submission: this.submission.queue,
-        Remit: this.remittance.remitQueue,
-        Ack: this.remittance.ackQueue,
-      },
+      queues,
       functions: [
         this.intake.ingestCharges,
         this.intake.ingestClaims,

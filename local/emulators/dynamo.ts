@@ -181,7 +181,20 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: Json): void {
+/** Decides a fault for a write request: 'fail' (not applied), 'lose' (applied, answer lost), or none. */
+export type WriteFaultHook = (op: string, body: Buffer) => 'fail' | 'lose' | undefined;
+
+/** A response that goes nowhere (the answer of a write whose answer is "lost"). */
+const DISCARD: Pick<ServerResponse, 'writeHead' | 'end'> = {
+  writeHead() {
+    return this as ServerResponse;
+  },
+  end() {
+    return this as ServerResponse;
+  },
+};
+
+function send(res: Pick<ServerResponse, 'writeHead' | 'end'>, status: number, body: Json): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': JSON_TYPE,
@@ -209,12 +222,33 @@ class DynamoShim {
   private readonly ttl = new Map<string, Json>();
   private readonly tokens = new Map<string, number>();
 
-  constructor(private readonly port: number) {}
+  constructor(
+    private readonly port: number,
+    private readonly onWrite?: WriteFaultHook,
+  ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : '';
+    const fault = WRITE_OPS.has(op) ? this.onWrite?.(op, body) : undefined;
+    if (fault) {
+      // 'fail': nothing is applied. 'lose': applied, but the caller sees a 500 (a lost answer).
+      if (fault === 'lose') await this.apply(op, body, req, DISCARD);
+      return send(res, 500, {
+        __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+        message: `injected fault (${fault === 'fail' ? 'not applied' : 'applied, answer lost'})`,
+      });
+    }
+    return this.apply(op, body, req, res);
+  }
+
+  private async apply(
+    op: string,
+    body: Buffer,
+    req: IncomingMessage,
+    res: Pick<ServerResponse, 'writeHead' | 'end'>,
+  ): Promise<void> {
     try {
       switch (op) {
         case 'TransactWriteItems':
@@ -422,11 +456,14 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-/** Starts in-memory dynalite plus the transaction shim on random 127.0.0.1 ports. */
-export async function startDynamo(): Promise<LocalDynamo> {
+/**
+ * Starts in-memory dynalite plus the transaction shim on random 127.0.0.1 ports. `onWrite` (the chaos
+ * harness) may fail a write before or after applying it.
+ */
+export async function startDynamo(opts: { onWrite?: WriteFaultHook } = {}): Promise<LocalDynamo> {
   const inner = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const innerPort = await listen(inner);
-  const shim = new DynamoShim(innerPort);
+  const shim = new DynamoShim(innerPort, opts.onWrite);
   const outer = createServer((req, res) => {
     shim.handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, { __type: 'InternalServerError', message: String(err) });

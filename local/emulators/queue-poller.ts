@@ -9,6 +9,7 @@ import {
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -25,8 +26,22 @@ export interface PollerOptions {
   batchWindowMs?: number;
   /** Seconds a failed message stays invisible before it is retried. */
   retryDelaySeconds?: number;
+  /** The function's timeout, as its context reports it (getRemainingTimeInMillis); default 60 s. */
+  functionTimeoutMs?: number;
   onError?: (err: unknown) => void;
+  /** Fault hooks of the chaos harness. */
+  faults?: {
+    /** true: the message is delivered once more (a copy is enqueued; copies are not copied again). */
+    duplicate?(message: Message): boolean;
+    /** true: the handler succeeded but the message is not deleted, as if it crashed: it is redelivered. */
+    crashBeforeDelete?(message: Message): boolean;
+    /** Reorders a received batch. */
+    reorder?(messages: Message[]): Message[];
+  };
 }
+
+/** Message attribute that marks a copy made by the `duplicate` fault. */
+const COPY_ATTRIBUTE = 'chaos-copy';
 
 export function startQueuePoller(opts: PollerOptions) {
   const batchSize = opts.batchSize ?? 10;
@@ -85,12 +100,31 @@ export function startQueuePoller(opts: PollerOptions) {
     })),
   });
 
-  const handle = async (messages: Message[]) => {
-    inFlight += messages.length;
+  const duplicate = async (m: Message) => {
+    if (m.MessageAttributes?.[COPY_ATTRIBUTE] || !opts.faults?.duplicate?.(m)) return;
+    await opts.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: opts.queueUrl,
+        MessageBody: m.Body ?? '',
+        MessageAttributes: {
+          ...(m.MessageAttributes ?? {}),
+          [COPY_ATTRIBUTE]: { DataType: 'String', StringValue: m.MessageId ?? '' },
+        },
+      }),
+    );
+  };
+
+  const handle = async (received: Message[]) => {
+    inFlight += received.length;
+    const messages = opts.faults?.reorder ? opts.faults.reorder(received) : received;
     try {
+      for (const m of messages) await duplicate(m);
       let failed: Set<string>;
       try {
-        const res = await opts.handler(toEvent(messages), lambdaContext(opts.functionName));
+        const res = await opts.handler(
+          toEvent(messages),
+          lambdaContext(opts.functionName, opts.functionTimeoutMs),
+        );
         const ids = (res?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
         // As Lambda does: an identifier that is empty or not in the batch fails the whole batch.
         const known = new Set(messages.map((m) => m.MessageId as string));
@@ -100,7 +134,7 @@ export function startQueuePoller(opts: PollerOptions) {
         failed = new Set(messages.map((m) => m.MessageId as string));
       }
       for (const m of messages) {
-        if (failed.has(m.MessageId as string)) {
+        if (failed.has(m.MessageId as string) || opts.faults?.crashBeforeDelete?.(m)) {
           await opts.sqs.send(
             new ChangeMessageVisibilityCommand({
               QueueUrl: opts.queueUrl,
@@ -115,7 +149,7 @@ export function startQueuePoller(opts: PollerOptions) {
         }
       }
     } finally {
-      inFlight -= messages.length;
+      inFlight -= received.length;
     }
   };
 

@@ -85,6 +85,13 @@ export async function startStepFunctions(opts: {
   lambdas: Record<string, LocalLambda>;
   sqs: SQSClient;
   timeScale?: number;
+  /** Fault hooks of the chaos harness. */
+  faults?: {
+    /** true: SendTaskSuccess/Failure answers ThrottlingException and is not applied. */
+    sendTask?(action: string, taskToken: string): boolean;
+    /** true: a Lambda task that succeeded reports Lambda.ServiceException instead (a crash after its writes). */
+    crashAfter?(functionName: string, payload: unknown): boolean;
+  };
 }) {
   const scale = opts.timeScale ?? 1;
   const machines = new Map<string, { definition: Record<string, unknown>; machine: StateMachine }>();
@@ -100,7 +107,13 @@ export async function startStepFunctions(opts: {
     if (!fn) throw new TaskFailure('Lambda.ResourceNotFoundException', `no local function ${name}`);
     execution.inFlight++;
     try {
-      return await fn(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(name));
+      const result = await fn(JSON.parse(JSON.stringify(payload ?? {})), lambdaContext(name));
+      if (opts.faults?.crashAfter?.(name, payload)) {
+        throw Object.assign(new Error('injected crash after the function wrote'), {
+          name: 'Lambda.ServiceException',
+        });
+      }
+      return result;
     } catch (err) {
       const e = err as Error;
       // Lambda surfaces a function error by its name (errorType).
@@ -365,7 +378,14 @@ export async function startStepFunctions(opts: {
       try {
         const action = actions[target];
         if (!action) throw new AwsError('UnknownOperationException', `${target} is not emulated`);
-        send(200, action(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')));
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+        if (
+          (target === 'SendTaskSuccess' || target === 'SendTaskFailure') &&
+          opts.faults?.sendTask?.(target, String(body.taskToken))
+        ) {
+          throw new AwsError('ThrottlingException', 'injected fault: rate exceeded');
+        }
+        send(200, action(body));
       } catch (err) {
         if (err instanceof AwsError) send(400, { __type: err.type, message: err.message });
         else send(500, { __type: 'InternalFailure', message: (err as Error).message });

@@ -18,6 +18,8 @@ import { SIGNATURE_HEADER, signBody, TIMESTAMP_HEADER } from '../../shared/webho
 import {
   type ClaimPayment835Input,
   type InterchangeEnvelope,
+  type ProviderAdjustment,
+  type Write835Input,
   write277CA,
   write835,
   write999,
@@ -38,6 +40,28 @@ export interface SimulatorOptions {
   payerName?: string;
   /** Largest accepted 837P body (default 20 MiB); larger gets 413. */
   maxBodyBytes?: number;
+  /** Fault hooks of the chaos harness. */
+  faults?: SimulatorFaults;
+}
+
+export interface SimulatorFaults {
+  /** true: the 837P is received and processed, but the POST never gets its answer (a timeout). */
+  dropResponse?(interchangeControlNumber: string): boolean;
+  /** true: this webhook delivery is sent once more, byte for byte. */
+  resend?(kind: OutgoingKind, body: string): boolean;
+  /** true: this 835's payments are sent once more under a new envelope and trace number. */
+  reenvelope?(traceNumber: string): boolean;
+  /** Provider-level adjustments (PLB) to put in this 835, if any. */
+  providerAdjustments?(traceNumber: string, payeeNpi: string): ProviderAdjustment[];
+}
+
+/** What the payer decided for one claim: the truth a harness compares the ledger with. */
+export interface Adjudication {
+  claimId: string;
+  outcome: Decision['outcome'];
+  paidCents: number;
+  /** How many times the payer adjudicated it (a duplicate interchange is not adjudicated again). */
+  times: number;
 }
 
 export type OutgoingKind = '999' | '277' | '835';
@@ -66,6 +90,8 @@ export interface Simulator {
   replayLast835(): Promise<number>;
   /** Every 835 text built so far, in order. */
   sent835(): string[];
+  /** The payer's decision for every claim it received, by claim id. */
+  adjudications(): Map<string, Adjudication>;
 }
 
 const MAX_RETRIES = 5;
@@ -90,6 +116,8 @@ interface Outgoing {
   kind: OutgoingKind;
   atMs: number;
   body: string;
+  /** For an 835: what it was written from (to send the same payments under a new envelope). */
+  remit?: Write835Input;
 }
 
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
@@ -108,6 +136,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     webhookFailures: 0,
   };
   const sent835: string[] = [];
+  const adjudications = new Map<string, Adjudication>();
+  /** Interchanges already taken, by sender and ISA13: a resend is not adjudicated again. */
+  const received = new Set<string>();
+  const faults = opts.faults ?? {};
   const inFlight = new Set<Promise<unknown>>();
   const sleepers = new Map<NodeJS.Timeout, () => void>();
   const aborts = new Set<AbortController>();
@@ -131,6 +163,15 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       }, ms);
       sleepers.set(t, resolve);
     });
+
+  const nextControl = () => {
+    control++;
+    return {
+      interchangeControlNumber: control,
+      groupControlNumber: control,
+      transactionSetControlNumber: control,
+    };
+  };
 
   const envelope = (sub: Submitted837): InterchangeEnvelope => {
     control++;
@@ -187,12 +228,23 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       for (const o of outgoing) {
         await sleep(o.atMs - (Date.now() - start));
         if (stopped) return;
-        if (o.kind === '835') sent835.push(o.body);
-        try {
-          const status = await post(o.body);
-          if (status >= 200 && status < 300) stats.sent[o.kind]++;
-        } catch {
-          // counted in webhookFailures
+        const bodies = [o.body];
+        if (faults.resend?.(o.kind, o.body)) bodies.push(o.body);
+        if (o.remit && faults.reenvelope?.(o.remit.traceNumber)) {
+          traces++;
+          const traceNumber = `SIMTRN${String(traces).padStart(6, '0')}S${opts.seed}R`;
+          bodies.push(
+            write835({ ...o.remit, envelope: { ...o.remit.envelope, ...nextControl() }, traceNumber }).x12,
+          );
+        }
+        for (const body of bodies) {
+          if (o.kind === '835') sent835.push(body);
+          try {
+            const status = await post(body);
+            if (status >= 200 && status < 300) stats.sent[o.kind]++;
+          } catch {
+            // counted in webhookFailures
+          }
         }
       }
     };
@@ -226,6 +278,15 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       claim,
       decision: decide(opts.seed, claim),
     }));
+    for (const { claim, decision } of decisions) {
+      const before = adjudications.get(claim.claimId);
+      adjudications.set(claim.claimId, {
+        claimId: claim.claimId,
+        outcome: decision.outcome,
+        paidCents: decision.payment?.paidCents ?? 0,
+        times: (before?.times ?? 0) + 1,
+      });
+    }
     out.push({
       kind: '277',
       atMs: delays.claimAckMs,
@@ -270,23 +331,22 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       traces++;
       const traceNumber = `SIMTRN${String(traces).padStart(6, '0')}S${opts.seed}`;
       const pick = createHash('sha256').update(`${opts.seed}:${traceNumber}`).digest()[0] as number;
-      out.push({
-        kind: '835',
-        atMs: delays.remitMs,
-        body: write835({
-          envelope: envelope(sub),
-          payer: {
-            name: payerName,
-            identifier: PAYER_EIN_ID,
-            address: { line1: '1 PAYER PLAZA', city: 'HARTFORD', state: 'CT', zip: '061030001' },
-          },
-          payee: { name: claim.billingName || 'BILLING PROVIDER', npi: claim.billingNpi },
-          traceNumber,
-          paymentMethod: pick % 4 === 0 ? 'CHK' : 'ACH',
-          paymentDate: today,
-          claims: payments,
-        }).x12,
-      });
+      const plb = faults.providerAdjustments?.(traceNumber, claim.billingNpi) ?? [];
+      const remit: Write835Input = {
+        envelope: envelope(sub),
+        payer: {
+          name: payerName,
+          identifier: PAYER_EIN_ID,
+          address: { line1: '1 PAYER PLAZA', city: 'HARTFORD', state: 'CT', zip: '061030001' },
+        },
+        payee: { name: claim.billingName || 'BILLING PROVIDER', npi: claim.billingNpi },
+        traceNumber,
+        paymentMethod: pick % 4 === 0 ? 'CHK' : 'ACH',
+        paymentDate: today,
+        claims: payments,
+        ...(plb.length > 0 ? { providerAdjustments: plb } : {}),
+      };
+      out.push({ kind: '835', atMs: delays.remitMs, body: write835(remit).x12, remit });
     }
     return out;
   }
@@ -327,6 +387,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
           `rejected: ${refusal instanceof X12Error ? refusal.code : 'no 837 transaction set'}`,
         );
       }
+      const interchangeKey = `${sub.senderId}\u0000${Number(sub.interchangeControlNumber)}`;
+      if (!refusal && received.has(interchangeKey)) {
+        // A clearinghouse takes an interchange once: a resend (same sender, same ISA13) is not processed again.
+        res.writeHead(202, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ accepted: 0, duplicate: true }));
+      }
       let outgoing: Outgoing[];
       try {
         outgoing = refusal ? ack999(sub, 'R', [...new Set(defects.map(ik5Code))]) : answer(sub);
@@ -338,9 +404,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       stats.interchangesReceived++;
       stats.claimsReceived += sub.claims.length;
       if (refusal) stats.interchangesRejected++;
+      else received.add(interchangeKey);
+      deliver(outgoing);
+      if (faults.dropResponse?.(sub.interchangeControlNumber)) {
+        // Received and processed, but the sender never hears back: its request times out.
+        return void req.socket.destroy();
+      }
       res.writeHead(202, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ accepted: refusal ? 0 : sub.claims.length }));
-      deliver(outgoing);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -349,6 +420,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x12/837`,
     stats: () => structuredClone(stats),
     sent835: () => [...sent835],
+    adjudications: () => new Map(adjudications),
     async replayLast835(): Promise<number> {
       const last = sent835.at(-1);
       if (last === undefined) throw new Error('no 835 sent yet');

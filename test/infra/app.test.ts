@@ -284,6 +284,23 @@ describe('Claimflow stack: queues, events, API', () => {
     s.appTemplate.hasOutput('WebhookApiUrl', {});
     s.appTemplate.hasOutput('ChargesBucketName', {});
   });
+
+  it('outputs every work queue and its DLQ for the documented redrive', () => {
+    for (const name of ['Intake', 'IntakeClaims', 'Submission', 'Remit', 'Ack']) {
+      for (const [output, meta] of [
+        [`${name}QueueUrl`, name],
+        [`${name}DlqUrl`, `${name}-dlq`],
+      ] as const) {
+        const value = (s.appJson.Outputs?.[output] as { Value?: { Ref?: string } } | undefined)?.Value;
+        expect(value?.Ref, output).toBeDefined();
+        const queue = s.appJson.Resources[value?.Ref as string];
+        expect(queue?.Type).toBe('AWS::SQS::Queue');
+        expect(queue?.Metadata?.['claimflow:queue']).toBe(
+          meta.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase(),
+        );
+      }
+    }
+  });
 });
 
 describe('Claimflow stack: observability', () => {

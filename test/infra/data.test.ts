@@ -9,6 +9,19 @@ beforeAll(() => {
 });
 
 describe('ClaimflowData stack', () => {
+  it('expires intake chunk files (claims with PHI in transit) from the charges bucket only', () => {
+    const rules = (purpose: string) =>
+      (
+        (byMetadata(s.dataJson, 'claimflow:bucket', purpose)[1].Properties?.LifecycleConfiguration as
+          | { Rules: { Prefix?: string; ExpirationInDays?: number; Status: string }[] }
+          | undefined) ?? { Rules: [] }
+      ).Rules;
+    expect(rules('charges')).toEqual([
+      expect.objectContaining({ Prefix: 'intake/', ExpirationInDays: 15, Status: 'Enabled' }),
+    ]);
+    expect(rules('x12').filter((r) => r.Prefix === 'intake/')).toEqual([]);
+  });
+
   it('has a rotating customer-managed key, retained', () => {
     s.dataTemplate.hasResource('AWS::KMS::Key', {
       Properties: { EnableKeyRotation: true },

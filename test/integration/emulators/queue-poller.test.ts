@@ -111,6 +111,61 @@ describe('queue poller', () => {
     }
   });
 
+  it("reports the function's timeout in the context, as Lambda does", async () => {
+    const url = await queue('timeout');
+    const remaining: number[] = [];
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: url,
+      queueArn: arn('timeout'),
+      functionName: 'timeout-fn',
+      functionTimeoutMs: 4_000,
+      handler: async (_event, context) => {
+        remaining.push(context.getRemainingTimeInMillis());
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }));
+      await until(() => remaining.length > 0, 'the invocation');
+      expect(remaining[0]).toBeGreaterThan(3_000);
+      expect(remaining[0]).toBeLessThanOrEqual(4_000);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('fault hooks: a duplicated message is delivered twice (its copy once), a "crashed" one again', async () => {
+    const url = await queue('faults');
+    const seen: string[] = [];
+    let crashes = 1;
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: url,
+      queueArn: arn('faults'),
+      functionName: 'faults-fn',
+      retryDelaySeconds: 0,
+      faults: {
+        duplicate: (m) => m.Body === 'dup',
+        crashBeforeDelete: (m) => m.Body === 'crash' && crashes-- > 0,
+        reorder: (messages) => [...messages].reverse(),
+      },
+      handler: async (event) => {
+        for (const r of event.Records) seen.push(r.body);
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'dup' }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'crash' }));
+      await until(() => seen.length >= 4, 'four deliveries');
+      await until(async () => (await depth(url)) === 0, 'the queue to drain');
+      expect(seen.sort()).toEqual(['crash', 'crash', 'dup', 'dup']);
+    } finally {
+      await poller.stop();
+    }
+  });
+
   it('deletes what succeeded and redelivers batchItemFailures', async () => {
     const url = await queue('partial');
     const seen: { body: string; receiveCount: string }[] = [];

@@ -7,7 +7,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime';
 
 let rt: LocalRuntime;
 beforeAll(async () => {
-  rt = await startLocalRuntime({ seed: 3 });
+  rt = await startLocalRuntime({ seed: 3, functionTimeoutSeconds: 1, retryDelaySeconds: 2 });
 });
 afterAll(async () => rt?.stop());
 
@@ -25,4 +25,10 @@ describe('dead-lettering (local runtime)', () => {
     }
     expect(body).toBe('{"not":"an inbound message"}');
   }, 90_000);
+
+  it('refuses a retry delay that does not outlast the function timeout (a visibility timeout must, on AWS)', async () => {
+    await expect(startLocalRuntime({ functionTimeoutSeconds: 5, retryDelaySeconds: 5 })).rejects.toThrow(
+      /retryDelaySeconds must exceed functionTimeoutSeconds/,
+    );
+  });
 });
