@@ -275,7 +275,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       let quietRounds = 0;
       while (Date.now() < deadline) {
         await simulator.idle();
-        await sfn.waitUntilSettled();
+        await sfn.waitUntilSettled(Math.max(1, deadline - Date.now()));
         let busy = running.some((p) => p.inFlight() > 0) || (await watcher.pending()) > 0;
         for (const q of QUEUES) busy ||= (await queueDepth(queueUrls[q])) > 0;
         quietRounds = busy ? 0 : quietRounds + 1;
