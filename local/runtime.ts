@@ -30,10 +30,11 @@ export interface LocalRuntimeOptions {
   /** Faults to inject at the boundaries (the chaos harness, local/chaos.ts). */
   faults?: RuntimeFaults;
   /**
-   * Queue consumers' timeout (what their context reports) and the seconds a message they failed stays
-   * invisible before it is retried. As on AWS, where a queue's visibility timeout is at least the
-   * function's timeout, the retry comes after the failed invocation's time is up: a Powertools
-   * idempotency record left "in progress" (its delete failed) has expired by then. Defaults 4 s and 5 s.
+   * Queue consumers' timeout (what their context reports; default 10 s) and the seconds a message they
+   * failed first stays invisible (default 1; doubling per receive: 1, 2, 4, 8 s). On AWS every retry
+   * waits a whole visibility timeout, which is longer than the function timeout; here the receives
+   * before the DLQ must at least span the timeout, so that a Powertools idempotency record left "in
+   * progress" (its delete failed) has expired before the message is dead-lettered.
    */
   functionTimeoutSeconds?: number;
   retryDelaySeconds?: number;
@@ -61,10 +62,11 @@ type QueueName = (typeof QUEUES)[number];
 const MAX_RECEIVE = 5;
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
-  if ((opts.retryDelaySeconds ?? 5) * 1000 <= (opts.functionTimeoutSeconds ?? 4) * 1000) {
-    throw new Error(
-      'retryDelaySeconds must exceed functionTimeoutSeconds (as a visibility timeout must on AWS)',
-    );
+  const functionTimeoutSeconds = opts.functionTimeoutSeconds ?? 10;
+  const retryDelaySeconds = opts.retryDelaySeconds ?? 1;
+  // The four retry waits before the fifth (last) receive: 1 + 2 + 4 + 8 times the first.
+  if (retryDelaySeconds * 15 <= functionTimeoutSeconds) {
+    throw new Error('the retry waits (15 x retryDelaySeconds) must exceed functionTimeoutSeconds, as on AWS');
   }
   const seed = opts.seed ?? 42;
   const stops: (() => Promise<void>)[] = [];
@@ -226,8 +228,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         handler: lazy(p.fn) as never,
         batchSize: p.batchSize,
         batchWindowMs: p.batchWindowMs,
-        retryDelaySeconds: opts.retryDelaySeconds ?? 5,
-        functionTimeoutMs: (opts.functionTimeoutSeconds ?? 4) * 1000,
+        retryDelaySeconds,
+        functionTimeoutMs: functionTimeoutSeconds * 1000,
         faults: faults.queues?.(p.fn),
         onError: (err) => {
           console.error(
@@ -273,7 +275,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       let quietRounds = 0;
       while (Date.now() < deadline) {
         await simulator.idle();
-        await sfn.waitUntilSettled();
+        await sfn.waitUntilSettled(Math.max(1, deadline - Date.now()));
         let busy = running.some((p) => p.inFlight() > 0) || (await watcher.pending()) > 0;
         for (const q of QUEUES) busy ||= (await queueDepth(queueUrls[q])) > 0;
         quietRounds = busy ? 0 : quietRounds + 1;

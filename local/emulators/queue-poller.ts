@@ -24,7 +24,10 @@ export interface PollerOptions {
   batchSize?: number;
   /** Like Lambda's MaximumBatchingWindowInSeconds, in ms. */
   batchWindowMs?: number;
-  /** Seconds a failed message stays invisible before it is retried. */
+  /**
+   * Seconds a failed message stays invisible before its first retry; each further retry waits twice as
+   * long (1, 2, 4, 8 x this), so that the receives before the DLQ span more than the function timeout.
+   */
   retryDelaySeconds?: number;
   /** The function's timeout, as its context reports it (getRemainingTimeInMillis); default 60 s. */
   functionTimeoutMs?: number;
@@ -100,6 +103,11 @@ export function startQueuePoller(opts: PollerOptions) {
     })),
   });
 
+  const retryDelay = (m: Message) => {
+    const receives = Number(m.Attributes?.ApproximateReceiveCount ?? 1);
+    return (opts.retryDelaySeconds ?? 1) * 2 ** Math.min(Math.max(receives - 1, 0), 3);
+  };
+
   const duplicate = async (m: Message) => {
     if (m.MessageAttributes?.[COPY_ATTRIBUTE] || !opts.faults?.duplicate?.(m)) return;
     await opts.sqs.send(
@@ -139,7 +147,7 @@ export function startQueuePoller(opts: PollerOptions) {
             new ChangeMessageVisibilityCommand({
               QueueUrl: opts.queueUrl,
               ReceiptHandle: m.ReceiptHandle,
-              VisibilityTimeout: opts.retryDelaySeconds ?? 1,
+              VisibilityTimeout: retryDelay(m),
             }),
           );
         } else {

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -130,6 +131,38 @@ describe('queue poller', () => {
       await until(() => remaining.length > 0, 'the invocation');
       expect(remaining[0]).toBeGreaterThan(3_000);
       expect(remaining[0]).toBeLessThanOrEqual(4_000);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('waits longer before each retry of a failing message (1, 2, 4, 8 x the first delay)', async () => {
+    const url = await queue('backoff', 5);
+    const delays: number[] = [];
+    const recording = {
+      send: (command: { input: { VisibilityTimeout?: number } }) => {
+        if (command instanceof ChangeMessageVisibilityCommand) {
+          delays.push(command.input.VisibilityTimeout as number);
+          // Make it visible at once so the test does not wait for the real delay.
+          return sqs.send(new ChangeMessageVisibilityCommand({ ...command.input, VisibilityTimeout: 0 }));
+        }
+        return sqs.send(command as never);
+      },
+    } as unknown as typeof sqs;
+    const poller = startQueuePoller({
+      sqs: recording,
+      queueUrl: url,
+      queueArn: arn('backoff'),
+      functionName: 'backoff-fn',
+      retryDelaySeconds: 3,
+      handler: async () => {
+        throw new Error('always fails');
+      },
+    });
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }));
+      await until(() => delays.length >= 5, 'five failed receives');
+      expect(delays.slice(0, 5)).toEqual([3, 6, 12, 24, 24]);
     } finally {
       await poller.stop();
     }
