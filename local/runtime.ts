@@ -30,8 +30,8 @@ export interface LocalRuntimeOptions {
   /** Faults to inject at the boundaries (the chaos harness, local/chaos.ts). */
   faults?: RuntimeFaults;
   /**
-   * Queue consumers' timeout (what their context reports; default 10 s) and the seconds a message they
-   * failed first stays invisible (default 1; doubling per receive: 1, 2, 4, 8 s). On AWS every retry
+   * Queue consumers' timeout (what their context reports; default 30 s) and the seconds a message they
+   * failed first stays invisible (default 3; doubling per receive: 3, 6, 12, 24 s). On AWS every retry
    * waits a whole visibility timeout, which is longer than the function timeout; here the receives
    * before the DLQ must at least span the timeout, so that a Powertools idempotency record left "in
    * progress" (its delete failed) has expired before the message is dead-lettered.
@@ -62,8 +62,8 @@ type QueueName = (typeof QUEUES)[number];
 const MAX_RECEIVE = 5;
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
-  const functionTimeoutSeconds = opts.functionTimeoutSeconds ?? 10;
-  const retryDelaySeconds = opts.retryDelaySeconds ?? 1;
+  const functionTimeoutSeconds = opts.functionTimeoutSeconds ?? 30;
+  const retryDelaySeconds = opts.retryDelaySeconds ?? 3;
   // The four retry waits before the fifth (last) receive: 1 + 2 + 4 + 8 times the first.
   if (retryDelaySeconds * 15 <= functionTimeoutSeconds) {
     throw new Error('the retry waits (15 x retryDelaySeconds) must exceed functionTimeoutSeconds, as on AWS');

@@ -7,7 +7,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime';
 
 let rt: LocalRuntime;
 beforeAll(async () => {
-  rt = await startLocalRuntime({ seed: 3 });
+  rt = await startLocalRuntime({ seed: 3, functionTimeoutSeconds: 5, retryDelaySeconds: 1 });
 });
 afterAll(async () => rt?.stop());
 
