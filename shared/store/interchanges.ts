@@ -47,28 +47,7 @@ export class InterchangeRepository {
 
   /** META + one CLAIM#<id> row per claim, in one transaction; 'exists' when the ICN is recorded. */
   async put(record: InterchangeRecord): Promise<'created' | 'exists'> {
-    const pk = icnPk(record.interchangeControlNumber);
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: plain({ PK: pk, SK: META, entity: 'ICN', ...record }),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-      ...record.claimIds.map((claimId) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            PK: pk,
-            SK: icnClaimSk(claimId),
-            entity: 'ICN_CLAIM',
-            claimId,
-            interchangeControlNumber: record.interchangeControlNumber,
-          },
-        },
-      })),
-    ];
+    const items = this.interchangeItems(record);
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw new TransactionTooLargeError(`interchange ${record.interchangeControlNumber}: too many claims`);
     }
@@ -87,8 +66,32 @@ export class InterchangeRepository {
    * Throws InterchangeConflictError when the ICN exists or a claim is no longer at `from.version`.
    */
   async putWithMembers(record: InterchangeRecord, members: InterchangeMember[]): Promise<void> {
-    const pk = icnPk(record.interchangeControlNumber);
     const items: TransactItem[] = [
+      ...this.interchangeItems(record),
+      ...members.flatMap((m) => [
+        stateUpdate(this.tableName, m.practiceId, m.from, m.to, m.attrs),
+        eventPut(this.tableName, m.event),
+      ]),
+    ];
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new TransactionTooLargeError(`interchange ${record.interchangeControlNumber}: too many claims`);
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      if (cancellationCodes(err)?.some((c) => c === 'ConditionalCheckFailed')) {
+        throw new InterchangeConflictError(
+          `interchange ${record.interchangeControlNumber}: already recorded or a member claim changed`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** META (only if the ICN is new) + one CLAIM#<id> member row per claim. */
+  private interchangeItems(record: InterchangeRecord): TransactItem[] {
+    const pk = icnPk(record.interchangeControlNumber);
+    return [
       {
         Put: {
           TableName: this.tableName,
@@ -108,24 +111,7 @@ export class InterchangeRepository {
           },
         },
       })),
-      ...members.flatMap((m) => [
-        stateUpdate(this.tableName, m.practiceId, m.from, m.to, m.attrs),
-        eventPut(this.tableName, m.event),
-      ]),
     ];
-    if (items.length > MAX_TRANSACTION_ITEMS) {
-      throw new TransactionTooLargeError(`interchange ${record.interchangeControlNumber}: too many claims`);
-    }
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (err) {
-      if (cancellationCodes(err)?.some((c) => c === 'ConditionalCheckFailed')) {
-        throw new InterchangeConflictError(
-          `interchange ${record.interchangeControlNumber}: already recorded or a member claim changed`,
-        );
-      }
-      throw err;
-    }
   }
 
   /** Records that the clearinghouse accepted the interchange. */
