@@ -103,6 +103,9 @@ describe('claimflow check', () => {
       '--today must be a date',
     );
     expect((await claimflow('frobnicate')).code).toBe(2);
+    const redrive = await claimflow('redrive', '--from', 'https://sqs.example/dlq');
+    expect(redrive.code).toBe(2);
+    expect(redrive.stderr).toContain('usage: claimflow redrive --from');
     const notCsv = await claimflow('check', file('notes.txt', 'hello there\nthis is not a charge file\n'));
     expect(notCsv.code).toBe(1);
     expect(notCsv.stdout).toContain('file refused (BAD_HEADER)');
