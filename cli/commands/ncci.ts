@@ -8,12 +8,10 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  compileNcciTable,
   detectNcciFileKind,
-  type MueEdit,
   type NcciLoadError,
   type NcciSource,
-  type PtpEdit,
+  NcciTableBuilder,
   parseMueFile,
   parsePtpFile,
 } from '../../shared/scrub/ncci';
@@ -59,8 +57,7 @@ export async function ncci(args: string[], io: Io): Promise<number> {
   }
   if (files.length === 0) throw new UsageError(`ncci load needs PTP and/or MUE files\n${NCCI_USAGE}`);
 
-  const ptp: PtpEdit[] = [];
-  const mue: (MueEdit & { source: string })[] = [];
+  const builder = new NcciTableBuilder();
   const errors: NcciLoadError[] = [];
   const sources: NcciSource[] = [];
   for (const { file, size, kind } of files) {
@@ -73,27 +70,27 @@ export async function ncci(args: string[], io: Io): Promise<number> {
         yield chunk;
       }
     }
-    const opts = progress ? { onProgress: (n: number) => io.err(`${name}: ${n} edits`) } : {};
+    const onProgress = progress ? { onProgress: (n: number) => io.err(`${name}: ${n} edits`) } : {};
     const r =
-      kind === 'ptp' ? await parsePtpFile(hashed(), name, opts) : await parseMueFile(hashed(), name, opts);
-    if (kind === 'ptp') ptp.push(...(r.rows as PtpEdit[]));
-    else mue.push(...(r.rows as MueEdit[]).map((m) => ({ ...m, source: name })));
+      kind === 'ptp'
+        ? await parsePtpFile(hashed(), name, { ...onProgress, onRow: (e) => builder.addPtp(e) })
+        : await parseMueFile(hashed(), name, {
+            ...onProgress,
+            onRow: (e, line) => builder.addMue(e, name, line),
+          });
     errors.push(...r.errors);
-    if (r.rows.length === 0 && r.errors.length === 0)
+    if (r.count === 0 && r.errors.length === 0)
       errors.push({
         source: name,
         line: 0,
         rule: 'NO_EDITS',
         message: `no ${kind.toUpperCase()} rows found: is this the right file?`,
       });
-    sources.push({ file: name, kind, sha256: hash.digest('hex'), rows: r.rows.length });
+    sources.push({ file: name, kind, sha256: hash.digest('hex'), rows: r.count });
   }
-  const compiled =
-    errors.length === 0
-      ? compileNcciTable({ ptp, mue, sources, generatedAt: new Date().toISOString() })
-      : { errors };
-  errors.splice(0, errors.length, ...compiled.errors);
-  if (!('table' in compiled) || !compiled.table || errors.length > 0) {
+  const compiled = builder.build(sources, new Date().toISOString());
+  errors.push(...compiled.errors);
+  if (!compiled.table || errors.length > 0) {
     for (const e of errors) io.err(`${e.source}:${e.line}: ${e.rule}: ${e.message}`);
     io.err(`no table written: ${errors.length} error(s)`);
     return EXIT_FINDINGS;

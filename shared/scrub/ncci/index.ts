@@ -32,6 +32,7 @@ export {
   NCCI_TABLE_FORMAT,
   type NcciSource,
   type NcciTable,
+  NcciTableBuilder,
   NcciTableError,
   type NcciTableFile,
   type PtpEntry,

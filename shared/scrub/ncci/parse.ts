@@ -44,7 +44,10 @@ export interface NcciLoadError {
 export type NcciFileKind = 'ptp' | 'mue';
 
 export interface ParseResult<T> {
+  /** the edits read (empty when an `onRow` callback took them) */
   rows: T[];
+  /** how many edits were read */
+  count: number;
   errors: NcciLoadError[];
   /** header and note lines skipped */
   skipped: number;
@@ -153,7 +156,9 @@ async function* records(input: NcciInput): AsyncGenerator<Record> {
   await feed;
 }
 
-export interface ParseOptions {
+export interface ParseOptions<T = unknown> {
+  /** Receives each edit (with its line) instead of collecting it in `rows`: for large files. */
+  onRow?: (row: T, line: number) => void;
   /** Called every `every` rows (default 100 000) with the rows read so far: for progress output. */
   onProgress?: (rows: number) => void;
   every?: number;
@@ -161,7 +166,7 @@ export interface ParseOptions {
   maxErrors?: number;
 }
 
-function collector(source: string, opts: ParseOptions) {
+function collector(source: string, opts: { maxErrors?: number }) {
   const errors: NcciLoadError[] = [];
   let count = 0;
   const max = opts.maxErrors ?? 100;
@@ -183,12 +188,13 @@ function collector(source: string, opts: ParseOptions) {
 export async function parsePtpFile(
   input: NcciInput,
   source: string,
-  opts: ParseOptions = {},
+  opts: ParseOptions<PtpEdit> = {},
 ): Promise<ParseResult<PtpEdit>> {
   const rows: PtpEdit[] = [];
   const errs = collector(source, opts);
   let skipped = 0;
   let seen = 0;
+  let count = 0;
   const every = opts.every ?? 100_000;
   for await (const { line, fields } of records(input)) {
     const [c1 = '', c2 = '', , eff = '', del = '', mod = ''] = fields;
@@ -226,27 +232,31 @@ export async function parsePtpFile(
       errs.error(line, 'PTP_MODIFIER_INDICATOR', `modifier indicator '${mod.slice(0, 10)}' is not 0, 1 or 9`);
       continue;
     }
-    rows.push({
+    const edit: PtpEdit = {
       column1: c1,
       column2: c2,
       effective: eff,
       deletion,
       modifierIndicator: Number(mod) as ModifierIndicator,
-    });
+    };
+    count++;
+    if (opts.onRow) opts.onRow(edit, line);
+    else rows.push(edit);
   }
-  return { rows, errors: errs.errors, skipped };
+  return { rows, count, errors: errs.errors, skipped };
 }
 
 /** Reads one practitioner MUE file. `source` names the file in errors. */
 export async function parseMueFile(
   input: NcciInput,
   source: string,
-  opts: ParseOptions = {},
+  opts: ParseOptions<MueEdit> = {},
 ): Promise<ParseResult<MueEdit>> {
   const rows: MueEdit[] = [];
   const errs = collector(source, opts);
   let skipped = 0;
   let seen = 0;
+  let count = 0;
   const every = opts.every ?? 100_000;
   for await (const { line, fields } of records(input)) {
     const [code = '', value = '', mai = ''] = fields;
@@ -276,7 +286,10 @@ export async function parseMueFile(
       );
       continue;
     }
-    rows.push({ code, units: Number(value), mai: Number(m[1]) as MueAdjudicationIndicator });
+    const edit: MueEdit = { code, units: Number(value), mai: Number(m[1]) as MueAdjudicationIndicator };
+    count++;
+    if (opts.onRow) opts.onRow(edit, line);
+    else rows.push(edit);
   }
-  return { rows, errors: errs.errors, skipped };
+  return { rows, count, errors: errs.errors, skipped };
 }

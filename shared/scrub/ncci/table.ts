@@ -54,51 +54,70 @@ export interface CompileResult {
   errors: NcciLoadError[];
 }
 
-/** Builds the compact table; refuses (errors, no table) an MUE code given two different values. */
-export function compileNcciTable(input: CompileInput): CompileResult {
-  const errors: NcciLoadError[] = [];
-  const ptp = new Map<string, Set<string>>();
-  let pairs = 0;
-  for (const e of input.ptp) {
-    if (e.modifierIndicator === 9) continue;
+/**
+ * Collects edits row by row (so a load never holds the CMS files' rows as objects), then builds the
+ * compact table. An MUE code given two different values is an error (no table).
+ */
+export class NcciTableBuilder {
+  private readonly ptp = new Map<string, Set<string>>();
+  private readonly mue = new Map<string, string>();
+  private pairs = 0;
+  readonly errors: NcciLoadError[] = [];
+
+  addPtp(e: PtpEdit): void {
+    if (e.modifierIndicator === 9) return;
     const entry = `${e.column2},${e.effective},${e.deletion},${e.modifierIndicator}`;
-    const set = ptp.get(e.column1) ?? new Set<string>();
+    let set = this.ptp.get(e.column1);
+    if (!set) {
+      set = new Set<string>();
+      this.ptp.set(e.column1, set);
+    }
     if (!set.has(entry)) {
       set.add(entry);
-      pairs++;
+      this.pairs++;
     }
-    ptp.set(e.column1, set);
   }
-  const mue = new Map<string, string>();
-  for (const e of input.mue) {
+
+  addMue(e: MueEdit, source: string, line = 0): void {
     const value = `${e.units},${e.mai}`;
-    const had = mue.get(e.code);
+    const had = this.mue.get(e.code);
     if (had !== undefined && had !== value) {
-      errors.push({
-        source: e.source,
-        line: e.line ?? 0,
+      this.errors.push({
+        source,
+        line,
         rule: 'MUE_CONFLICT',
         message: `code ${e.code} has MUE ${value.replace(',', ' MAI ')} here but ${had.replace(',', ' MAI ')} in an earlier row: load one quarter's MUE files at a time`,
       });
-      continue;
+      return;
     }
-    mue.set(e.code, value);
+    this.mue.set(e.code, value);
   }
-  if (errors.length > 0) return { errors };
-  const sortedRecord = (m: Map<string, string>) =>
-    Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const ptpOut = new Map([...ptp.entries()].map(([k, v]) => [k, [...v].sort().join(' ')]));
-  return {
-    errors,
-    table: {
-      format: NCCI_TABLE_FORMAT,
-      generatedAt: input.generatedAt,
-      sources: input.sources,
-      counts: { ptpPairs: pairs, ptpColumn1Codes: ptp.size, mueCodes: mue.size },
-      ptp: sortedRecord(ptpOut),
-      mue: sortedRecord(mue),
-    },
-  };
+
+  build(sources: NcciSource[], generatedAt: string): CompileResult {
+    if (this.errors.length > 0) return { errors: this.errors };
+    const sorted = <V>(entries: [string, V][]) => entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return {
+      errors: [],
+      table: {
+        format: NCCI_TABLE_FORMAT,
+        generatedAt,
+        sources,
+        counts: { ptpPairs: this.pairs, ptpColumn1Codes: this.ptp.size, mueCodes: this.mue.size },
+        ptp: Object.fromEntries(
+          sorted([...this.ptp.entries()]).map(([k, v]) => [k, [...v].sort().join(' ')]),
+        ),
+        mue: Object.fromEntries(sorted([...this.mue.entries()])),
+      },
+    };
+  }
+}
+
+/** Builds the compact table from parsed rows in one call (see NcciTableBuilder). */
+export function compileNcciTable(input: CompileInput): CompileResult {
+  const builder = new NcciTableBuilder();
+  for (const e of input.ptp) builder.addPtp(e);
+  for (const e of input.mue) builder.addMue(e, e.source, e.line);
+  return builder.build(input.sources, input.generatedAt);
 }
 
 const tableSchema = z.object({

@@ -67,6 +67,19 @@ describe('NCCI file readers (synthetic files in the CMS layouts)', () => {
     expect(r.rows).toHaveLength(5);
   });
 
+  it('hands each edit with its line to onRow instead of collecting it', async () => {
+    const seen: [string, number][] = [];
+    const r = await parseMueFile(MUE_CSV, 'mue.csv', { onRow: (e, line) => seen.push([e.code, line]) });
+    expect(r.rows).toEqual([]);
+    expect(r.count).toBe(4);
+    expect(seen).toEqual([
+      ['0Y001', 3],
+      ['0Y002', 4],
+      ['0Y003', 5],
+      ['0Z002', 6],
+    ]);
+  });
+
   it('names the file, line and rule of a broken row', async () => {
     const bad = `${PTP_TXT}0Z010\t0Z011\t\t2026-01-01\t*\t1\tx\n0Z012\t0Z013\t\t20260101\t*\t2\tx\n`;
     const r = await parsePtpFile(bad, 'part1.txt');
