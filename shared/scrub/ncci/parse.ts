@@ -9,8 +9,9 @@
  *   MUE value (units), MUE adjudication indicator ("1 Line Edit", "2 Date of Service Edit: Policy",
  *   "3 Date of Service Edit: Clinical"; the leading digit counts), rationale.
  *
- * Rows whose first field is not a 5-character code are header or note lines and are skipped; a row
- * that starts with a code but breaks the layout is an error naming the file, line and rule. Streams
+ * Rows whose first field is not a 5-character code are header or note lines and are skipped, unless
+ * the rest of the row is shaped like an edit; a row that breaks the layout is an error naming the
+ * file, line and rule. Streams
  * through csv-parse, so the multi-hundred-megabyte PTP parts are never held whole. Pure of AWS.
  */
 import { parse } from 'csv-parse';
@@ -199,7 +200,14 @@ export async function parsePtpFile(
   for await (const { line, fields } of records(input)) {
     const [c1 = '', c2 = '', , eff = '', del = '', mod = ''] = fields;
     if (!NCCI_CODE.test(c1)) {
-      skipped++;
+      // A row shaped like an edit (a date where the effective date goes) is data, not a header.
+      if (isYmd(eff))
+        errs.error(
+          line,
+          'PTP_COLUMN1_CODE',
+          `column 1 '${c1.slice(0, 10)}' is not a 5-character procedure code`,
+        );
+      else skipped++;
       continue;
     }
     if (++seen % every === 0) opts.onProgress?.(seen);
@@ -261,7 +269,10 @@ export async function parseMueFile(
   for await (const { line, fields } of records(input)) {
     const [code = '', value = '', mai = ''] = fields;
     if (!NCCI_CODE.test(code)) {
-      skipped++;
+      // A row shaped like an MUE (units, then an indicator) is data, not a header.
+      if (/^\d+$/.test(value) && /^[123](\D|$)/.test(mai))
+        errs.error(line, 'MUE_CODE', `code '${code.slice(0, 10)}' is not a 5-character procedure code`);
+      else skipped++;
       continue;
     }
     if (++seen % every === 0) opts.onProgress?.(seen);

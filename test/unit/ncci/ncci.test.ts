@@ -81,16 +81,21 @@ describe('NCCI file readers (synthetic files in the CMS layouts)', () => {
   });
 
   it('names the file, line and rule of a broken row', async () => {
-    const bad = `${PTP_TXT}0Z010\t0Z011\t\t2026-01-01\t*\t1\tx\n0Z012\t0Z013\t\t20260101\t*\t2\tx\n`;
+    const bad = `${PTP_TXT}0Z010\t0Z011\t\t2026-01-01\t*\t1\tx\n0Z012\t0Z013\t\t20260101\t*\t2\tx\n0Z0140\t0Z015\t\t20260101\t*\t1\tx\n`;
     const r = await parsePtpFile(bad, 'part1.txt');
     expect(r.errors.map((e) => [e.source, e.line, e.rule])).toEqual([
       ['part1.txt', 8, 'PTP_EFFECTIVE_DATE'],
       ['part1.txt', 9, 'PTP_MODIFIER_INDICATOR'],
+      ['part1.txt', 10, 'PTP_COLUMN1_CODE'],
     ]);
-    const m = await parseMueFile(`${MUE_CSV}0Y009,two,"1 Line Edit",x\n0Y010,1,"Line Edit",x\n`, 'mue.csv');
+    const m = await parseMueFile(
+      `${MUE_CSV}0Y009,two,"1 Line Edit",x\n0Y010,1,"Line Edit",x\n0Y1,1,"1 Line Edit",x\n`,
+      'mue.csv',
+    );
     expect(m.errors.map((e) => [e.line, e.rule])).toEqual([
       [7, 'MUE_VALUE'],
       [8, 'MUE_ADJUDICATION_INDICATOR'],
+      [9, 'MUE_CODE'],
     ]);
   });
 
