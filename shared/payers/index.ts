@@ -6,6 +6,7 @@
  * payer that is not in the registry keeps those defaults, and the scrubber says so with a warning.
  */
 import { z } from 'zod';
+import type { Claim } from '../claims/model';
 
 /**
  * X12 code list 1032, Claim Filing Indicator (837P 2000B SBR09), as the 5010 TR3 allows it for
@@ -145,3 +146,15 @@ export const effectiveRules = (payer: Payer | undefined): EffectivePayerRules =>
         timelyFilingDays: DEFAULT_PAYER_RULES.timelyFilingDays,
         inRegistry: false,
       };
+
+/**
+ * The claim as the 837P writer should send it to this payer: `payer.claimFilingIndicator` (SBR09)
+ * from the registry, or the default (CI) for a payer not in it. The rest of the claim is unchanged.
+ */
+export function withPayerRules<C extends Claim>(claim: C, payer: Payer | undefined): C {
+  const payerPart: Claim['payer'] & { claimFilingIndicator?: string } = {
+    ...claim.payer,
+    claimFilingIndicator: effectiveRules(payer).claimFilingIndicator,
+  };
+  return { ...claim, payer: payerPart };
+}
