@@ -3,6 +3,8 @@
  * The same handlers as on AWS, the state machine definition taken from the synthesized CloudFormation
  * template, and a seeded clearinghouse/payer simulator answering through the real webhook.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -10,7 +12,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createApp } from '../infra/create-app';
 import { FUNCTION_NAMES } from '../infra/lib/function';
-import { tableDefinition } from '../shared/store';
+import { parsePayerSeed } from '../shared/payers';
+import { PayerRepository, tableDefinition } from '../shared/store';
 import { createTable, startDynamo, type WriteFaultHook } from './emulators/dynamo';
 import { forwardObjectCreated, localClientConfig, localS3Config, startSqsS3 } from './emulators/fauxqs';
 import { startHttpApi } from './emulators/http-api-server';
@@ -61,6 +64,23 @@ const QUEUES = ['intake', 'intake-claims', 'submission', 'remit', 'ack'] as cons
 type QueueName = (typeof QUEUES)[number];
 const MAX_RECEIVE = 5;
 
+/** The payer registry's seed: the simulated payers the demo bills. */
+export const PAYER_SEED_FILE = path.resolve(import.meta.dirname, '../events/payers.json');
+
+/** Seed the payer registry (idempotent: existing payers are kept), retrying injected write faults. */
+async function seedPayerRegistry(doc: DynamoDBDocumentClient): Promise<void> {
+  const payers = parsePayerSeed(JSON.parse(readFileSync(PAYER_SEED_FILE, 'utf8')));
+  const registry = new PayerRepository(doc, TABLE);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await registry.seed(payers);
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
 export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
   const functionTimeoutSeconds = opts.functionTimeoutSeconds ?? 30;
   const retryDelaySeconds = opts.retryDelaySeconds ?? 3;
@@ -94,6 +114,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
 
     // 2. Resources, named as the synthesized template names them by metadata.
     await createTable(ddb, tableDefinition, TABLE);
+    await seedPayerRegistry(doc);
     await ddb.send(
       new CreateTableCommand({
         TableName: IDEMPOTENCY_TABLE,

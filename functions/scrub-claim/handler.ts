@@ -1,7 +1,7 @@
-/** Step Functions task `Scrub`: runs the scrub rules on a stored claim. */
+/** Step Functions task `Scrub`: runs the scrub rules on a stored claim, with its payer's registry rules. */
 import { z } from 'zod';
 import { scrubStoredClaim } from '../../shared/services/scrub';
-import { type ClaimRecord, VersionConflictError } from '../../shared/store';
+import { type ClaimRecord, PayerRepository, VersionConflictError } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient } from '../lib/aws';
 import { repositories } from '../lib/ports';
@@ -11,6 +11,7 @@ import { envSchema } from './env';
 const env = loadEnv(envSchema);
 const obs = observability('scrub-claim');
 const repos = repositories(documentClient(), env.TABLE_NAME);
+const payers = new PayerRepository(documentClient(), env.TABLE_NAME);
 const input = z.object({ claimId: z.string().min(1).max(38) });
 
 export const handler = wrap(obs, async (event: unknown) => {
@@ -22,6 +23,7 @@ export const handler = wrap(obs, async (event: unknown) => {
     {
       loadClaim: async (id) => (await repos.claims.get(id))?.claim,
       getState: (id) => repos.claims.get(id),
+      getPayer: (payerId) => payers.get(payerId),
       saveScrub: async (from, next, event, findings) => {
         try {
           await repos.claims.save(from as ClaimRecord, next, event, [], { scrubFindings: findings });

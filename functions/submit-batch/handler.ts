@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import type { SubmitMessage } from '../../shared/claims/workflow';
 import { type SubmissionRequest, submitBatch } from '../../shared/services/submit';
-import { type ClaimRecord, ControlNumbers } from '../../shared/store';
+import { type ClaimRecord, ControlNumbers, PayerRepository } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, s3Client, sfnClient } from '../lib/aws';
 import { objects, repositories, taskTokens } from '../lib/ports';
@@ -21,6 +21,7 @@ const obs = observability('submit-batch');
 const doc = documentClient();
 const repos = repositories(doc, env.TABLE_NAME);
 const counters = new ControlNumbers(doc, env.TABLE_NAME);
+const payers = new PayerRepository(doc, env.TABLE_NAME);
 const store = objects(s3Client());
 const tokens = taskTokens(sfnClient());
 
@@ -81,6 +82,7 @@ export async function submitRecords(event: unknown, _context?: Context): Promise
           ? { claim: rec.claim, state: rec, submission: rec.submission }
           : { claim: rec.claim, state: rec };
       },
+      getPayer: (payerId) => payers.get(payerId),
       nextControlNumber: () => counters.next('ICN'),
       putObject: (bucket, key, body, contentType) => store.write(bucket, key, body, contentType),
       getObject: async (bucket, key) => {

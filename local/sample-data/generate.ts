@@ -31,7 +31,9 @@ const PROCEDURES: [string, number][] = [
   ['90686', 4200],
   ['G0439', 19000],
 ];
-const DIAGNOSES = ['E119', 'I10', 'J069', 'M545', 'Z0000', 'R51', 'E785', 'K219', 'F419', 'N390'];
+// Billable (not header) in FY2026 and FY2027, for either sex and any age: M54.50 and R51.9, not the
+// headers M54.5 and R51. Z00.00 is the adult exam, kept for the dependents too (no age edit on it).
+const DIAGNOSES = ['E119', 'I10', 'J069', 'M5450', 'Z0000', 'R519', 'E785', 'K219', 'F419', 'N390'];
 const PAYERS = [
   ['SIMPAYER1', 'SIMULATED PAYER ONE'],
   ['SIMPAYER2', 'SIMULATED PAYER TWO'],

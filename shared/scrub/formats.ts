@@ -22,11 +22,6 @@ export function npiCheckDigit(first9: string): string {
   throw new Error(`no check digit for ${first9}`);
 }
 
-/** ICD-10-CM code shape, without the dot: letter (not U), digit, alphanumeric, then up to 4 more. */
-const ICD10CM = /^[A-TV-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$/;
-const ICD10CM_U = new Set(['U071', 'U099']);
-export const isIcd10CmFormat = (code: string): boolean => ICD10CM.test(code) || ICD10CM_U.has(code);
-
 /** CPT Category I (5 digits), Category II/III and PLA (4 digits + F/T/U), HCPCS Level II (A-V + 4 digits). */
 const PROCEDURE = /^(\d{5}|\d{4}[FTU]|[A-V]\d{4})$/;
 export const isProcedureCodeFormat = (code: string): boolean => PROCEDURE.test(code);

@@ -1,12 +1,21 @@
 export { isPlaceOfService, PLACE_OF_SERVICE } from './codesets/pos';
+export { scrubCodeSets } from './codesets/rules';
 export { isUspsStateCode, USPS_STATE_CODES } from './codesets/states';
 export {
-  isIcd10CmFormat,
+  ageInYears,
+  FEMALE_ONLY_DX,
+  isEvaluationAndManagement,
+  MALE_ONLY_DX,
+  MATERNITY_AGE,
+  scrubConsistency,
+} from './consistency';
+export {
   isModifierFormat,
   isProcedureCodeFormat,
   isValidNpi,
   npiCheckDigit,
 } from './formats';
+export { scrubPayerRules } from './payer-rules';
 export {
   hasErrors,
   MAX_DIAGNOSES,

@@ -3,9 +3,14 @@
  * field names, never patient data.
  */
 import type { Claim } from '../claims/model';
+import type { Payer } from '../payers';
 import { check837PClaim } from '../x12/check837p';
+import type { CptList } from './codesets/cpt';
 import { isPlaceOfService } from './codesets/pos';
-import { isIcd10CmFormat, isModifierFormat, isProcedureCodeFormat, isValidNpi } from './formats';
+import { scrubCodeSets } from './codesets/rules';
+import { scrubConsistency } from './consistency';
+import { isModifierFormat, isProcedureCodeFormat, isValidNpi } from './formats';
+import { scrubPayerRules } from './payer-rules';
 
 export interface ScrubFinding {
   rule: string;
@@ -17,7 +22,15 @@ export interface ScrubFinding {
 
 export interface ScrubContext {
   today: string; // YYYY-MM-DD
+  /** Timely-filing window for a payer not in the registry (the payer's own window wins). */
   timelyFilingDays: number;
+  /**
+   * The claim's payer from the registry; `null` when the registry has none (a warning, defaults
+   * apply); left out when no registry was consulted (offline checks).
+   */
+  payer?: Payer | null;
+  /** The deployer's CPT list; without one, CPT codes are only shape-checked. */
+  cpt?: CptList;
 }
 
 export const MAX_LINES = 50;
@@ -57,10 +70,6 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
   if (claim.diagnoses.length === 0)
     error('DIAGNOSIS_REQUIRED', 'at least one diagnosis is required', { field: 'dx1' });
   if (claim.diagnoses.length > MAX_DIAGNOSES) error('DIAGNOSIS_COUNT', `at most ${MAX_DIAGNOSES} diagnoses`);
-  claim.diagnoses.forEach((dx, i) => {
-    if (!isIcd10CmFormat(dx))
-      error('ICD10_FORMAT', `diagnosis ${i + 1} is not an ICD-10-CM code`, { field: `dx${i + 1}` });
-  });
   if (claim.lines.length === 0) error('NO_LINES', 'a claim needs at least one service line');
   if (claim.lines.length > MAX_LINES)
     error('TOO_MANY_LINES', `an 837P claim holds at most ${MAX_LINES} lines`);
@@ -72,6 +81,7 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
   if (new Set(lineIds).size !== lineIds.length)
     error('LINE_ID_DUPLICATE', 'two service lines share a line id (REF*6R)', { field: 'line_id' });
 
+  const timelyFilingDays = ctx.payer?.timelyFilingDays ?? ctx.timelyFilingDays;
   let total = 0;
   for (const line of claim.lines) {
     const at = { lineId: line.lineId };
@@ -120,11 +130,16 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
     }
     if (line.dateOfService > ctx.today) {
       error('SERVICE_DATE_FUTURE', 'date of service is in the future', { ...at, field: 'date_of_service' });
-    } else if (daysBetween(line.dateOfService, ctx.today) > ctx.timelyFilingDays) {
-      error('TIMELY_FILING', `date of service is more than ${ctx.timelyFilingDays} days ago`, {
-        ...at,
-        field: 'date_of_service',
-      });
+    } else if (daysBetween(line.dateOfService, ctx.today) > timelyFilingDays) {
+      const whose = ctx.payer ? `payer ${ctx.payer.payerId}'s` : 'the default';
+      error(
+        'TIMELY_FILING',
+        `date of service is more than ${timelyFilingDays} days ago (${whose} timely filing limit)`,
+        {
+          ...at,
+          field: 'date_of_service',
+        },
+      );
     }
     if (line.dateOfService < claim.patient.dob) {
       error('SERVICE_BEFORE_BIRTH', 'date of service is before the patient was born', {
@@ -137,6 +152,11 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
   // What the 837P needs to carry every value unaltered: text that survives cleaning and fits, USPS
   // state codes, ZIPs, identifiers without characters cleaning would change, a rendering name.
   for (const p of check837PClaim(claim)) error(p.rule, p.message, { field: p.field });
+  // Code sets on the date of service (ICD-10-CM, HCPCS II, modifiers, the deployer's CPT list), the
+  // claim's consistency with itself, and the payer's rules from the registry.
+  out.push(...scrubCodeSets(claim, { cpt: ctx.cpt }));
+  out.push(...scrubConsistency(claim));
+  out.push(...scrubPayerRules(claim, ctx.payer));
   return out;
 }
 

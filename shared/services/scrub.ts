@@ -1,16 +1,21 @@
 /**
  * scrub-claim: run the scrub rules on a stored claim, keep the findings with the claim, record the
  * result as an event. SCRUBBED when clean; the state machine sends a claim with errors to
- * NeedsCorrection.
+ * NeedsCorrection. The claim's payer comes from the payer registry: its timely-filing window and
+ * rules apply; a payer missing from the registry gets the default window and a warning.
  */
 import type { Claim, ClaimEvent } from '../claims/model';
 import type { ClaimState } from '../claims/state';
 import type { ScrubResult } from '../claims/workflow';
+import type { Payer } from '../payers';
 import { type ScrubFinding, scrubClaim } from '../scrub';
+import type { CptList } from '../scrub/codesets';
 
 export interface ScrubPorts {
   loadClaim(claimId: string): Promise<Claim | undefined>;
   getState(claimId: string): Promise<ClaimState | undefined>;
+  /** The payer registry's record for a payer id; undefined when the registry has none. */
+  getPayer(payerId: string): Promise<Payer | undefined>;
   saveScrub(
     from: ClaimState,
     next: ClaimState,
@@ -22,11 +27,12 @@ export interface ScrubPorts {
 
 export async function scrubStoredClaim(
   claimId: string,
-  ctx: { timelyFilingDays: number },
+  ctx: { timelyFilingDays: number; cpt?: CptList },
   ports: ScrubPorts,
 ): Promise<ScrubResult> {
   const claim = await ports.loadClaim(claimId);
   if (!claim) throw new Error(`claim ${claimId} does not exist`);
+  const payer = (await ports.getPayer(claim.payer.payerId)) ?? null;
   for (let attempt = 0; attempt < 8; attempt++) {
     const state = await ports.getState(claimId);
     if (!state) throw new Error(`claim ${claimId} has no state`);
@@ -34,6 +40,8 @@ export async function scrubStoredClaim(
     const findings = scrubClaim(claim, {
       today: now.toISOString().slice(0, 10),
       timelyFilingDays: ctx.timelyFilingDays,
+      payer,
+      ...(ctx.cpt ? { cpt: ctx.cpt } : {}),
     });
     const errors = findings.filter((f) => f.severity === 'error');
     const ok = errors.length === 0;

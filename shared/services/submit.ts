@@ -27,6 +27,7 @@ import { createHash } from 'node:crypto';
 import type { Claim, ClaimEvent, ClaimStatus } from '../claims/model';
 import { applyTransition, type ClaimState } from '../claims/state';
 import { SUBMIT_ERRORS, type SubmitResult } from '../claims/workflow';
+import { type Payer, withPayerRules } from '../payers';
 import { type Envelope837P, write837P, X12Error } from '../x12';
 
 export interface SubmitConfig {
@@ -92,6 +93,11 @@ export interface SubmitFinding {
 
 export interface SubmitPorts {
   loadClaim(claimId: string): Promise<LoadedClaim | undefined>;
+  /**
+   * The payer registry's record (undefined when the payer is not in it). Claims are built with the
+   * payer's claim filing indicator (SBR09); the default (CI) without a registry or a record.
+   */
+  getPayer?(payerId: string): Promise<Payer | undefined>;
   nextControlNumber(): Promise<number>;
   putObject(bucket: string, key: string, body: string, contentType: string): Promise<void>;
   getObject(bucket: string, key: string): Promise<string>;
@@ -191,10 +197,24 @@ async function submitRound(
 ): Promise<void> {
   const byPayer = new Map<string, Pending[]>();
   const resend = new Map<string, Resend>();
+  const payers = new Map<string, Promise<Payer | undefined>>();
+  const payerOf = (payerId: string) => {
+    let p = payers.get(payerId);
+    if (!p) {
+      p = ports.getPayer ? ports.getPayer(payerId) : Promise.resolve(undefined);
+      payers.set(payerId, p);
+    }
+    return p;
+  };
 
   for (const req of requests) {
     try {
-      const loaded = await ports.loadClaim(req.claimId);
+      const stored = await ports.loadClaim(req.claimId);
+      // SBR09 from the payer registry, set before anything is written.
+      const loaded = stored && {
+        ...stored,
+        claim: withPayerRules(stored.claim, await payerOf(stored.claim.payer.payerId)),
+      };
       if (!loaded) {
         await ports.fail(req.taskToken, SUBMIT_ERRORS.CLAIM_NOT_FOUND, `claim ${req.claimId} does not exist`);
         outcome.notFound.push(req.claimId);

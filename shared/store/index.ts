@@ -28,6 +28,7 @@ export {
 export { type IntakeOutcome, recordIntake, type StoredIntake, storedClaims } from './intake';
 export { type InterchangeRecord, InterchangeRepository } from './interchanges';
 export { type ClaimUpdate, LedgerRepository } from './ledger';
+export { PayerRepository } from './payers';
 export {
   type RemitPatch,
   type RemitReconciliation,

@@ -1,8 +1,8 @@
 /**
  * Scrub rules backed by the shipped code sets. Each takes a claim and returns findings shaped like
  * those of ../rules (rule id, severity, message, lineId, field); messages name the code, the date of
- * service and the fiscal year, never patient data. Not registered in scrubClaim: wire them in with
- * `scrubCodeSets(claim, options)` or the individual functions.
+ * service and the fiscal year, never patient data. `scrubClaim` (../rules) runs them all on every
+ * claim through `scrubCodeSets(claim, { cpt })`.
  *
  * Division of labour with ../rules: a line whose date of service is not a calendar date gets one
  * SERVICE_DATE_INVALID finding here and is skipped by the other rules of this file; procedure codes

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Claim, ServiceLine } from '../../../shared/claims/model';
 import {
   hasErrors,
-  isIcd10CmFormat,
   isModifierFormat,
   isPlaceOfService,
   isProcedureCodeFormat,
@@ -99,13 +98,6 @@ describe('format checks', () => {
     expect(npiCheckDigit('124531959')).toBe('9');
   });
 
-  it('ICD-10-CM shape, U07.1 and U09.9 only from chapter U', () => {
-    for (const ok of ['E119', 'I10', 'Z0000', 'S72001A', 'U071', 'U099', 'T3A0X1A'])
-      expect(isIcd10CmFormat(ok), ok).toBe(true);
-    for (const bad of ['9999', 'E1', 'U999', 'U071X', 'E11.9', 'E1190000', 'e119', '1E19'])
-      expect(isIcd10CmFormat(bad), bad).toBe(false);
-  });
-
   it('CPT / HCPCS shape', () => {
     for (const ok of ['99213', '0001F', '0042T', '0001U', 'G0439', 'J3490', 'A0425', 'V2020'])
       expect(isProcedureCodeFormat(ok), ok).toBe(true);
@@ -149,7 +141,10 @@ describe('scrubClaim', () => {
       (c) => delete c.renderingProvider,
     ],
     ['ICD10_FORMAT', (c) => (c.diagnoses[1] = '9999'), (c) => (c.diagnoses[1] = 'U071')],
-    ['ICD10_FORMAT', (c) => (c.diagnoses[1] = 'U999'), (c) => (c.diagnoses[1] = 'U099')],
+    ['ICD10_FORMAT', (c) => (c.diagnoses[1] = 'I1.0'), (c) => (c.diagnoses[1] = 'I10')],
+    ['ICD10_FORMAT', (c) => (c.diagnoses[1] = 'E11.9'), (c) => (c.diagnoses[1] = 'E119')],
+    ['ICD10_UNKNOWN', (c) => (c.diagnoses[1] = 'U999'), (c) => (c.diagnoses[1] = 'U099')],
+    ['ICD10_HEADER', (c) => (c.diagnoses[1] = 'R51'), (c) => (c.diagnoses[1] = 'R519')],
     [
       'PROCEDURE_FORMAT',
       (c) => (first(c).procedureCode = 'W1234'),
