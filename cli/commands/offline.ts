@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type ChargeFileResult, parseChargeFile } from '../../shared/charges';
 import type { Claim } from '../../shared/claims/model';
 import { hasErrors, type ScrubFinding, scrubClaim } from '../../shared/scrub';
-import { loadNcciTable, type NcciTable, ncciFindings } from '../../shared/scrub/ncci';
+import { loadNcciTable, type NcciTable } from '../../shared/scrub/ncci';
 import { type Io, inputFile, PROGRESS_BYTES, readChunks, UsageError } from '../io';
 
 /** One problem, located: the physical line in the file (header = 1), the claim, the rule. */
@@ -75,8 +75,11 @@ export async function checkChargeFile(file: string, opts: OfflineOptions, io: Io
   const claims: OfflineResult['claims'] = [];
   parsed.claims.forEach((claim, i) => {
     if (progress && i > 0 && i % 10_000 === 0) io.err(`scrubbed ${i} of ${parsed.claims.length} claims`);
-    const own = scrubClaim(claim, { today: opts.today, timelyFilingDays: opts.timelyFilingDays });
-    const all = ncci ? [...own, ...ncciFindings(claim, ncci)] : own;
+    const all = scrubClaim(claim, {
+      today: opts.today,
+      timelyFilingDays: opts.timelyFilingDays,
+      ...(ncci ? { ncci } : {}),
+    });
     claims.push({ claim, findings: all, goesOut: !hasErrors(all) });
     const lines = parsed.sourceLines?.[claim.claimId] ?? [];
     const lineOf = new Map(claim.lines.map((l, j) => [l.lineId, lines[j]]));

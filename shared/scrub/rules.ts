@@ -10,6 +10,7 @@ import { isPlaceOfService } from './codesets/pos';
 import { scrubCodeSets } from './codesets/rules';
 import { scrubConsistency } from './consistency';
 import { isModifierFormat, isProcedureCodeFormat, isValidNpi } from './formats';
+import { type NcciTable, ncciFindings } from './ncci';
 import { scrubPayerRules } from './payer-rules';
 
 export interface ScrubFinding {
@@ -31,6 +32,8 @@ export interface ScrubContext {
   payer?: Payer | null;
   /** The deployer's CPT list; without one, CPT codes are only shape-checked. */
   cpt?: CptList;
+  /** The deployer's NCCI PTP / MUE table (docs/ncci.md); without one, no NCCI edits run. */
+  ncci?: NcciTable;
 }
 
 export const MAX_LINES = 50;
@@ -157,6 +160,7 @@ export function scrubClaim(claim: Claim, ctx: ScrubContext): ScrubFinding[] {
   out.push(...scrubCodeSets(claim, { cpt: ctx.cpt }));
   out.push(...scrubConsistency(claim));
   out.push(...scrubPayerRules(claim, ctx.payer));
+  if (ctx.ncci) out.push(...ncciFindings(claim, ctx.ncci));
   return out;
 }
 

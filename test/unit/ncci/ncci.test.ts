@@ -256,3 +256,14 @@ describe('MUE edits', () => {
     ]);
   });
 });
+
+describe('NCCI in the scrubber', () => {
+  it('runs the edits when the deployer supplied a table, and none without one', async () => {
+    const { scrubClaim } = await import('../../../shared/scrub/rules');
+    const claim = claimOf(line(1, '0Z001'), line(2, '0Z002'));
+    const ctx = { today: '2026-02-01', timelyFilingDays: 365 };
+    const rules = (findings: { rule: string }[]) => findings.map((f) => f.rule);
+    expect(rules(scrubClaim(claim, { ...ctx, ncci: await table() }))).toContain('NCCI_PTP');
+    expect(rules(scrubClaim(claim, ctx))).not.toContain('NCCI_PTP');
+  });
+});
