@@ -298,6 +298,8 @@ async function postPatient(
   const record = await visibleClaim(ports, caller, claimId, action, request);
   if (!record) return { ok: false, error: 'not_found' };
   if (kind === 'PATIENT_WRITE_OFF' && caller.role === 'biller') return { ok: false, error: 'forbidden' };
+  // One entry per request (not per retry): the claim's balances are read and may change.
+  await audit(ports, caller, action, request, 'OK', [claimId], [record.practiceId]);
   const ledger = await ports.ledger(claimId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const patient = await ports.patientLedger(claimId);
@@ -333,7 +335,6 @@ async function postPatient(
       }
       throw err;
     }
-    await audit(ports, caller, action, request, 'OK', [claimId], [record.practiceId]);
     const out = await ports.postPatientEntry(entry, patient.version);
     if (out === 'conflict') continue;
     return { ok: true, value: { entryId, posted: out, balance: after } };
