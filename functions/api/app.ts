@@ -12,8 +12,12 @@ import type { AccessAuditEntry, ClaimRecord, ListPage, WorkItemRecord } from '..
 import { callerFromClaims } from '../../shared/workbench/access';
 import type { WorkbenchPorts } from '../../shared/workbench/queries';
 import type { Authenticate } from './auth';
+import { type BillingRepositories, billingPorts } from './billing';
 import type { ApiEnv } from './context';
+import { appealRoutes } from './routes/appeals';
 import { claimRoutes } from './routes/claims';
+import { reportRoutes } from './routes/reports';
+import { statementRoutes } from './routes/statements';
 
 /** Work item kinds the pipeline writes (shared/services WorkItem['kind']). */
 export const WORK_ITEM_KINDS = [
@@ -48,6 +52,8 @@ export interface ApiDeps {
   authenticate: Authenticate;
   clock?: () => Date;
   log?: ApiLog;
+  /** Appeals, statements, patient payments, reports: their routes exist only with these. */
+  billing?: BillingRepositories;
 }
 
 const OPENAPI_PATH = '/api/openapi.json';
@@ -106,6 +112,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   });
 
   claimRoutes(app, workbenchPorts(deps.repositories, clock));
+  const billing = billingPorts(deps.repositories, deps.billing, clock);
+  if (billing) {
+    appealRoutes(app, billing);
+    statementRoutes(app, billing);
+    reportRoutes(app, billing);
+  }
 
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

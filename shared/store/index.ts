@@ -37,5 +37,6 @@ export {
   type RemitStatus,
   type RemitTrack,
 } from './remits';
+export { StatementRepository, type StatementRunRecord } from './statements';
 export { createTableInput, GSI1, type TableDefinition, tableDefinition } from './table';
 export { type WorkItemRecord, WorkItemRepository } from './work-items';

@@ -5,7 +5,18 @@
  */
 import type { Caller, Role } from './access';
 
-export type AuditAction = 'LIST_CLAIMS' | 'READ_CLAIM';
+export type AuditAction =
+  | 'LIST_CLAIMS'
+  | 'READ_CLAIM'
+  // patient billing, appeals and reports (shared/workbench/billing.ts)
+  | 'READ_APPEAL_PACKET'
+  | 'OPEN_APPEAL'
+  | 'RECORD_APPEAL_OUTCOME'
+  | 'RUN_STATEMENTS'
+  | 'READ_STATEMENT'
+  | 'POST_PATIENT_PAYMENT'
+  | 'WRITE_OFF_PATIENT_BALANCE'
+  | 'READ_REPORT';
 /** OK: data was returned. NOT_FOUND: the claim does not exist or belongs to another practice. */
 export type AuditOutcome = 'OK' | 'NOT_FOUND';
 
