@@ -1,5 +1,6 @@
 export { isPlaceOfService, PLACE_OF_SERVICE } from './codesets/pos';
 export { isUspsStateCode, USPS_STATE_CODES } from './codesets/states';
+export { contentFindings } from './content-rules';
 export {
   isIcd10CmFormat,
   isModifierFormat,
