@@ -50,12 +50,12 @@ const optionalNpi = z
   .union([z.literal(''), trimmed.regex(/^\d{10}$/, 'is not 10 digits')])
   .optional()
   .transform((v) => (v ? v : undefined));
+/** An optional column: empty is absent, anything else must pass `schema` (its message is the row error). */
+const blankable = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 /** An optional code of a fixed X12 list, upper-cased; the message lists the codes. */
 const optionalCode = <const T extends readonly [string, ...string[]]>(codes: T, what: string) =>
-  z
-    .union([z.literal(''), trimmed.toUpperCase().pipe(z.enum(codes, `is not ${what} (${codes.join(', ')})`))])
-    .optional()
-    .transform((v) => (v ? v : undefined));
+  blankable(trimmed.toUpperCase().pipe(z.enum(codes, `is not ${what} (${codes.join(', ')})`)));
 
 export const RELATIONSHIPS = ['18', '01', '19', '20', '21', '39', '40', '53', 'G8'] as const;
 
@@ -146,10 +146,7 @@ const rowObject = z.object({
     .transform((ps) => ps.map(Number)),
   place_of_service: trimmed.regex(/^\d{2}$/, 'is not a 2-digit place of service code'),
   // Optional 837P content (docs/charge-file-format.md, "Optional claim content").
-  rendering_taxonomy: z
-    .union([z.literal(''), code(TAXONOMY_PATTERN, 'is not a taxonomy code (10 characters ending in X)')])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
+  rendering_taxonomy: blankable(code(TAXONOMY_PATTERN, 'is not a taxonomy code (10 characters ending in X)')),
   referring_npi: optionalNpi,
   referring_last_name: optional(60),
   referring_first_name: optional(35),
@@ -161,14 +158,8 @@ const rowObject = z.object({
   facility_address1: optional(55),
   facility_address2: optional(55),
   facility_city: optional(30),
-  facility_state: z
-    .union([z.literal(''), state])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-  facility_zip: z
-    .union([z.literal(''), trimmed.regex(/^\d{9}$/, 'is not a 9 digit ZIP+4 (no dash)')])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
+  facility_state: blankable(state),
+  facility_zip: blankable(trimmed.regex(/^\d{9}$/, 'is not a 9 digit ZIP+4 (no dash)')),
   prior_authorization: optional(50),
   referral_number: optional(50),
   onset_date: optionalDate,
@@ -183,10 +174,7 @@ const rowObject = z.object({
         .max(2, 'has more than 2 causes')
         .refine((cs) => new Set(cs).size === cs.length, 'repeats a cause'),
     ),
-  accident_state: z
-    .union([z.literal(''), state])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
+  accident_state: blankable(state),
   attachment_report_type: optionalCode(ATTACHMENT_REPORT_TYPES, 'a PWK01 report type code'),
   attachment_transmission: optionalCode(ATTACHMENT_TRANSMISSION_CODES, 'a PWK02 transmission code'),
   attachment_control_number: optional(80),
@@ -194,32 +182,24 @@ const rowObject = z.object({
   assignment: optionalCode(ASSIGNMENT_CODES, 'an assignment / plan participation code'),
   benefits_assignment: optionalCode(BENEFITS_ASSIGNMENT_CODES, 'a benefits assignment indicator'),
   release_of_information: optionalCode(RELEASE_OF_INFORMATION_CODES, 'a release of information code'),
-  ndc: z
-    .union([
-      z.literal(''),
-      trimmed.transform((v, ctx) => {
-        const ndc = toNdc11(v);
-        if (ndc) return ndc;
-        ctx.addIssue({
-          code: 'custom',
-          message: 'is not an NDC (11 digits 5-4-2, or 10 digits with dashes 4-4-2, 5-3-2 or 5-4-1)',
-        });
-        return z.NEVER;
-      }),
-    ])
-    .optional()
-    .transform((v) => (v ? v : undefined)),
+  ndc: blankable(
+    trimmed.transform((v, ctx) => {
+      const ndc = toNdc11(v);
+      if (ndc) return ndc;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is not an NDC (11 digits 5-4-2, or 10 digits with dashes 4-4-2, 5-3-2 or 5-4-1)',
+      });
+      return z.NEVER;
+    }),
+  ),
   ndc_unit: optionalCode(DRUG_UNIT_CODES, 'an NDC unit of measure'),
-  ndc_quantity: z
-    .union([
-      z.literal(''),
-      trimmed
-        .regex(/^\d{1,9}(\.\d{1,3})?$/, 'is not a quantity (up to 3 decimals)')
-        .transform(Number)
-        .refine((n) => n > 0, 'must be more than 0'),
-    ])
-    .optional()
-    .transform((v) => (v === '' || v === undefined ? undefined : v)),
+  ndc_quantity: blankable(
+    trimmed
+      .regex(/^\d{1,9}(\.\d{1,3})?$/, 'is not a quantity (up to 3 decimals)')
+      .transform(Number)
+      .refine((n) => n > 0, 'must be more than 0'),
+  ),
   ndc_prescription_number: optional(50),
 });
 type Row = z.output<typeof rowObject>;
@@ -260,20 +240,26 @@ export const chargeRowSchema = rowObject.superRefine((row, ctx) => {
 
 /** Columns that only make sense together: each message names the column and what it needs. */
 function contentIssues(row: Row, ctx: z.RefinementCtx): void {
+  // A column that failed its own rule was given (its error is reported): it is not also "missing",
+  // and what it would require is not asked for on top.
+  const failed = new Set(ctx.issues.map((i) => String(i.path?.[0] ?? '')));
+  const given = (c: keyof Row) =>
+    failed.has(c) || (row[c] !== undefined && !(Array.isArray(row[c]) && row[c].length === 0));
+  const valid = (c: keyof Row) => !failed.has(c) && given(c);
   const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
   const needs = (cols: readonly (keyof Row)[], because: string) => {
-    for (const c of cols) if (!row[c]) issue(c, `is required when ${because}`);
+    for (const c of cols) if (!given(c)) issue(c, `is required when ${because}`);
   };
-  const any = (cols: readonly (keyof Row)[]) => cols.some((c) => row[c] !== undefined);
+  const any = (cols: readonly (keyof Row)[]) => cols.some(given);
 
-  if (row.referring_npi) needs(['referring_last_name'], 'referring_npi is given');
+  if (given('referring_npi')) needs(['referring_last_name'], 'referring_npi is given');
   else if (any(['referring_last_name', 'referring_first_name']))
     issue('referring_npi', 'is required when a referring provider name is given');
-  if (row.supervising_npi) needs(['supervising_last_name'], 'supervising_npi is given');
+  if (given('supervising_npi')) needs(['supervising_last_name'], 'supervising_npi is given');
   else if (any(['supervising_last_name', 'supervising_first_name']))
     issue('supervising_npi', 'is required when a supervising provider name is given');
-  if (row.rendering_taxonomy && !row.rendering_npi)
-    issue('rendering_npi', 'is required when rendering_taxonomy is given (PRV is sent with 2310B)');
+  if (given('rendering_taxonomy'))
+    needs(['rendering_npi'], 'rendering_taxonomy is given (PRV is sent with 2310B)');
   const facility = [
     'facility_name',
     'facility_npi',
@@ -288,26 +274,22 @@ function contentIssues(row: Row, ctx: z.RefinementCtx): void {
       ['facility_name', 'facility_address1', 'facility_city', 'facility_state', 'facility_zip'],
       'a service facility column is given',
     );
-  if (row.accident_causes.length > 0) {
+  if (given('accident_causes')) {
     needs(['accident_date'], 'accident_causes is given');
-    if (row.accident_causes.includes('AA') && !row.accident_state)
-      issue('accident_state', 'is required for an auto accident (AA)');
-  } else if (row.accident_date)
-    issue('accident_causes', 'is required when accident_date is given (AA, EM or OA)');
-  if (row.accident_state && !row.accident_causes.includes('AA'))
+    if (valid('accident_causes') && row.accident_causes.includes('AA'))
+      needs(['accident_state'], 'accident_causes has AA (auto accident)');
+  } else if (given('accident_date')) needs(['accident_causes'], 'accident_date is given (AA, EM or OA)');
+  if (valid('accident_state') && valid('accident_causes') && !row.accident_causes.includes('AA'))
     issue('accident_state', 'is only sent for an auto accident (AA in accident_causes)');
   if (any(['attachment_report_type', 'attachment_transmission', 'attachment_control_number'])) {
     needs(['attachment_report_type', 'attachment_transmission'], 'an attachment column is given');
-    if (row.attachment_transmission && row.attachment_transmission !== 'AA' && !row.attachment_control_number)
-      issue(
-        'attachment_control_number',
-        'is required unless attachment_transmission is AA (available on request)',
-      );
+    if (valid('attachment_transmission') && row.attachment_transmission !== 'AA')
+      needs(['attachment_control_number'], 'attachment_transmission is not AA (available on request)');
   }
-  if (row.ndc) needs(['ndc_unit', 'ndc_quantity'], 'ndc is given');
+  if (given('ndc')) needs(['ndc_unit', 'ndc_quantity'], 'ndc is given');
   else
     for (const c of ['ndc_unit', 'ndc_quantity', 'ndc_prescription_number'] as const)
-      if (row[c] !== undefined) issue('ndc', `is required when ${c} is given`);
+      if (given(c)) issue('ndc', `is required when ${c} is given`);
 }
 
 export type ChargeRow = z.infer<typeof chargeRowSchema>;
