@@ -5,6 +5,7 @@
  * writes.
  */
 import { describe, expect, it } from 'vitest';
+import { read837 } from '../../../local/simulator/read837';
 import type { Claim } from '../../../shared/claims/model';
 import { contentFindings, scrubClaim } from '../../../shared/scrub';
 import { check837PClaim } from '../../../shared/x12/check837p';
@@ -101,6 +102,21 @@ describe('837P full content', () => {
     expect(segs).toContain(`NM1*DN*1*TESTREFER*****XX*${REFERRING_NPI}`);
     expect(segs).toContain('NM1*77*2*TEST SURGERY CENTER');
     expect(segs.slice(-2)).toEqual(['LIN**N4*00009004701', 'CTP****2*UN']);
+  });
+
+  it('the simulator still reads the claim and its lines (the new segments do not disturb it)', () => {
+    const { x12 } = write837P({ claims: [makeClaim(), makeFullContentClaim()], envelope: makeEnvelope() });
+    const claims = read837(x12).claims;
+    expect(claims.map((c) => [c.claimId, c.chargeCents, c.lines.map((l) => l.lineId)])).toEqual([
+      ['CLM0001', 12500, ['L1']],
+      ['CLMFULL1', 15000, ['L1', 'L2']],
+    ]);
+    expect(claims[1]?.billingNpi).toBe(BILLING_NPI);
+    expect(claims[1]?.lines[1]).toMatchObject({
+      procedureCode: 'J1100',
+      units: 2,
+      dateOfService: '2026-01-15',
+    });
   });
 
   it('converts printed 10-digit NDCs to the 11-digit 5-4-2 form and refuses other shapes', () => {
