@@ -59,6 +59,24 @@ export function contentFindings(claim: Claim): ElementProblem[] {
     }
   }
 
+  // 2310C is sent only when the service was not rendered at the billing provider's address (TR3).
+  const fac = claim.serviceFacility;
+  if (fac) {
+    const key = (a: Claim['billingProvider']['address']) =>
+      [a.line1, a.line2 ?? '', a.city, a.state, a.zip].map((v) =>
+        v.trim().toUpperCase().replace(/\s+/g, ' '),
+      );
+    if (JSON.stringify(key(fac.address)) === JSON.stringify(key(claim.billingProvider.address))) {
+      out.push({
+        rule: 'FACILITY_IS_BILLING_ADDRESS',
+        field: 'facility_address1',
+        element: '2310C N3',
+        message:
+          'service facility has the billing provider address: leave the facility columns empty, 2310C is sent only for another location (2310C N3)',
+      });
+    }
+  }
+
   // CLM11-4 is the state of an auto accident: with EM or OA alone it has no meaning.
   const acc = claim.accident;
   if (acc?.state !== undefined && !acc.causes.includes('AA')) {

@@ -49,7 +49,8 @@ export interface ElementProblem {
     // shared/scrub/content-rules.ts
     | 'NPI_CHECK_DIGIT'
     | 'DATE_ORDER'
-    | 'ACCIDENT_STATE_WITHOUT_AUTO';
+    | 'ACCIDENT_STATE_WITHOUT_AUTO'
+    | 'FACILITY_IS_BILLING_ADDRESS';
   /** Charge-file style field name, e.g. member_id, billing_state. */
   field: string;
   /** Loop and element, e.g. 2010BA NM109. */

@@ -280,6 +280,12 @@ describe('837P content: the scrubber and the writer refuse alike', () => {
       (c) => (fac(c).address.city = 'B'),
       (c) => (fac(c).address.city = 'BX'),
     ],
+    [
+      'FACILITY_IS_BILLING_ADDRESS',
+      'facility_address1',
+      (c) => (fac(c).address = { ...c.billingProvider.address, city: ' testtown ' }),
+      (c) => (fac(c).address = { ...c.billingProvider.address, line2: 'SUITE 2' }),
+    ],
     ['TEXT_EMPTY', 'facility_name', (c) => (fac(c).name = '~~'), (c) => (fac(c).name = 'N')],
     [
       'CODE_VALUE',
