@@ -3,7 +3,7 @@
  * codes (codes only, no descriptions), ICD-10-CM codes. Some claims are built to fail the scrub
  * and a few rows to fail validation, so the demo shows both.
  */
-import { CHARGE_COLUMNS } from '../../shared/charges';
+import { CORE_CHARGE_COLUMNS } from '../../shared/charges';
 import { npiCheckDigit } from '../../shared/scrub';
 
 function mulberry32(seed: number): () => number {
@@ -181,6 +181,6 @@ export function generateDemoChargeCsv(opts: DemoOptions): string {
     rows.push(bad);
     m++;
   }
-  const header = CHARGE_COLUMNS.join(',');
-  return `${[header, ...rows.map((r) => CHARGE_COLUMNS.map((col) => csvField(r[col] ?? '')).join(','))].join('\n')}\n`;
+  const header = CORE_CHARGE_COLUMNS.join(',');
+  return `${[header, ...rows.map((r) => CORE_CHARGE_COLUMNS.map((col) => csvField(r[col] ?? '')).join(','))].join('\n')}\n`;
 }

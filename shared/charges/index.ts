@@ -13,4 +13,11 @@ export {
   parseChargeFile,
   type RowError,
 } from './parse';
-export { CHARGE_COLUMNS, type ChargeRow, chargeRowSchema, RELATIONSHIPS } from './row';
+export {
+  CHARGE_COLUMNS,
+  type ChargeRow,
+  CONTENT_COLUMNS,
+  CORE_CHARGE_COLUMNS,
+  chargeRowSchema,
+  RELATIONSHIPS,
+} from './row';

@@ -6,7 +6,13 @@
  */
 import { parse } from 'csv-parse';
 import { claimIdFor } from '../claims/ids';
-import type { Claim, ServiceLine, Subscriber } from '../claims/model';
+import {
+  type Claim,
+  type ClaimIndicators,
+  DEFAULT_CLAIM_INDICATORS,
+  type ServiceLine,
+  type Subscriber,
+} from '../claims/model';
 import { sumCents } from '../money';
 import { MAX_LINES } from '../scrub/rules';
 import { type ChargeEncoding, decodeChunks, InvalidEncodingError } from './decode';
@@ -58,6 +64,10 @@ const CLAIM_LEVEL = CHARGE_COLUMNS.filter(
       'charge',
       'dx_pointers',
       'place_of_service',
+      'ndc',
+      'ndc_unit',
+      'ndc_quantity',
+      'ndc_prescription_number',
     ].includes(c),
 );
 
@@ -362,6 +372,17 @@ function toClaim(group: GoodRow[], ctx: ChargeFileContext): Claim {
     chargeCents: row.charge,
     diagnosisPointers: row.dx_pointers,
     ...(row.place_of_service !== r.place_of_service ? { placeOfService: row.place_of_service } : {}),
+    // the schema has checked that unit and quantity come with an NDC
+    ...(row.ndc && row.ndc_unit && row.ndc_quantity !== undefined
+      ? {
+          drug: {
+            ndc: row.ndc,
+            unit: row.ndc_unit,
+            quantity: row.ndc_quantity,
+            ...(row.ndc_prescription_number ? { prescriptionNumber: row.ndc_prescription_number } : {}),
+          },
+        }
+      : {}),
   }));
   return {
     claimId: claimIdFor(r.practice_id, r.encounter_id),
@@ -389,9 +410,11 @@ function toClaim(group: GoodRow[], ctx: ChargeFileContext): Claim {
             npi: r.rendering_npi,
             lastName: r.rendering_last_name ?? '',
             firstName: r.rendering_first_name ?? '',
+            ...(r.rendering_taxonomy ? { taxonomy: r.rendering_taxonomy } : {}),
           },
         }
       : {}),
+    ...claimContent(r),
     placeOfService: r.place_of_service,
     diagnoses,
     lines,
@@ -399,6 +422,62 @@ function toClaim(group: GoodRow[], ctx: ChargeFileContext): Claim {
     sourceFile: ctx.sourceFile,
     receivedAt: ctx.receivedAt,
   };
+}
+
+/** The optional 837P content of a claim's first row; only what the file sets (absent keys stay absent). */
+function claimContent(r: ChargeRow): Partial<Claim> {
+  const out: Partial<Claim> = {};
+  if (r.referring_npi && r.referring_last_name)
+    out.referringProvider = {
+      npi: r.referring_npi,
+      lastName: r.referring_last_name,
+      ...(r.referring_first_name ? { firstName: r.referring_first_name } : {}),
+    };
+  if (r.facility_name && r.facility_address1 && r.facility_city && r.facility_state && r.facility_zip)
+    out.serviceFacility = {
+      name: r.facility_name,
+      ...(r.facility_npi ? { npi: r.facility_npi } : {}),
+      address: {
+        line1: r.facility_address1,
+        ...(r.facility_address2 ? { line2: r.facility_address2 } : {}),
+        city: r.facility_city,
+        state: r.facility_state,
+        zip: r.facility_zip,
+      },
+    };
+  if (r.supervising_npi && r.supervising_last_name)
+    out.supervisingProvider = {
+      npi: r.supervising_npi,
+      lastName: r.supervising_last_name,
+      ...(r.supervising_first_name ? { firstName: r.supervising_first_name } : {}),
+    };
+  if (r.prior_authorization) out.priorAuthorization = r.prior_authorization;
+  if (r.referral_number) out.referralNumber = r.referral_number;
+  if (r.onset_date) out.onsetDate = r.onset_date;
+  if (r.accident_date && r.accident_causes.length > 0)
+    out.accident = {
+      causes: r.accident_causes,
+      date: r.accident_date,
+      ...(r.accident_state ? { state: r.accident_state } : {}),
+    };
+  if (r.attachment_report_type && r.attachment_transmission)
+    out.attachments = [
+      {
+        reportType: r.attachment_report_type,
+        transmission: r.attachment_transmission,
+        ...(r.attachment_control_number ? { controlNumber: r.attachment_control_number } : {}),
+      },
+    ];
+  if (r.provider_signature || r.assignment || r.benefits_assignment || r.release_of_information) {
+    const d: ClaimIndicators = DEFAULT_CLAIM_INDICATORS;
+    out.indicators = {
+      providerSignature: r.provider_signature ?? d.providerSignature,
+      assignment: r.assignment ?? d.assignment,
+      benefitsAssignment: r.benefits_assignment ?? d.benefitsAssignment,
+      releaseOfInformation: r.release_of_information ?? d.releaseOfInformation,
+    };
+  }
+  return out;
 }
 
 /** The error report written next to a charge file: errors/<path under charges/>.errors.json. */

@@ -35,6 +35,8 @@ export interface Subscriber extends Person {
 export interface Payer {
   payerId: string;
   name: string;
+  /** SBR09 claim filing indicator (MB, MC, BL, CI, HM, ...), from the payer registry; the 837P writes CI when absent. */
+  claimFilingIndicator?: string;
 }
 
 export interface BillingProvider {
@@ -48,6 +50,64 @@ export interface RenderingProvider {
   npi: string;
   lastName: string;
   firstName: string;
+  /** Health care provider taxonomy code (2310B PRV*PE*PXC), e.g. 207Q00000X. */
+  taxonomy?: string;
+}
+
+/** A person provider named on the claim by NPI: referring (2310A) or supervising (2310D). */
+export interface NamedProvider {
+  npi: string;
+  lastName: string;
+  firstName?: string;
+}
+
+/** Where the service was rendered when it is not the billing provider's address (2310C). */
+export interface ServiceFacility {
+  name: string;
+  npi?: string;
+  address: Address; // 9-digit ZIP for 5010
+}
+
+/** CLM11 related causes: auto accident, employment, other accident. */
+export type RelatedCause = 'AA' | 'EM' | 'OA';
+
+export interface Accident {
+  /** 1 or 2 distinct causes (CLM11-1, CLM11-2). */
+  causes: RelatedCause[];
+  /** Accident date (DTP*439). */
+  date: string; // YYYY-MM-DD
+  /** State of an auto accident (CLM11-4), required with AA. */
+  state?: string;
+}
+
+/** PWK claim supplemental information: paperwork sent or held for the payer. */
+export interface Attachment {
+  reportType: string; // PWK01, e.g. 09 progress report, OZ support data
+  transmission: 'AA' | 'BM' | 'EL' | 'EM' | 'FT' | 'FX'; // PWK02
+  controlNumber?: string; // PWK06 (PWK05 = AC), required unless AA (available on request)
+}
+
+/** CLM06..CLM09, defaulting to Y, A, Y, Y. */
+export interface ClaimIndicators {
+  providerSignature: 'Y' | 'N'; // CLM06
+  assignment: 'A' | 'B' | 'C'; // CLM07 assignment / plan participation
+  benefitsAssignment: 'Y' | 'N' | 'W'; // CLM08
+  releaseOfInformation: 'I' | 'Y'; // CLM09
+}
+
+export const DEFAULT_CLAIM_INDICATORS: ClaimIndicators = {
+  providerSignature: 'Y',
+  assignment: 'A',
+  benefitsAssignment: 'Y',
+  releaseOfInformation: 'Y',
+};
+
+/** NDC drug information of a service line (2410 LIN/CTP/REF). */
+export interface DrugInfo {
+  ndc: string; // 11 digits, 5-4-2 without dashes
+  unit: 'F2' | 'GR' | 'ME' | 'ML' | 'UN'; // CTP05-1
+  quantity: number; // CTP04, > 0, up to 3 decimals
+  prescriptionNumber?: string; // REF*XZ
 }
 
 export interface ServiceLine {
@@ -59,6 +119,7 @@ export interface ServiceLine {
   chargeCents: Cents;
   diagnosisPointers: number[]; // 1-based into Claim.diagnoses, 1..4 of them
   placeOfService?: string; // when it differs from the claim's
+  drug?: DrugInfo;
 }
 
 /** CLM05-3 claim frequency: 1 original, 7 replacement, 8 void. */
@@ -77,6 +138,16 @@ export interface Claim {
   payer: Payer;
   billingProvider: BillingProvider;
   renderingProvider?: RenderingProvider;
+  referringProvider?: NamedProvider; // 2310A NM1*DN
+  serviceFacility?: ServiceFacility; // 2310C NM1*77
+  supervisingProvider?: NamedProvider; // 2310D NM1*DQ
+  priorAuthorization?: string; // 2300 REF*G1
+  referralNumber?: string; // 2300 REF*9F
+  onsetDate?: string; // 2300 DTP*431, YYYY-MM-DD
+  accident?: Accident; // CLM11 + DTP*439
+  attachments?: Attachment[]; // 2300 PWK, up to 10
+  /** CLM06..09; DEFAULT_CLAIM_INDICATORS when absent. */
+  indicators?: ClaimIndicators;
   placeOfService: string; // 2-digit CMS POS code
   diagnoses: string[]; // 1..12 ICD-10-CM codes, no dot, principal first
   lines: ServiceLine[];

@@ -1,6 +1,7 @@
 export { isPlaceOfService, PLACE_OF_SERVICE } from './codesets/pos';
 export { scrubCodeSets } from './codesets/rules';
 export { isUspsStateCode, USPS_STATE_CODES } from './codesets/states';
+export { contentFindings } from './content-rules';
 export {
   ageInYears,
   FEMALE_ONLY_DX,

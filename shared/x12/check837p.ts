@@ -6,21 +6,51 @@
  *
  * Problems name the rule, the field and the X12 element, never the value (values are PHI).
  */
-import type { Address, Claim } from '../claims/model';
+import type { Address, Claim, NamedProvider } from '../claims/model';
 import { isUspsStateCode } from '../scrub/codesets/states';
-import { isWritableId, textProblem } from './writer';
+import { contentFindings } from '../scrub/content-rules';
+import {
+  ASSIGNMENT_CODES,
+  ATTACHMENT_REPORT_TYPES,
+  ATTACHMENT_TRANSMISSION_CODES,
+  BENEFITS_ASSIGNMENT_CODES,
+  CLAIM_FILING_INDICATORS,
+  DRUG_UNIT_CODES,
+  NDC_PATTERN,
+  PROVIDER_SIGNATURE_CODES,
+  RELATED_CAUSES,
+  RELEASE_OF_INFORMATION_CODES,
+  TAXONOMY_PATTERN,
+} from './values';
+import { cleanText, isWritableId, textProblem } from './writer';
 
 export interface ElementProblem {
   rule:
     | 'TEXT_EMPTY'
     | 'TEXT_TOO_LONG'
+    | 'TEXT_TOO_SHORT'
     | 'STATE_CODE'
     | 'ZIP_FORMAT'
     | 'MEMBER_ID'
     | 'LINE_ID'
     | 'ID_CHARACTERS'
     | 'RENDERING_NAME'
-    | 'UNITS_PRECISION';
+    | 'UNITS_PRECISION'
+    | 'CODE_VALUE'
+    | 'DATE_FORMAT'
+    | 'NPI_FORMAT'
+    | 'FACILITY_ZIP'
+    | 'TAXONOMY_WITHOUT_2310B'
+    | 'ACCIDENT_CAUSES'
+    | 'ACCIDENT_STATE_REQUIRED'
+    | 'ATTACHMENT_CONTROL_NUMBER'
+    | 'ATTACHMENT_COUNT'
+    | 'NDC_QUANTITY'
+    // shared/scrub/content-rules.ts
+    | 'NPI_CHECK_DIGIT'
+    | 'DATE_ORDER'
+    | 'ACCIDENT_STATE_WITHOUT_AUTO'
+    | 'FACILITY_IS_BILLING_ADDRESS';
   /** Charge-file style field name, e.g. member_id, billing_state. */
   field: string;
   /** Loop and element, e.g. 2010BA NM109. */
@@ -41,6 +71,10 @@ export const MAX = {
   groupNumber: 50, // SBR03
   payerClaimNumber: 50, // REF02 (2300 REF*F8)
   lineId: 50, // REF02 (2400 REF*6R)
+  authorization: 50, // REF02 (2300 REF*G1, REF*9F)
+  attachmentControlNumber: 80, // PWK06
+  prescriptionNumber: 50, // REF02 (2410 REF*XZ)
+  attachments: 10, // 2300 PWK repeats
 } as const;
 
 const ID_RULE = 'without spaces, control or non-ASCII characters and the delimiters * : ^ ~ | > \\';
@@ -89,6 +123,15 @@ export function check837PClaim(claim: Claim): ElementProblem[] {
     text(a.line1, MAX.addressLine, true, `${prefix}_address1`, `${loop} N301`, `${who} address line 1`);
     text(a.line2, MAX.addressLine, false, `${prefix}_address2`, `${loop} N302`, `${who} address line 2`);
     text(a.city, MAX.city, true, `${prefix}_city`, `${loop} N401`, `${who} city`);
+    // N401 is AN 2/30: a one-letter city is refused by TR3 validators.
+    if (cleanText(a.city, MAX.city).length === 1) {
+      add({
+        rule: 'TEXT_TOO_SHORT',
+        field: `${prefix}_city`,
+        element: `${loop} N401`,
+        message: `${who} city is shorter than 2 characters (${loop} N401)`,
+      });
+    }
     if (!isUspsStateCode(a.state)) {
       add({
         rule: 'STATE_CODE',
@@ -220,5 +263,261 @@ export function check837PClaim(claim: Claim): ElementProblem[] {
       });
     }
   });
+
+  contentProblems(claim, { add, text, id, address, npi: bp.npi });
+  out.push(...contentFindings(claim));
   return out;
+}
+
+interface Checkers {
+  add: (p: ElementProblem) => void;
+  text: (
+    v: string | undefined,
+    max: number,
+    required: boolean,
+    field: string,
+    element: string,
+    label: string,
+  ) => void;
+  id: (v: string | undefined, max: number, field: string, element: string, label: string) => void;
+  address: (a: Address, prefix: string, loop: string, who: string, billing: boolean) => void;
+  npi: string; // the billing provider's
+}
+
+const isIsoDate = (v: string | undefined): boolean => {
+  if (v === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+};
+
+const oneOf = (list: readonly string[], v: string | undefined): boolean =>
+  v !== undefined && list.includes(v);
+
+/** The optional 837P content (issue 7): providers, facility, references, dates, attachments, drugs. */
+function contentProblems(claim: Claim, { add, text, id, address, npi }: Checkers): void {
+  const code = (ok: boolean, field: string, element: string, message: string) => {
+    if (!ok) add({ rule: 'CODE_VALUE', field, element, message: `${message} (${element})` });
+  };
+  const date = (v: string | undefined, field: string, element: string, label: string) => {
+    if (v !== undefined && !isIsoDate(v))
+      add({ rule: 'DATE_FORMAT', field, element, message: `${label} is not a YYYY-MM-DD date (${element})` });
+  };
+  const person = (p: NamedProvider | undefined, prefix: string, loop: string, who: string) => {
+    if (!p) return;
+    if (!/^\d{10}$/.test(p.npi))
+      add({
+        rule: 'NPI_FORMAT',
+        field: `${prefix}_npi`,
+        element: `${loop} NM109`,
+        message: `${who} NPI must be 10 digits (${loop} NM109)`,
+      });
+    text(p.lastName, MAX.lastName, true, `${prefix}_last_name`, `${loop} NM103`, `${who} last name`);
+    text(p.firstName, MAX.firstName, false, `${prefix}_first_name`, `${loop} NM104`, `${who} first name`);
+  };
+
+  // SBR09 from the payer registry
+  const filing = claim.payer.claimFilingIndicator;
+  if (filing !== undefined)
+    code(
+      oneOf(CLAIM_FILING_INDICATORS, filing),
+      'claim_filing_indicator',
+      '2000B SBR09',
+      'claim filing indicator is not an X12 claim filing indicator code',
+    );
+
+  // CLM06..09
+  const ind = claim.indicators;
+  if (ind) {
+    code(
+      oneOf(PROVIDER_SIGNATURE_CODES, ind.providerSignature),
+      'provider_signature',
+      '2300 CLM06',
+      'provider signature indicator must be Y or N',
+    );
+    code(
+      oneOf(ASSIGNMENT_CODES, ind.assignment),
+      'assignment',
+      '2300 CLM07',
+      'assignment code must be A, B or C',
+    );
+    code(
+      oneOf(BENEFITS_ASSIGNMENT_CODES, ind.benefitsAssignment),
+      'benefits_assignment',
+      '2300 CLM08',
+      'benefits assignment must be Y, N or W',
+    );
+    code(
+      oneOf(RELEASE_OF_INFORMATION_CODES, ind.releaseOfInformation),
+      'release_of_information',
+      '2300 CLM09',
+      'release of information must be I or Y',
+    );
+  }
+
+  // CLM11 related causes, DTP*439 accident date (the TR3 requires the date with AA or OA; claimflow with any cause)
+  const acc = claim.accident;
+  if (acc) {
+    const causes = acc.causes;
+    if (
+      causes.length < 1 ||
+      causes.length > 2 ||
+      new Set(causes).size !== causes.length ||
+      !causes.every((c) => oneOf(RELATED_CAUSES, c))
+    )
+      add({
+        rule: 'ACCIDENT_CAUSES',
+        field: 'accident_causes',
+        element: '2300 CLM11-1/2',
+        message: 'related causes must be 1 or 2 distinct codes of AA, EM, OA (2300 CLM11-1/2)',
+      });
+    if (!isIsoDate(acc.date))
+      add({
+        rule: 'DATE_FORMAT',
+        field: 'accident_date',
+        element: '2300 DTP03 (439)',
+        message: 'accident date is not a YYYY-MM-DD date (2300 DTP*439)',
+      });
+    if (causes.includes('AA') && !acc.state)
+      add({
+        rule: 'ACCIDENT_STATE_REQUIRED',
+        field: 'accident_state',
+        element: '2300 CLM11-4',
+        message: 'an auto accident (AA) needs the state it happened in (2300 CLM11-4)',
+      });
+    if (acc.state !== undefined && !isUspsStateCode(acc.state))
+      add({
+        rule: 'STATE_CODE',
+        field: 'accident_state',
+        element: '2300 CLM11-4',
+        message: 'accident state is not a USPS state, territory or military code (2300 CLM11-4)',
+      });
+  }
+  date(claim.onsetDate, 'onset_date', '2300 DTP03 (431)', 'onset date');
+
+  // 2300 PWK
+  const atts = claim.attachments ?? [];
+  if (atts.length > MAX.attachments)
+    add({
+      rule: 'ATTACHMENT_COUNT',
+      field: 'attachment_report_type',
+      element: '2300 PWK',
+      message: `at most ${MAX.attachments} attachments (2300 PWK)`,
+    });
+  atts.forEach((a, i) => {
+    const n = `attachment ${i + 1}`;
+    code(
+      oneOf(ATTACHMENT_REPORT_TYPES, a.reportType),
+      'attachment_report_type',
+      '2300 PWK01',
+      `${n}: report type is not a PWK01 code`,
+    );
+    code(
+      oneOf(ATTACHMENT_TRANSMISSION_CODES, a.transmission),
+      'attachment_transmission',
+      '2300 PWK02',
+      `${n}: transmission must be AA, BM, EL, EM, FT or FX`,
+    );
+    if (a.controlNumber !== undefined && a.controlNumber !== '') {
+      if (a.controlNumber.length < 2 || !isWritableId(a.controlNumber, MAX.attachmentControlNumber))
+        add({
+          rule: 'ID_CHARACTERS',
+          field: 'attachment_control_number',
+          element: '2300 PWK06',
+          message: `${n}: control number must be 2..${MAX.attachmentControlNumber} printable ASCII characters ${ID_RULE}; cleaning would alter it (2300 PWK06)`,
+        });
+    } else if (a.transmission !== 'AA') {
+      add({
+        rule: 'ATTACHMENT_CONTROL_NUMBER',
+        field: 'attachment_control_number',
+        element: '2300 PWK06',
+        message: `${n}: an attachment that is sent (not AA, available on request) needs its control number (2300 PWK06)`,
+      });
+    }
+  });
+
+  // 2300 REF*9F, REF*G1
+  if (claim.referralNumber !== undefined)
+    id(claim.referralNumber, MAX.authorization, 'referral_number', '2300 REF02 (9F)', 'referral number');
+  if (claim.priorAuthorization !== undefined)
+    id(
+      claim.priorAuthorization,
+      MAX.authorization,
+      'prior_authorization',
+      '2300 REF02 (G1)',
+      'prior authorization number',
+    );
+
+  // 2310A referring, 2310B taxonomy, 2310C facility, 2310D supervising
+  person(claim.referringProvider, 'referring', '2310A', 'referring provider');
+  const rp = claim.renderingProvider;
+  if (rp?.taxonomy !== undefined) {
+    if (!TAXONOMY_PATTERN.test(rp.taxonomy))
+      add({
+        rule: 'CODE_VALUE',
+        field: 'rendering_taxonomy',
+        element: '2310B PRV03',
+        message: 'rendering provider taxonomy must be 10 characters: 9 letters/digits then X (2310B PRV03)',
+      });
+    if (rp.npi === npi)
+      add({
+        rule: 'TAXONOMY_WITHOUT_2310B',
+        field: 'rendering_taxonomy',
+        element: '2310B PRV03',
+        message:
+          'a rendering taxonomy is sent in 2310B, which is written only when the rendering NPI differs from the billing NPI (2310B PRV03)',
+      });
+  }
+  const fac = claim.serviceFacility;
+  if (fac) {
+    text(fac.name, MAX.orgName, true, 'facility_name', '2310C NM103', 'service facility name');
+    if (fac.npi !== undefined && !/^\d{10}$/.test(fac.npi))
+      add({
+        rule: 'NPI_FORMAT',
+        field: 'facility_npi',
+        element: '2310C NM109',
+        message: 'service facility NPI must be 10 digits (2310C NM109)',
+      });
+    address(fac.address, 'facility', '2310C', 'service facility', true);
+    if (!/^\d{9}$/.test(fac.address.zip))
+      add({
+        rule: 'FACILITY_ZIP',
+        field: 'facility_zip',
+        element: '2310C N403',
+        message: 'service facility ZIP must be 9 digits (ZIP+4) in 5010 (2310C N403)',
+      });
+  }
+  person(claim.supervisingProvider, 'supervising', '2310D', 'supervising provider');
+
+  // 2410 drug identification
+  claim.lines.forEach((line, i) => {
+    const d = line.drug;
+    if (!d) return;
+    const n = `line ${i + 1}`;
+    code(NDC_PATTERN.test(d.ndc), 'ndc', '2410 LIN03', `${n}: NDC must be 11 digits (5-4-2)`);
+    code(
+      oneOf(DRUG_UNIT_CODES, d.unit),
+      'ndc_unit',
+      '2410 CTP05-1',
+      `${n}: NDC unit must be F2, GR, ME, ML or UN`,
+    );
+    if (
+      !(Number.isFinite(d.quantity) && d.quantity > 0) ||
+      Math.round(d.quantity * 1000) / 1000 !== d.quantity ||
+      d.quantity >= 1e10
+    )
+      add({
+        rule: 'NDC_QUANTITY',
+        field: 'ndc_quantity',
+        element: '2410 CTP04',
+        message: `${n}: NDC quantity must be more than 0 with at most 3 decimals (2410 CTP04)`,
+      });
+    if (d.prescriptionNumber !== undefined)
+      id(
+        d.prescriptionNumber,
+        MAX.prescriptionNumber,
+        'ndc_prescription_number',
+        '2410 REF02 (XZ)',
+        `${n}: prescription number`,
+      );
+  });
 }

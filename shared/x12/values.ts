@@ -59,3 +59,138 @@ export function toX12Date(iso: string): string {
   if (!m) throw new X12Error('INVALID_INPUT', 'date is not ISO YYYY-MM-DD');
   return `${m[1]}${m[2]}${m[3]}`;
 }
+
+/*
+ * 837P (005010X222A1) code lists claimflow writes from claim data, as the TR3 (and pyx12's map of
+ * it) lists them. Intake validates against them, the 837P check refuses anything else.
+ */
+
+/** SBR09 claim filing indicator codes. */
+export const CLAIM_FILING_INDICATORS = [
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '16',
+  '17',
+  'AM',
+  'BL',
+  'CH',
+  'CI',
+  'DS',
+  'FI',
+  'HM',
+  'LM',
+  'MA',
+  'MB',
+  'MC',
+  'OF',
+  'TV',
+  'VA',
+  'WC',
+  'ZZ',
+] as const;
+
+/** CLM11-1 / CLM11-2 related causes: auto accident, employment, other accident. */
+export const RELATED_CAUSES = ['AA', 'EM', 'OA'] as const;
+
+/** CLM06 provider signature on file, CLM07 assignment / plan participation, CLM08 benefits assignment, CLM09 release of information. */
+export const PROVIDER_SIGNATURE_CODES = ['Y', 'N'] as const;
+export const ASSIGNMENT_CODES = ['A', 'B', 'C'] as const;
+export const BENEFITS_ASSIGNMENT_CODES = ['Y', 'N', 'W'] as const;
+export const RELEASE_OF_INFORMATION_CODES = ['I', 'Y'] as const;
+
+/** PWK01 attachment report type codes. */
+export const ATTACHMENT_REPORT_TYPES = [
+  '03',
+  '04',
+  '05',
+  '06',
+  '07',
+  '08',
+  '09',
+  '10',
+  '11',
+  '13',
+  '15',
+  '21',
+  'A3',
+  'A4',
+  'AM',
+  'AS',
+  'B2',
+  'B3',
+  'B4',
+  'BR',
+  'BS',
+  'BT',
+  'CB',
+  'CK',
+  'CT',
+  'D2',
+  'DA',
+  'DB',
+  'DG',
+  'DJ',
+  'DS',
+  'EB',
+  'HC',
+  'HR',
+  'I5',
+  'IR',
+  'LA',
+  'M1',
+  'MT',
+  'NN',
+  'OB',
+  'OC',
+  'OD',
+  'OE',
+  'OX',
+  'OZ',
+  'P4',
+  'P5',
+  'PE',
+  'PN',
+  'PO',
+  'PQ',
+  'PY',
+  'PZ',
+  'RB',
+  'RR',
+  'RT',
+  'RX',
+  'SG',
+  'V5',
+  'XP',
+] as const;
+
+/** PWK02 attachment transmission codes; AA = available on request at the provider's site. */
+export const ATTACHMENT_TRANSMISSION_CODES = ['AA', 'BM', 'EL', 'EM', 'FT', 'FX'] as const;
+
+/** CTP05-1 NDC unit of measure: international unit, gram, milligram, milliliter, unit. */
+export const DRUG_UNIT_CODES = ['F2', 'GR', 'ME', 'ML', 'UN'] as const;
+
+/** Health care provider taxonomy code shape (PRV03): 9 letters/digits then X, e.g. 207Q00000X. */
+export const TAXONOMY_PATTERN = /^[0-9A-Z]{9}X$/;
+
+/** NDC in the 11-digit 5-4-2 form an 837P carries (LIN03, N4 qualifier). */
+export const NDC_PATTERN = /^\d{11}$/;
+
+/**
+ * A package NDC as printed (10 digits with dashes, 4-4-2, 5-3-2 or 5-4-1, or 11 digits 5-4-2 with or
+ * without dashes) -> the 11-digit 5-4-2 form, zero-padding the short segment (the HIPAA conversion).
+ * Undefined when it is none of these shapes (10 digits without dashes are ambiguous).
+ */
+export function toNdc11(text: string): string | undefined {
+  const v = text.trim();
+  if (/^\d{11}$/.test(v)) return v;
+  const m = /^(\d{4,5})-(\d{3,4})-(\d{1,2})$/.exec(v);
+  if (!m) return undefined;
+  const [, labeler, product, pkg] = m as unknown as [string, string, string, string];
+  if (labeler.length + product.length + pkg.length === 11)
+    return labeler.length === 5 && product.length === 4 ? `${labeler}${product}${pkg}` : undefined;
+  if (labeler.length + product.length + pkg.length !== 10) return undefined;
+  return `${labeler.padStart(5, '0')}${product.padStart(4, '0')}${pkg.padStart(2, '0')}`;
+}

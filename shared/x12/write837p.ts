@@ -8,11 +8,17 @@
  * text that would come out empty or cut, identifiers that would need any cleaning and codes outside
  * their code sets are refused with an error naming the claim id and the element, never the value.
  */
-import type { BillingProvider, Claim, Person } from '../claims/model';
+import {
+  type BillingProvider,
+  type Claim,
+  DEFAULT_CLAIM_INDICATORS,
+  type NamedProvider,
+  type Person,
+} from '../claims/model';
 import { formatX12Amount } from '../money';
 import { check837PClaim } from './check837p';
 import { X12Error } from './errors';
-import { toX12Date } from './values';
+import { CLAIM_FILING_INDICATORS, toX12Date } from './values';
 import {
   cleanText,
   closeInterchange,
@@ -30,7 +36,7 @@ export const X222A1 = '005010X222A1';
 export interface Envelope837P extends InterchangeEnvelope {
   submitter: { name: string; id: string; contactName: string; contactEmail: string };
   receiver: { name: string; id: string };
-  /** SBR09 claim filing indicator; default 'CI' (commercial insurance). */
+  /** SBR09 claim filing indicator when a claim's payer has none (claim.payer.claimFilingIndicator); default 'CI' (commercial insurance). */
   claimFilingIndicator?: string;
 }
 
@@ -125,6 +131,7 @@ function validate(claim: Claim, payerId: string): void {
       throw invalid(claim, `${where}: 2400 SV105 place of service must be 2 digits`);
     if (!isIsoDate(line.dateOfService)) throw invalid(claim, `${where}: 2400 DTP03 is not a YYYY-MM-DD date`);
   });
+  // The optional content (onset, accident, attachments, providers, NDC) is checked by check837PClaim above.
 }
 
 function isIsoDate(v: string): boolean {
@@ -156,8 +163,11 @@ function checkEnvelope(env: Envelope837P): void {
       throw invalid(undefined, `envelope ${element} cannot be written unaltered`);
   }
   const filing = env.claimFilingIndicator;
-  if (filing !== undefined && !/^[A-Z0-9]{1,2}$/.test(filing))
-    throw invalid(undefined, 'envelope SBR09 claim filing indicator must be 1..2 letters/digits');
+  if (filing !== undefined && !(CLAIM_FILING_INDICATORS as readonly string[]).includes(filing))
+    throw invalid(
+      undefined,
+      'envelope SBR09 claim filing indicator is not an X12 claim filing indicator code',
+    );
 }
 
 /** 2000A/2010AA are keyed by everything they hold: the same NPI at another tax id or address is another loop. */
@@ -186,6 +196,29 @@ function person(out: SegmentBuffer, code: 'IL' | 'QC', p: Person, memberId?: str
     memberId ? 'MI' : undefined,
     memberId,
   );
+}
+
+/** 2310A / 2310D: a person provider by NPI. */
+function namedProvider(out: SegmentBuffer, code: 'DN' | 'DQ', p: NamedProvider): void {
+  out.add(
+    'NM1',
+    code,
+    '1',
+    cleanText(p.lastName, 60),
+    cleanText(p.firstName, 35) || undefined,
+    '',
+    '',
+    '',
+    'XX',
+    p.npi,
+  );
+}
+
+/** CLM11: causes in CLM11-1 and -2, the auto accident state in CLM11-4. */
+function relatedCauses(causes: readonly string[], state: string | undefined): string {
+  const parts = [causes[0] ?? '', causes[1] ?? '', '', state ?? ''];
+  while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  return parts.join(':');
 }
 
 /** Writes one 837P interchange for claims to one payer. */
@@ -218,7 +251,7 @@ export function write837P(input: Write837PInput): Write837PResult {
   out.add('PER', 'IC', cleanText(env.submitter.contactName, 60), 'EM', env.submitter.contactEmail);
   out.add('NM1', '40', '2', cleanText(env.receiver.name, 60), '', '', '', '', '46', env.receiver.id);
 
-  const filing = env.claimFilingIndicator ?? 'CI';
+  const defaultFiling = env.claimFilingIndicator ?? 'CI';
   const written: string[] = [];
   let hl = 0;
   for (const group of byProvider.values()) {
@@ -244,7 +277,7 @@ export function write837P(input: Write837PInput): Write837PResult {
         undefined,
         undefined,
         undefined,
-        filing,
+        claim.payer.claimFilingIndicator ?? defaultFiling,
       );
       // 2010BA subscriber
       const sub = claim.subscriber;
@@ -263,6 +296,8 @@ export function write837P(input: Write837PInput): Write837PResult {
       }
 
       // 2300 claim
+      const ind = claim.indicators ?? DEFAULT_CLAIM_INDICATORS;
+      const acc = claim.accident;
       out.add(
         'CLM',
         claim.claimId,
@@ -270,14 +305,26 @@ export function write837P(input: Write837PInput): Write837PResult {
         '',
         '',
         `${claim.placeOfService}:B:${claim.frequencyCode}`,
-        'Y',
-        'A',
-        'Y',
-        'Y',
+        ind.providerSignature,
+        ind.assignment,
+        ind.benefitsAssignment,
+        ind.releaseOfInformation,
+        '',
+        acc ? relatedCauses(acc.causes, acc.state) : undefined,
       );
+      if (claim.onsetDate) out.add('DTP', '431', 'D8', toX12Date(claim.onsetDate));
+      if (acc) out.add('DTP', '439', 'D8', toX12Date(acc.date));
+      for (const a of claim.attachments ?? []) {
+        const sent = a.controlNumber ? ['', '', 'AC', a.controlNumber] : [];
+        out.add('PWK', a.reportType, a.transmission, ...sent);
+      }
+      if (claim.referralNumber) out.add('REF', '9F', claim.referralNumber);
+      if (claim.priorAuthorization) out.add('REF', 'G1', claim.priorAuthorization);
       if (claim.frequencyCode !== '1') out.add('REF', 'F8', claim.originalPayerClaimNumber);
       out.add('HI', ...claim.diagnoses.map((d, i) => `${i === 0 ? 'ABK' : 'ABF'}:${diagnosisCode(d)}`));
-      // 2310B rendering provider when it differs from the billing provider
+      // 2310A referring provider
+      if (claim.referringProvider) namedProvider(out, 'DN', claim.referringProvider);
+      // 2310B rendering provider when it differs from the billing provider, with its taxonomy
       const rp = claim.renderingProvider;
       if (rp && rp.npi !== npi) {
         out.add(
@@ -292,7 +339,16 @@ export function write837P(input: Write837PInput): Write837PResult {
           'XX',
           rp.npi,
         );
+        if (rp.taxonomy) out.add('PRV', 'PE', 'PXC', rp.taxonomy);
       }
+      // 2310C service facility location
+      const fac = claim.serviceFacility;
+      if (fac) {
+        out.add('NM1', '77', '2', cleanText(fac.name, 60), '', '', '', '', fac.npi ? 'XX' : '', fac.npi);
+        address(out, fac.address);
+      }
+      // 2310D supervising provider
+      if (claim.supervisingProvider) namedProvider(out, 'DQ', claim.supervisingProvider);
       // 2400 service lines
       claim.lines.forEach((line, i) => {
         out.add('LX', String(i + 1));
@@ -311,6 +367,13 @@ export function write837P(input: Write837PInput): Write837PResult {
         );
         out.add('DTP', '472', 'D8', toX12Date(line.dateOfService));
         out.add('REF', '6R', line.lineId);
+        // 2410 drug identification
+        const drug = line.drug;
+        if (drug) {
+          out.add('LIN', '', 'N4', drug.ndc);
+          out.add('CTP', '', '', '', formatQuantity(drug.quantity), drug.unit);
+          if (drug.prescriptionNumber) out.add('REF', 'XZ', drug.prescriptionNumber);
+        }
       });
       written.push(claim.claimId);
     }

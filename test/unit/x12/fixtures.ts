@@ -140,3 +140,60 @@ export async function* chunked(text: string, asBytes = false): AsyncGenerator<st
   }
   for (let i = 0; i < text.length; i += size, size = (size % 13) + 1) yield text.slice(i, i + size);
 }
+
+export const REFERRING_NPI = '1245319599';
+export const SUPERVISING_NPI = '1003000126';
+export const FACILITY_NPI = '1111111112';
+
+/** A claim that uses every optional 837P content field (issue 7), two lines, one with an NDC. */
+export function makeFullContentClaim(overrides: Partial<Claim> = {}): Claim {
+  const base = makeDependentClaim();
+  return makeDependentClaim({
+    claimId: 'CLMFULL1',
+    payer: { ...base.payer, claimFilingIndicator: 'MB' },
+    renderingProvider: {
+      npi: RENDERING_NPI,
+      lastName: 'TESTRENDER',
+      firstName: 'RITA',
+      taxonomy: '207Q00000X',
+    },
+    referringProvider: { npi: REFERRING_NPI, lastName: 'TESTREFER', firstName: 'ROY' },
+    serviceFacility: {
+      name: 'TEST SURGERY CENTER',
+      npi: FACILITY_NPI,
+      address: {
+        line1: '9 FACILITY DRIVE',
+        line2: 'SUITE 4',
+        city: 'TESTBURG',
+        state: 'NJ',
+        zip: '076011234',
+      },
+    },
+    supervisingProvider: { npi: SUPERVISING_NPI, lastName: 'TESTSUPER' },
+    priorAuthorization: 'AUTH-12345',
+    referralNumber: 'REF9876',
+    onsetDate: '2026-01-02',
+    accident: { causes: ['AA', 'OA'], date: '2026-01-03', state: 'NY' },
+    attachments: [
+      { reportType: '09', transmission: 'FX', controlNumber: 'ATT0001' },
+      { reportType: 'OZ', transmission: 'AA' },
+    ],
+    indicators: {
+      providerSignature: 'N',
+      assignment: 'C',
+      benefitsAssignment: 'W',
+      releaseOfInformation: 'I',
+    },
+    lines: [
+      makeLine({ lineId: 'L1' }),
+      makeLine({
+        lineId: 'L2',
+        procedureCode: 'J1100',
+        chargeCents: 2500,
+        units: 2,
+        drug: { ndc: '00009004701', unit: 'ML', quantity: 1.5, prescriptionNumber: 'RX123' },
+      }),
+    ],
+    ...overrides,
+  });
+}
