@@ -454,6 +454,7 @@ function claimContent(r: ChargeRow): Partial<Claim> {
   if (r.prior_authorization) out.priorAuthorization = r.prior_authorization;
   if (r.referral_number) out.referralNumber = r.referral_number;
   if (r.onset_date) out.onsetDate = r.onset_date;
+  if (r.patient_death_date) out.patientDeathDate = r.patient_death_date;
   if (r.accident_date && r.accident_causes.length > 0)
     out.accident = {
       causes: r.accident_causes,

@@ -175,6 +175,7 @@ const rowObject = z.object({
         .refine((cs) => new Set(cs).size === cs.length, 'repeats a cause'),
     ),
   accident_state: blankable(state),
+  patient_death_date: optionalDate,
   attachment_report_type: optionalCode(ATTACHMENT_REPORT_TYPES, 'a PWK01 report type code'),
   attachment_transmission: optionalCode(ATTACHMENT_TRANSMISSION_CODES, 'a PWK02 transmission code'),
   attachment_control_number: optional(80),

@@ -144,6 +144,8 @@ export interface Claim {
   priorAuthorization?: string; // 2300 REF*G1
   referralNumber?: string; // 2300 REF*9F
   onsetDate?: string; // 2300 DTP*431, YYYY-MM-DD
+  /** The patient's date of death, when deceased: 2000B (patient = subscriber) or 2000C PAT05-06. */
+  patientDeathDate?: string;
   accident?: Accident; // CLM11 + DTP*439
   attachments?: Attachment[]; // 2300 PWK, up to 10
   /** CLM06..09; DEFAULT_CLAIM_INDICATORS when absent. */

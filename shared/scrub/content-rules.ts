@@ -39,6 +39,27 @@ export function contentFindings(claim: Claim): ElementProblem[] {
     [claim.onsetDate, 'onset_date', '2300 DTP*431', 'onset date'],
     [claim.accident?.date, 'accident_date', '2300 DTP*439', 'accident date'],
   ];
+  // A deceased patient: no service after death, and death not before birth.
+  const death = claim.patientDeathDate;
+  if (death !== undefined && isIsoDate(death)) {
+    const last = [...services].sort().at(-1);
+    if (last !== undefined && last > death) {
+      out.push({
+        rule: 'DATE_ORDER',
+        field: 'date_of_service',
+        element: '2400 DTP*472',
+        message: "a date of service is after the patient's date of death (2000B/2000C PAT06)",
+      });
+    }
+    if (isIsoDate(claim.patient.dob) && death < claim.patient.dob) {
+      out.push({
+        rule: 'DATE_ORDER',
+        field: 'patient_death_date',
+        element: '2000B/2000C PAT06',
+        message: "the patient's date of death is before the date of birth (2000B/2000C PAT06)",
+      });
+    }
+  }
   for (const [date, field, element, label] of dated) {
     if (date === undefined || !isIsoDate(date)) continue;
     if (firstService !== undefined && date > firstService) {

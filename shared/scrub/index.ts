@@ -1,7 +1,6 @@
 export { isPlaceOfService, PLACE_OF_SERVICE } from './codesets/pos';
 export { scrubCodeSets } from './codesets/rules';
 export { isUspsStateCode, USPS_STATE_CODES } from './codesets/states';
-export { contentFindings } from './content-rules';
 export {
   ageInYears,
   FEMALE_ONLY_DX,
@@ -10,6 +9,7 @@ export {
   MATERNITY_AGE,
   scrubConsistency,
 } from './consistency';
+export { contentFindings } from './content-rules';
 export {
   isModifierFormat,
   isProcedureCodeFormat,

@@ -393,6 +393,7 @@ function contentProblems(claim: Claim, { add, text, id, address, npi }: Checkers
       });
   }
   date(claim.onsetDate, 'onset_date', '2300 DTP03 (431)', 'onset date');
+  date(claim.patientDeathDate, 'patient_death_date', '2000B/2000C PAT06', 'patient date of death');
 
   // 2300 PWK
   const atts = claim.attachments ?? [];

@@ -279,6 +279,9 @@ export function write837P(input: Write837PInput): Write837PResult {
         undefined,
         claim.payer.claimFilingIndicator ?? defaultFiling,
       );
+      const death = claim.patientDeathDate ? toX12Date(claim.patientDeathDate) : undefined;
+      // 2000B PAT: only to report the death of a patient who is the subscriber.
+      if (isSelf && death) out.add('PAT', '', '', '', '', 'D8', death);
       // 2010BA subscriber
       const sub = claim.subscriber;
       person(out, 'IL', sub, sub.memberId);
@@ -289,7 +292,8 @@ export function write837P(input: Write837PInput): Write837PResult {
 
       if (!isSelf) {
         out.add('HL', String(++hl), String(subscriberHl), '23', '0');
-        out.add('PAT', claim.relationship);
+        if (death) out.add('PAT', claim.relationship, '', '', '', 'D8', death);
+        else out.add('PAT', claim.relationship);
         person(out, 'QC', claim.patient);
         address(out, claim.patient.address);
         out.add('DMG', 'D8', toX12Date(claim.patient.dob), claim.patient.gender);
