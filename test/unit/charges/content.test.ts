@@ -72,6 +72,7 @@ const CONTENT: Record<string, string> = {
   accident_date: '2026-10-02',
   accident_causes: 'aa:oa',
   accident_state: 'IL',
+  patient_death_date: '',
   attachment_report_type: '09',
   attachment_transmission: 'fx',
   attachment_control_number: 'ATT-1',
