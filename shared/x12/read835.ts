@@ -34,8 +34,6 @@ export type Remit835Item =
   | { type: 'claim'; transactionSetControlNumber: string; claim: ClaimPayment }
   | { type: 'transactionSet'; remittance: Remittance; claimCount: number; issues: BalanceIssue[] };
 
-const CAS_GROUPS = new Set(['CO', 'OA', 'PI', 'PR', 'CR']);
-
 /**
  * The 835 reader state machine over segments read in place. Only the money segments (BPR, CLP,
  * SVC, CAS, PLB) and the envelope are split into elements; the balancing rules run on running
@@ -241,11 +239,21 @@ class Reader835<T> {
         if (!claim) throw unexpected(raw, 'SVC outside a claim payment');
         this.endService();
         const composite = raw.el(1);
-        const proc = composite === '' ? [] : composite.split(raw.delimiters.component);
+        const sep = raw.delimiters.component;
+        // composite.split(sep): [0] qualifier, [1] code, [2..5] modifiers (empty ones dropped)
+        const q = composite.indexOf(sep);
+        const c = q < 0 ? -1 : composite.indexOf(sep, q + 1);
+        const modifiers: string[] = [];
+        for (let p = c, k = 0; p >= 0 && k < 4; k++) {
+          const next = composite.indexOf(sep, p + 1);
+          const m = composite.slice(p + 1, next < 0 ? composite.length : next);
+          if (m !== '') modifiers.push(m);
+          p = next;
+        }
         const service: ServicePayment = {
-          procedureQualifier: proc[0] ?? '',
-          procedureCode: proc[1] ?? '',
-          modifiers: proc.slice(2, 6).filter((m) => m !== ''),
+          procedureQualifier: q < 0 ? composite : composite.slice(0, q),
+          procedureCode: q < 0 ? '' : composite.slice(q + 1, c < 0 ? composite.length : c),
+          modifiers,
           chargeCents: raw.cents(2),
           paidCents: raw.cents(3),
           adjustments: [],
@@ -346,7 +354,7 @@ function quantity(raw: RawSegment, n: number): number | undefined {
 
 function readCas(raw: RawSegment): Adjustment[] {
   const group = raw.el(1);
-  if (!CAS_GROUPS.has(group)) {
+  if (group !== 'CO' && group !== 'PR' && group !== 'OA' && group !== 'PI' && group !== 'CR') {
     throw new X12Error('INVALID_VALUE', 'CAS01 is not a claim adjustment group code', {
       segmentIndex: raw.index,
       segmentId: 'CAS',

@@ -192,6 +192,24 @@ describe('stream835', () => {
   });
 });
 
+describe('read835 procedure composites (SVC01)', () => {
+  it.each([
+    ['HC:99213', 'HC', '99213', []],
+    ['HC:99213:25:GT', 'HC', '99213', ['25', 'GT']],
+    ['HC:99213::59', 'HC', '99213', ['59']],
+    ['HC:99213:A1:A2:A3:A4:A5', 'HC', '99213', ['A1', 'A2', 'A3', 'A4']],
+    ['HC', 'HC', '', []],
+  ])('%s', async (composite, qualifier, code, modifiers) => {
+    const text = remit835(1).replace(/SVC\*HC:99213(:25)?\*/, `SVC*${composite}*`);
+    const [r] = await read835(text);
+    expect(r?.claims[0]?.services[0]).toMatchObject({
+      procedureQualifier: qualifier,
+      procedureCode: code,
+      modifiers,
+    });
+  });
+});
+
 describeWithSamples('stream835 on public samples', () => {
   it.each([
     '835_pyx12_mult_loops.txt',
