@@ -2,7 +2,7 @@
  * One 835 parse in this process (run by bench/run.ts in a child process per parser, so each peak
  * RSS is its own): prints one JSON line with wall and CPU time, peak RSS and what was read.
  *
- *   npx tsx bench/parse835.ts <claimflow|claimflow-iterate|node-x12|x12-parser> <file>
+ *   npx tsx bench/parse835.ts <claimflow|claimflow-iterate|node-x12|x12-parser|baseline> <file>
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -66,6 +66,9 @@ async function parse(parser: string, file: string): Promise<{ items: number; unb
       return { items: await countStream(file, new X12Parser(false) as never), unbalanced: 0 };
     case 'x12-parser':
       return { items: await countStream(file, new X12parser() as never), unbalanced: 0 };
+    case 'baseline':
+      // the same process reading nothing: what node + tsx + the imports take before any parse
+      return { items: 0, unbalanced: 0 };
     default:
       throw new Error(`unknown parser ${parser}`);
   }

@@ -119,6 +119,17 @@ async function main(): Promise<void> {
     }
   }
 
+  const baseline = child('baseline', generate835({ megabytes: 0.01, claimsPerCheck: 10 }).file);
+  rows.push({
+    name: 'baseline: node + tsx + imports, no parse',
+    input: 'child process',
+    wall: '',
+    cpu: '',
+    rss: fmt(baseline.peakRssMb, 'MB'),
+    vsNodeX12: '',
+    vsX12Parser: '',
+  });
+
   // 837P generation: 20,000 claims in batches of 50
   const sample: Claim[] = Array.from({ length: 50 }, (_, k) =>
     k % 4 === 0
