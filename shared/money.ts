@@ -16,6 +16,38 @@ export function parseCents(text: string): Cents {
   return m[1] ? -cents : cents;
 }
 
+/**
+ * parseCents of text.slice(start, end) without making the substring, for the plain forms only
+ * ("125", "-3.2", "125.50": optional minus, 1-13 digits, optional point and 1-2 digits). Returns
+ * undefined for anything else, so the caller falls back to parseCents for the rest (and its error).
+ */
+export function parseCentsAt(text: string, start: number, end: number): Cents | undefined {
+  let p = start;
+  const negative = p < end && text.charCodeAt(p) === 45; // '-'
+  if (negative) p++;
+  let whole = 0;
+  const digits = p;
+  while (p < end) {
+    const c = text.charCodeAt(p) - 48;
+    if (c < 0 || c > 9) break;
+    whole = whole * 10 + c;
+    p++;
+  }
+  if (p === digits || p - digits > 13) return undefined;
+  let frac = 0;
+  if (p < end) {
+    if (text.charCodeAt(p) !== 46 || end - p < 2 || end - p > 3) return undefined; // '.' + 1-2 digits
+    for (let q = p + 1; q < end; q++) {
+      const c = text.charCodeAt(q) - 48;
+      if (c < 0 || c > 9) return undefined;
+      frac = frac * 10 + c;
+    }
+    if (end - p === 2) frac *= 10;
+  }
+  const cents = whole * 100 + frac;
+  return negative ? -cents : cents;
+}
+
 /** Formats cents as an X12 / CSV decimal: 12500 -> "125", 12550 -> "125.5", 12505 -> "125.05". */
 export function formatX12Amount(cents: Cents): string {
   assertCents(cents);

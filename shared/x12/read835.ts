@@ -4,213 +4,368 @@
  */
 import type { Cents } from '../money';
 import { X12Error } from './errors';
-import { expectTransaction, runReader, runReaderSync, unexpected } from './reader';
-import { components, el, type Segment, type TokenizeOptions, type X12Input } from './tokenizer';
+import { expectTransaction, unexpected } from './reader';
+import {
+  el,
+  mapRawSegments,
+  mapRawSegmentsSync,
+  type RawSegment,
+  type Segment,
+  type TokenizeOptions,
+  type X12Input,
+} from './tokenizer';
 import type { Adjustment, ClaimPayment, ProviderAdjustment, Remittance, ServicePayment } from './types';
-import { centsAt, dateAt, numberAt, optionalCentsAt, optionalDateAt } from './values';
+import { centsAt, dateAt, numberAt, optionalDateAt } from './values';
 
 export interface Read835Options extends TokenizeOptions {
   /** Throw X12Error('UNBALANCED') for a transaction set that fails checkBalance (default false). */
   requireBalanced?: boolean;
 }
 
-const CAS_GROUPS = new Set(['CO', 'OA', 'PI', 'PR', 'CR']);
+/**
+ * An item of stream835: each claim payment as soon as it is complete (its next CLP, LX, PLB or SE),
+ * then, after the SE of its transaction set has passed the envelope checks, the set itself with its
+ * balancing issues. The set's `remittance.claims` is empty there (its claims came before it);
+ * `claimCount` says how many. Claims are provisional until their set's item arrives: a consumer
+ * must not act on one before (an envelope defect or, with requireBalanced, an unbalanced set
+ * throws instead of handing the set out).
+ */
+export type Remit835Item =
+  | { type: 'claim'; transactionSetControlNumber: string; claim: ClaimPayment }
+  | { type: 'transactionSet'; remittance: Remittance; claimCount: number; issues: BalanceIssue[] };
 
-function handler835(opts: Read835Options): (seg: Segment) => Remittance | undefined {
-  let isa13 = '';
-  let remit: Remittance | undefined;
-  let claim: ClaimPayment | undefined;
-  let service: ServicePayment | undefined;
-  let inHeader = true; // before the first LX/CLP
-  let n1 = '';
+/**
+ * The 835 reader state machine over segments read in place. Only the money segments (BPR, CLP,
+ * SVC, CAS, PLB) and the envelope are split into elements; the balancing rules run on running
+ * counters as claims and service lines complete, so the result is what checkBalance() says of the
+ * whole set. In `collect` mode a set's claims are kept in its Remittance (iterate835); otherwise
+ * each claim is handed out as it completes and nothing of it is kept (stream835).
+ */
+class Reader835<T> {
+  private isa13 = '';
+  private remit: Remittance | undefined;
+  private claim: ClaimPayment | undefined;
+  private service: ServicePayment | undefined;
+  private inHeader = true; // before the first LX/CLP
+  // running balance of the current set, claim and service line
+  private issues: BalanceIssue[] = [];
+  private claimCount = 0;
+  private paidSum = 0;
+  private plbSum = 0;
+  private claimCas = 0;
+  private lineCas = 0;
+  private serviceIndex = -1;
+  private serviceCas = 0;
 
-  const need = (seg: Segment): Remittance => {
-    if (!remit) throw unexpected(seg, `${seg.id} outside an 835 transaction set`);
-    return remit;
-  };
+  constructor(
+    private readonly requireBalanced: boolean,
+    private readonly collect: boolean,
+    private readonly emit: (
+      out: T[],
+      item:
+        | { claim: ClaimPayment; set: string }
+        | { remittance: Remittance; claimCount: number; issues: BalanceIssue[] },
+    ) => void,
+  ) {}
 
-  return (seg) => {
-    switch (seg.id) {
+  private need(raw: RawSegment): Remittance {
+    if (!this.remit) throw unexpected(raw, `${raw.id} outside an 835 transaction set`);
+    return this.remit;
+  }
+
+  private endService(): void {
+    const svc = this.service;
+    if (!svc) return;
+    this.service = undefined;
+    const adj = this.serviceCas;
+    this.lineCas += adj;
+    const expected = svc.chargeCents - adj;
+    if (expected !== svc.paidCents) {
+      const id = (this.claim as ClaimPayment).patientControlNumber;
+      const i = this.serviceIndex;
+      this.issues.push({
+        rule: 'SERVICE_LINE',
+        claimId: id,
+        serviceIndex: i,
+        expectedCents: expected,
+        actualCents: svc.paidCents,
+        message: `claim ${id} service line ${i + 1}: SVC02 - line CAS = ${expected} cents but SVC03 = ${svc.paidCents} cents`,
+      });
+    }
+  }
+
+  private endClaim(out: T[]): void {
+    this.endService();
+    const claim = this.claim;
+    if (!claim) return;
+    this.claim = undefined;
+    const expected = claim.chargeCents - this.claimCas - this.lineCas;
+    if (expected !== claim.paidCents) {
+      const id = claim.patientControlNumber;
+      this.issues.push({
+        rule: 'CLAIM',
+        claimId: id,
+        expectedCents: expected,
+        actualCents: claim.paidCents,
+        message: `claim ${id}: CLP03 - claim and line CAS = ${expected} cents but CLP04 = ${claim.paidCents} cents`,
+      });
+    }
+    if (!this.collect) {
+      this.emit(out, { claim, set: (this.remit as Remittance).transactionSetControlNumber });
+    }
+  }
+
+  segment(raw: RawSegment, out: T[]): void {
+    switch (raw.id) {
       case 'ISA':
-        isa13 = el(seg, 13);
-        return undefined;
+        this.isa13 = raw.el(13);
+        return;
       case 'GS':
       case 'GE':
       case 'IEA':
       case 'TA1':
-        return undefined;
+        return;
       case 'ST':
-        expectTransaction(seg, '835');
-        remit = {
-          interchangeControlNumber: isa13,
-          transactionSetControlNumber: el(seg, 2),
+        expectTransaction(raw.toSegment(), '835');
+        this.remit = {
+          interchangeControlNumber: this.isa13,
+          transactionSetControlNumber: raw.el(2),
           traceNumber: '',
           paymentCents: 0,
           paymentMethod: '',
           claims: [],
           providerAdjustments: [],
         };
-        claim = undefined;
-        service = undefined;
-        inHeader = true;
-        n1 = '';
-        return undefined;
+        this.claim = undefined;
+        this.service = undefined;
+        this.inHeader = true;
+        this.issues = [];
+        this.claimCount = 0;
+        this.paidSum = 0;
+        this.plbSum = 0;
+        return;
       case 'BPR': {
-        const r = need(seg);
+        const r = this.need(raw);
+        const seg = raw.toSegment();
         const amount = centsAt(seg, 2);
         r.handlingCode = el(seg, 1);
         r.paymentCents = el(seg, 3) === 'D' ? -amount : amount;
         r.paymentMethod = el(seg, 4);
         const date = optionalDateAt(seg, 16);
         if (date) r.paymentDate = date;
-        return undefined;
+        return;
       }
       case 'TRN': {
-        const r = need(seg);
+        const r = this.need(raw);
         if (r.traceNumber === '') {
-          r.traceNumber = el(seg, 2);
-          const payerId = el(seg, 3);
+          r.traceNumber = raw.el(2);
+          const payerId = raw.el(3);
           if (payerId) r.payerIdentifier = payerId;
         }
-        return undefined;
+        return;
       }
       case 'N1': {
-        const r = need(seg);
-        n1 = el(seg, 1);
-        if (!inHeader) return undefined;
-        if (n1 === 'PR' && el(seg, 2)) r.payerName = el(seg, 2);
+        const r = this.need(raw);
+        if (!this.inHeader) return;
+        const n1 = raw.el(1);
+        if (n1 === 'PR' && raw.el(2)) r.payerName = raw.el(2);
         if (n1 === 'PE') {
-          if (el(seg, 2)) r.payeeName = el(seg, 2);
-          if (el(seg, 3) === 'XX' && el(seg, 4)) r.payeeNpi = el(seg, 4);
+          if (raw.el(2)) r.payeeName = raw.el(2);
+          if (raw.el(3) === 'XX' && raw.el(4)) r.payeeNpi = raw.el(4);
         }
-        return undefined;
+        return;
       }
       case 'LX':
-        need(seg);
-        inHeader = false;
-        claim = undefined;
-        service = undefined;
-        return undefined;
+        this.need(raw);
+        this.inHeader = false;
+        this.endClaim(out);
+        return;
       case 'CLP': {
-        const r = need(seg);
-        inHeader = false;
-        service = undefined;
-        claim = {
-          patientControlNumber: el(seg, 1),
-          statusCode: el(seg, 2),
-          chargeCents: centsAt(seg, 3),
-          paidCents: centsAt(seg, 4),
-          patientResponsibilityCents: optionalCentsAt(seg, 5) ?? 0,
-          payerClaimControlNumber: el(seg, 7),
+        const r = this.need(raw);
+        this.inHeader = false;
+        this.endClaim(out);
+        const claim: ClaimPayment = {
+          patientControlNumber: raw.el(1),
+          statusCode: raw.el(2),
+          chargeCents: raw.cents(3),
+          paidCents: raw.cents(4),
+          patientResponsibilityCents: raw.el(5).trim() === '' ? 0 : raw.cents(5),
+          payerClaimControlNumber: raw.el(7),
           adjustments: [],
           services: [],
           remarkCodes: [],
         };
-        if (el(seg, 6)) claim.filingIndicator = el(seg, 6);
-        if (el(seg, 9)) claim.frequencyCode = el(seg, 9);
-        r.claims.push(claim);
-        return undefined;
+        const filing = raw.el(6);
+        if (filing) claim.filingIndicator = filing;
+        const frequency = raw.el(9);
+        if (frequency) claim.frequencyCode = frequency;
+        this.claim = claim;
+        this.claimCas = 0;
+        this.lineCas = 0;
+        this.serviceIndex = -1;
+        this.claimCount++;
+        this.paidSum += claim.paidCents;
+        if (this.collect) r.claims.push(claim);
+        return;
       }
       case 'CAS': {
-        need(seg);
-        const target = service?.adjustments ?? claim?.adjustments;
-        if (!target) throw unexpected(seg, 'CAS outside a claim payment');
-        target.push(...readCas(seg));
-        return undefined;
+        this.need(raw);
+        const target = this.service?.adjustments ?? this.claim?.adjustments;
+        if (!target) throw unexpected(raw, 'CAS outside a claim payment');
+        let total = 0;
+        for (const a of readCas(raw)) {
+          target.push(a);
+          total += a.amountCents;
+        }
+        if (this.service) this.serviceCas += total;
+        else this.claimCas += total;
+        return;
       }
       case 'MIA':
       case 'MOA': {
-        need(seg);
-        if (!claim) throw unexpected(seg, `${seg.id} outside a claim payment`);
-        const positions = seg.id === 'MIA' ? [5, 20, 21, 22, 23] : [3, 4, 5, 6, 7];
+        this.need(raw);
+        const claim = this.claim;
+        if (!claim) throw unexpected(raw, `${raw.id} outside a claim payment`);
+        const positions = raw.id === 'MIA' ? [5, 20, 21, 22, 23] : [3, 4, 5, 6, 7];
         for (const n of positions) {
-          const code = el(seg, n);
+          const code = raw.el(n);
           if (code) claim.remarkCodes.push(code);
         }
-        return undefined;
+        return;
       }
       case 'SVC': {
-        need(seg);
-        if (!claim) throw unexpected(seg, 'SVC outside a claim payment');
-        const proc = components(seg, 1);
-        service = {
-          procedureQualifier: proc[0] ?? '',
-          procedureCode: proc[1] ?? '',
-          modifiers: proc.slice(2, 6).filter((m) => m !== ''),
-          chargeCents: centsAt(seg, 2),
-          paidCents: centsAt(seg, 3),
+        this.need(raw);
+        const claim = this.claim;
+        if (!claim) throw unexpected(raw, 'SVC outside a claim payment');
+        this.endService();
+        const composite = raw.el(1);
+        const sep = raw.delimiters.component;
+        // composite.split(sep): [0] qualifier, [1] code, [2..5] modifiers (empty ones dropped)
+        const q = composite.indexOf(sep);
+        const c = q < 0 ? -1 : composite.indexOf(sep, q + 1);
+        const modifiers: string[] = [];
+        for (let p = c, k = 0; p >= 0 && k < 4; k++) {
+          const next = composite.indexOf(sep, p + 1);
+          const m = composite.slice(p + 1, next < 0 ? composite.length : next);
+          if (m !== '') modifiers.push(m);
+          p = next;
+        }
+        const service: ServicePayment = {
+          procedureQualifier: q < 0 ? composite : composite.slice(0, q),
+          procedureCode: q < 0 ? '' : composite.slice(q + 1, c < 0 ? composite.length : c),
+          modifiers,
+          chargeCents: raw.cents(2),
+          paidCents: raw.cents(3),
           adjustments: [],
           remarkCodes: [],
         };
-        const units = numberAt(seg, 5);
+        const units = quantity(raw, 5);
         if (units !== undefined) service.units = units;
         claim.services.push(service);
-        return undefined;
+        this.service = service;
+        this.serviceIndex++;
+        this.serviceCas = 0;
+        return;
       }
       case 'DTM': {
-        need(seg);
-        if (!service) return undefined; // claim and header dates are not needed
-        const q = el(seg, 1);
-        if (q === '472') service.dateOfService = dateAt(seg, 2);
-        else if (q === '150') service.dateOfService ??= dateAt(seg, 2);
-        else if (q === '151') service.dateOfServiceEnd = dateAt(seg, 2);
-        return undefined;
+        this.need(raw);
+        const service = this.service;
+        if (!service) return; // claim and header dates are not needed
+        const q = raw.el(1);
+        if (q === '472') service.dateOfService = date(raw, 2);
+        else if (q === '150') service.dateOfService ??= date(raw, 2);
+        else if (q === '151') service.dateOfServiceEnd = date(raw, 2);
+        return;
       }
       case 'REF':
-        need(seg);
-        if (service && el(seg, 1) === '6R') service.lineItemControlNumber = el(seg, 2);
-        return undefined;
+        this.need(raw);
+        if (this.service && raw.el(1) === '6R') this.service.lineItemControlNumber = raw.el(2);
+        return;
       case 'LQ':
-        need(seg);
-        if (service && el(seg, 1) === 'HE' && el(seg, 2)) service.remarkCodes.push(el(seg, 2));
-        return undefined;
+        this.need(raw);
+        if (this.service && raw.el(1) === 'HE' && raw.el(2)) this.service.remarkCodes.push(raw.el(2));
+        return;
       case 'PLB': {
-        const r = need(seg);
-        claim = undefined;
-        service = undefined;
-        r.providerAdjustments.push(...readPlb(seg));
-        return undefined;
+        const r = this.need(raw);
+        this.endClaim(out);
+        for (const p of readPlb(raw.toSegment())) {
+          r.providerAdjustments.push(p);
+          this.plbSum += p.amountCents;
+        }
+        return;
       }
       case 'SE': {
-        const r = need(seg);
-        remit = undefined;
-        claim = undefined;
-        service = undefined;
-        if (opts.requireBalanced) {
-          const issues = checkBalance(r);
-          if (issues.length > 0) {
-            throw new X12Error(
-              'UNBALANCED',
-              `835 transaction set ${r.transactionSetControlNumber} does not balance: ${issues.length} issue(s); first: ${issues[0]?.message}`,
-              { segmentIndex: seg.index, segmentId: 'SE', details: issues.map((i) => i.message) },
-            );
-          }
+        const r = this.need(raw);
+        this.endClaim(out);
+        this.remit = undefined;
+        const expected = this.paidSum - this.plbSum;
+        const issues = this.issues;
+        this.issues = [];
+        if (expected !== r.paymentCents) {
+          issues.push({
+            rule: 'TRANSACTION',
+            expectedCents: expected,
+            actualCents: r.paymentCents,
+            message: `transaction set ${r.transactionSetControlNumber}: sum(CLP04) - sum(PLB) = ${expected} cents but BPR02 = ${r.paymentCents} cents`,
+          });
         }
-        return r;
+        if (this.requireBalanced && issues.length > 0) {
+          throw new X12Error(
+            'UNBALANCED',
+            `835 transaction set ${r.transactionSetControlNumber} does not balance: ${issues.length} issue(s); first: ${issues[0]?.message}`,
+            { segmentIndex: raw.index, segmentId: 'SE', details: issues.map((i) => i.message) },
+          );
+        }
+        this.emit(out, { remittance: r, claimCount: this.claimCount, issues });
+        return;
       }
       default:
-        // BHT-less 835 header/claim segments we do not need: REF, DTM (header), PER, N3, N4, TS3, TS2,
+        // 835 header/claim segments we do not need: REF, DTM (header), PER, N3, N4, TS3, TS2,
         // NM1, AMT, QTY, RDM, ...
-        need(seg);
-        return undefined;
+        this.need(raw);
+        return;
     }
-  };
+  }
 }
 
-function readCas(seg: Segment): Adjustment[] {
-  const group = el(seg, 1);
-  if (!CAS_GROUPS.has(group)) {
+function collector(opts: Read835Options): (raw: RawSegment, out: Remittance[]) => void {
+  const reader = new Reader835<Remittance>(opts.requireBalanced === true, true, (out, item) => {
+    if ('remittance' in item) out.push(item.remittance);
+  });
+  return (raw, out) => reader.segment(raw, out);
+}
+
+const CCYYMMDD = /^\d{8}$/;
+
+/** dateAt for a segment read in place. */
+function date(raw: RawSegment, n: number): string {
+  const text = raw.el(n);
+  if (CCYYMMDD.test(text)) return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
+  return dateAt(raw.toSegment(), n);
+}
+
+/** numberAt for a segment read in place. */
+function quantity(raw: RawSegment, n: number): number | undefined {
+  const text = raw.el(n).trim();
+  if (text === '') return undefined;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : numberAt(raw.toSegment(), n);
+}
+
+function readCas(raw: RawSegment): Adjustment[] {
+  const group = raw.el(1);
+  if (group !== 'CO' && group !== 'PR' && group !== 'OA' && group !== 'PI' && group !== 'CR') {
     throw new X12Error('INVALID_VALUE', 'CAS01 is not a claim adjustment group code', {
-      segmentIndex: seg.index,
+      segmentIndex: raw.index,
       segmentId: 'CAS',
     });
   }
   const out: Adjustment[] = [];
   for (let n = 2; n <= 17; n += 3) {
-    const reason = el(seg, n);
+    const reason = raw.el(n);
     if (reason === '') continue;
-    const adj: Adjustment = { group: group as Adjustment['group'], reason, amountCents: centsAt(seg, n + 1) };
-    const qty = numberAt(seg, n + 2);
+    const adj: Adjustment = { group: group as Adjustment['group'], reason, amountCents: raw.cents(n + 1) };
+    const qty = quantity(raw, n + 2);
     if (qty !== undefined) adj.quantity = qty;
     out.push(adj);
   }
@@ -242,7 +397,23 @@ export function iterate835(
   input: X12Input,
   opts: Read835Options = {},
 ): AsyncGenerator<Remittance, void, undefined> {
-  return runReader(input, opts, handler835(opts));
+  return mapRawSegments(input, opts, collector(opts));
+}
+
+/**
+ * Streams an 835 in flat memory whatever the number of claims in a check: each claim payment as
+ * it completes, then its transaction set with the balancing issues checkBalance() would report
+ * (see Remit835Item). Same envelope checks and errors as iterate835.
+ */
+export function stream835(
+  input: X12Input,
+  opts: Read835Options = {},
+): AsyncGenerator<Remit835Item, void, undefined> {
+  const reader = new Reader835<Remit835Item>(opts.requireBalanced === true, false, (out, item) => {
+    if ('remittance' in item) out.push({ type: 'transactionSet', ...item });
+    else out.push({ type: 'claim', transactionSetControlNumber: item.set, claim: item.claim });
+  });
+  return mapRawSegments(input, opts, (raw, out) => reader.segment(raw, out));
 }
 
 /** Reads all remittances of an 835 interchange (parses unbalanced files unless requireBalanced). */
@@ -259,7 +430,7 @@ export function read835Strict(input: X12Input, opts: TokenizeOptions = {}): Prom
 
 /** Synchronous read of an 835 held in a string. */
 export function read835Sync(text: string, opts: Read835Options = {}): Remittance[] {
-  return runReaderSync(text, opts, handler835(opts));
+  return mapRawSegmentsSync(text, opts, collector(opts));
 }
 
 export type BalanceRule = 'SERVICE_LINE' | 'CLAIM' | 'TRANSACTION';

@@ -48,6 +48,6 @@ export function expectTransaction(seg: Segment, expected: string): void {
   }
 }
 
-export function unexpected(seg: Segment, why: string): X12Error {
+export function unexpected(seg: Pick<Segment, 'id' | 'index'>, why: string): X12Error {
   return new X12Error('UNEXPECTED_SEGMENT', why, { segmentIndex: seg.index, segmentId: seg.id });
 }

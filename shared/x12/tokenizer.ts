@@ -11,7 +11,9 @@
  * segment (or the iteration ends), so a consumer must not act on a transaction set before it has
  * pulled the segment after its SE (the readers in this folder do exactly that).
  */
+import { type Cents, parseCentsAt } from '../money';
 import { X12Error, type X12ErrorCode } from './errors';
+import { centsAt } from './values';
 
 export interface Delimiters {
   element: string;
@@ -54,6 +56,127 @@ export function components(seg: Segment, n: number): string[] {
   return v.split(seg.delimiters.component);
 }
 
+// Segment ids as interned strings, so a raw segment's id costs no allocation and compares fast.
+const KNOWN_IDS =
+  'ISA IEA TA1 GS GE ST SE BPR TRN CUR REF DTM N1 N2 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB BHT HL PRV SBR PAT CLM HI NTE SV1 SV2 SV3 LIN CTP AK1 AK2 IK3 IK4 CTX IK5 AK9 STC K3 PWK CN1 DMG';
+const ID_CACHE = new Map<number, string>();
+for (const id of KNOWN_IDS.split(' ')) ID_CACHE.set(idKey(id, 0, id.length), id);
+
+function idKey(text: string, start: number, end: number): number {
+  let key = end - start;
+  for (let p = start; p < end; p++) key = key * 256 + (text.charCodeAt(p) & 0xff);
+  return key;
+}
+
+function segmentId(buf: string, start: number, end: number): string {
+  if (end - start > 3 || end - start < 1) return buf.slice(start, end);
+  for (let p = start; p < end; p++) if (buf.charCodeAt(p) > 0x7f) return buf.slice(start, end);
+  const key = idKey(buf, start, end);
+  const known = ID_CACHE.get(key);
+  if (known !== undefined) return known;
+  const id = buf.slice(start, end);
+  if (ID_CACHE.size < 2000) ID_CACHE.set(key, id);
+  return id;
+}
+
+/**
+ * A segment seen in place, without splitting it into elements: `buf.slice(start, end)` is its text.
+ * The raw readers get one RawSegment object that is reused for every segment, so a handler must
+ * read what it needs before it returns and never keep the object.
+ */
+export class RawSegment {
+  id = '';
+  /** 1-based position in the input (as Segment.index). */
+  index = 0;
+  buf = '';
+  start = 0;
+  end = 0;
+  delimiters: Delimiters = { element: '*', component: ':', repetition: undefined, segment: '~' };
+  private split: Segment | undefined;
+  /** bounds[n] = position of the separator before element n + 1 (or end); bounds[0] ends the id. */
+  private bounds = new Int32Array(64);
+  private count = -1; // number of elements after the id, -1 until the bounds are found
+
+  set(buf: string, start: number, end: number, idEnd: number, index: number, d: Delimiters): void {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.id = segmentId(buf, start, idEnd);
+    this.index = index;
+    this.delimiters = d;
+    this.split = undefined;
+    this.count = -1;
+  }
+
+  /** Stands for an already split segment (the ISA header). */
+  setSegment(seg: Segment): void {
+    this.buf = '';
+    this.start = 0;
+    this.end = 0;
+    this.id = seg.id;
+    this.index = seg.index;
+    this.delimiters = seg.delimiters;
+    this.split = seg;
+    this.count = -1;
+  }
+
+  private findBounds(): number {
+    const { buf, end } = this;
+    const sep = this.delimiters.element;
+    let bounds = this.bounds;
+    let n = 0;
+    let p = this.start - 1;
+    for (;;) {
+      let next = buf.indexOf(sep, p + 1);
+      if (next < 0 || next > end) next = end;
+      if (n === bounds.length) {
+        const grown = new Int32Array(bounds.length * 2);
+        grown.set(bounds);
+        this.bounds = bounds = grown;
+      }
+      bounds[n] = next;
+      if (next === end) break;
+      n++;
+      p = next;
+    }
+    this.count = n;
+    return n;
+  }
+
+  /** Element n ('' when absent), exactly as `toSegment().elements[n] ?? ''`. */
+  el(n: number): string {
+    if (this.split) return this.split.elements[n] ?? '';
+    const count = this.count < 0 ? this.findBounds() : this.count;
+    if (n > count || n < 1) return n === 0 ? this.id : '';
+    return this.buf.slice((this.bounds[n - 1] as number) + 1, this.bounds[n] as number);
+  }
+
+  /** Element n as cents: the plain forms read in place, anything else via centsAt (and its error). */
+  cents(n: number): Cents {
+    if (!this.split) {
+      const count = this.count < 0 ? this.findBounds() : this.count;
+      if (n >= 1 && n <= count) {
+        const v = parseCentsAt(this.buf, (this.bounds[n - 1] as number) + 1, this.bounds[n] as number);
+        if (v !== undefined) return v;
+      }
+    }
+    return centsAt(this.toSegment(), n);
+  }
+
+  /** The segment split into elements (made once per segment). */
+  toSegment(): Segment {
+    if (!this.split) {
+      this.split = {
+        id: this.id,
+        elements: this.buf.slice(this.start, this.end).split(this.delimiters.element),
+        index: this.index,
+        delimiters: this.delimiters,
+      };
+    }
+    return this.split;
+  }
+}
+
 const ISA_MAX_LENGTH = 400; // a fixed-length ISA is 106 characters; allow unpadded/odd ones
 const WHITESPACE = /[\s\uFEFF]/;
 
@@ -87,6 +210,14 @@ class EnvelopeChecker {
     const y = b.trim();
     if (x === y) return true;
     return /^\d+$/.test(x) && /^\d+$/.test(y) && Number(x) === Number(y);
+  }
+
+  /** before() for a segment that is not part of the envelope (not ISA, TA1, GS, ST, SE, GE, IEA). */
+  body(raw: RawSegment): void {
+    if (this.state !== 'transaction') {
+      this.problem('UNEXPECTED_SEGMENT', `${raw.id} outside a transaction set`, raw.toSegment());
+    }
+    this.segCount++;
   }
 
   isTrailer(id: string): boolean {
@@ -228,9 +359,13 @@ class Scanner {
   private delims: Delimiters | undefined;
   private index = 0;
   private readonly env: EnvelopeChecker;
+  /** Raw mode: every segment goes to this sink in place (nothing is collected in `out`). */
+  private readonly sink: ((raw: RawSegment) => void) | undefined;
+  private readonly raw = new RawSegment();
 
-  constructor(opts: TokenizeOptions) {
+  constructor(opts: TokenizeOptions, sink?: (raw: RawSegment) => void) {
     this.env = new EnvelopeChecker(opts.envelope !== 'lenient', opts.onWarning);
+    this.sink = sink;
   }
 
   get envelope(): EnvelopeChecker {
@@ -273,17 +408,37 @@ class Scanner {
         pos = start;
         if (final) {
           const rest = buf.slice(start).trimEnd();
-          if (rest.length > 0) this.emit(rest, d, out); // last segment without terminator
+          if (rest.length > 0) this.emitAt(rest, 0, rest.length, d, out); // last segment without terminator
           pos = len;
         }
         break;
       }
-      const text = buf.slice(start, end);
       pos = end + 1;
-      if (text.length === 0) continue;
-      this.emit(text, d, out);
+      if (end === start) continue;
+      this.emitAt(buf, start, end, d, out);
     }
     this.buf = pos >= len ? '' : buf.slice(pos);
+  }
+
+  private emitAt(buf: string, start: number, end: number, d: Delimiters, out: Segment[]): void {
+    const sink = this.sink;
+    if (sink === undefined) {
+      this.emit(buf.slice(start, end), d, out);
+      return;
+    }
+    let idEnd = buf.indexOf(d.element, start);
+    if (idEnd < 0 || idEnd > end) idEnd = end;
+    const raw = this.raw;
+    raw.set(buf, start, end, idEnd, this.index + 1, d);
+    if (raw.id === 'ISA') {
+      throw new X12Error('MISSING_IEA', 'ISA found before the previous IEA', {
+        segmentIndex: this.index + 1,
+        segmentId: 'ISA',
+      });
+    }
+    this.index++;
+    if (raw.id === 'IEA') this.delims = undefined;
+    sink(raw);
   }
 
   private emit(text: string, d: Delimiters, out: Segment[]): void {
@@ -367,7 +522,11 @@ class Scanner {
     }
     const delims: Delimiters = { element: elementSep, component, repetition, segment };
     this.delims = delims;
-    out.push({ id: 'ISA', elements, index: ++this.index, delimiters: delims });
+    const isa: Segment = { id: 'ISA', elements, index: ++this.index, delimiters: delims };
+    if (this.sink) {
+      this.raw.setSegment(isa);
+      this.sink(this.raw);
+    } else out.push(isa);
     return p + 3;
   }
 }
@@ -495,6 +654,97 @@ export async function* mapSegments<T>(
   }
   env.end(scanner.segmentCount);
   yield* flush();
+}
+
+const ENVELOPE_IDS = new Set(['ISA', 'TA1', 'GS', 'ST', 'SE', 'GE', 'IEA']);
+
+/** A Scanner in raw mode that runs the envelope checks and the handler on every segment. */
+function rawScanner<T>(
+  opts: TokenizeOptions,
+  handler: (raw: RawSegment, out: T[]) => void,
+  ready: { items: T[] },
+): Scanner {
+  let env: EnvelopeChecker | undefined;
+  const scanner = new Scanner(opts, (raw) => {
+    const checker = env as EnvelopeChecker;
+    if (ENVELOPE_IDS.has(raw.id)) {
+      const seg = raw.toSegment();
+      checker.before(seg);
+      handler(raw, ready.items);
+      checker.after(seg);
+    } else {
+      checker.body(raw);
+      handler(raw, ready.items);
+    }
+  });
+  env = scanner.envelope;
+  return scanner;
+}
+
+/**
+ * mapSegments for handlers that read segments in place: only envelope segments (ISA, GS, ST, SE,
+ * GE, IEA, TA1) and what the handler asks for are split into elements, and no Segment object is
+ * made for the others. The handler may add any number of items to `out` per segment; they are
+ * handed out per input chunk, after the envelope check of the segment that produced them (a
+ * handler that emits before its SE leaves it to the consumer to wait for that set's end).
+ */
+export async function* mapRawSegments<T>(
+  input: X12Input,
+  opts: TokenizeOptions,
+  handler: (raw: RawSegment, out: T[]) => void,
+): AsyncGenerator<T, void, undefined> {
+  const ready: { items: T[] } = { items: [] };
+  const scanner = rawScanner(opts, handler, ready);
+  const flush = function* (): Generator<T, void, undefined> {
+    if (ready.items.length === 0) return;
+    const items = ready.items;
+    ready.items = [];
+    yield* items;
+  };
+  if (typeof input === 'string') {
+    for (let offset = 0; offset < input.length || offset === 0; offset += CHUNK) {
+      const last = offset + CHUNK >= input.length;
+      scanner.push(input.slice(offset, offset + CHUNK), [], last);
+      yield* flush();
+      if (last) break;
+    }
+  } else {
+    const decoder = new TextDecoder('utf-8');
+    const chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> =
+      input instanceof Uint8Array ? [input] : input;
+    for await (const chunk of chunks) {
+      const text = toText(chunk, decoder, true);
+      if (text.length === 0) continue;
+      scanner.push(text, []);
+      yield* flush();
+    }
+    scanner.push(decoder.decode(), [], true);
+  }
+  if (scanner.segmentCount === 0) {
+    throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
+  }
+  scanner.envelope.end(scanner.segmentCount);
+  yield* flush();
+}
+
+/** mapRawSegments over a string, synchronously: all items at once. */
+export function mapRawSegmentsSync<T>(
+  text: string,
+  opts: TokenizeOptions,
+  handler: (raw: RawSegment, out: T[]) => void,
+): T[] {
+  const ready: { items: T[] } = { items: [] };
+  const scanner = rawScanner(opts, handler, ready);
+  for (let offset = 0; offset < text.length || offset === 0; offset += CHUNK) {
+    const last = offset + CHUNK >= text.length;
+    scanner.push(text.slice(offset, offset + CHUNK), [], last);
+    if (last) break;
+  }
+  if (scanner.segmentCount === 0) {
+    throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
+  }
+  scanner.envelope.end(scanner.segmentCount);
+  return ready.items;
 }
 
 /** Reads the delimiters of an interchange from its beginning (throws NO_ISA / TRUNCATED_ISA / BAD_ISA). */

@@ -4,6 +4,9 @@ import {
   components,
   detectTransaction,
   el,
+  mapRawSegments,
+  mapRawSegmentsSync,
+  RawSegment,
   readDelimiters,
   type Segment,
   type TokenizeOptions,
@@ -11,6 +14,7 @@ import {
   tokenizeSync,
   type X12Input,
 } from '../../../shared/x12/tokenizer';
+import { centsAt } from '../../../shared/x12/values';
 import { chunked, describeWithSamples, itWithSamples, readSample } from './fixtures';
 
 async function collect(input: X12Input, opts?: TokenizeOptions): Promise<Segment[]> {
@@ -215,5 +219,74 @@ describeWithSamples('detectTransaction', () => {
       /NO_ISA/,
     );
     expect(() => detectTransaction('ISA*00*')).toThrow(/TRUNCATED_ISA/);
+  });
+});
+
+describe('segments read in place (RawSegment)', () => {
+  const delimiters = { element: '*', component: ':', repetition: undefined, segment: '~' };
+  const rawOf = (text: string): RawSegment => {
+    const buf = `XX~${text}~YY*1`; // the segment sits inside a larger buffer
+    const start = 3;
+    const end = start + text.length;
+    const sep = buf.indexOf('*', start);
+    const raw = new RawSegment();
+    raw.set(buf, start, end, sep < 0 || sep > end ? end : sep, 7, delimiters);
+    return raw;
+  };
+
+  it.each(['CLP*A*1*125.5**12*P1*', 'SVC*HC:99213:25*100*80', 'LX', 'N1**', 'CAS*CO*45*-.5*1**'])(
+    'el(n) of %s is what splitting gives',
+    (text) => {
+      const elements = text.split('*');
+      for (let n = 0; n <= elements.length + 2; n++) expect(rawOf(text).el(n)).toBe(elements[n] ?? '');
+      expect(rawOf(text).toSegment()).toEqual({ id: elements[0], elements, index: 7, delimiters });
+    },
+  );
+
+  it.each([
+    '125',
+    '125.5',
+    '125.50',
+    '-3.2',
+    '0',
+    '007.01',
+    '.5',
+    '-.5',
+    ' 12 ',
+    '1.',
+    '1.234',
+    '-',
+    '',
+    'X1',
+    '1e3',
+  ])('cents of %j is centsAt (value or error)', (value) => {
+    const text = `AMT*${value}`;
+    const segment = rawOf(text).toSegment();
+    let want: number | string;
+    try {
+      want = centsAt(segment, 1);
+    } catch (e) {
+      want = String(e);
+    }
+    let got: number | string;
+    try {
+      got = rawOf(text).cents(1);
+    } catch (e) {
+      got = String(e);
+    }
+    expect(got).toEqual(want);
+  });
+
+  it('mapRawSegments sees what tokenize yields, from any chunking, with the same envelope errors', async () => {
+    const text =
+      'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260101*1200*^*00501*000000001*0*T*:~GS*HP*S*R*20260101*1200*1*X*005010X221A1~ST*835*0001~BPR*I*1*C*CHK~ZZZZ*a**b~SE*4*0001~GE*1*1~IEA*1*000000001~';
+    const want = (await collect(text)).map((s) => [s.id, s.elements, s.index]);
+    const seen = (raw: RawSegment, out: unknown[]) => out.push([raw.id, raw.toSegment().elements, raw.index]);
+    expect(mapRawSegmentsSync(text, {}, seen)).toEqual(want);
+    const fromChunks: unknown[] = [];
+    for await (const item of mapRawSegments(chunked(text, true), {}, seen)) fromChunks.push(item);
+    expect(fromChunks).toEqual(want);
+    const bad = text.replace('SE*4*', 'SE*5*');
+    expect(() => mapRawSegmentsSync(bad, {}, () => {})).toThrow((await failure(bad)).message);
   });
 });
