@@ -29,7 +29,8 @@ import {
   samePosting,
 } from '../posting/ledger';
 import { routeRemit } from '../posting/route';
-import { checkBalance, iterate835, type Remittance, X12Error, type X12Input } from '../x12';
+import { checkBalance, iterate835, type Remittance, stream835, X12Error, type X12Input } from '../x12';
+import type { ClaimPayment } from '../x12/types';
 import type { Delivery } from './outcomes';
 
 export interface WorkItem {
@@ -138,13 +139,13 @@ interface Validation {
   held?: HeldInfo;
 }
 
-function headerOf(remit: Remittance): RemitHeader {
+function headerOf(remit: Remittance, claimCount: number = remit.claims.length): RemitHeader {
   return {
     traceNumber: remit.traceNumber,
     transactionSetControlNumber: remit.transactionSetControlNumber,
     ...(remit.payerIdentifier ? { payerIdentifier: remit.payerIdentifier } : {}),
     paymentCents: remit.paymentCents,
-    claimCount: remit.claims.length,
+    claimCount,
   };
 }
 
@@ -152,7 +153,11 @@ async function openSource(source: RemitSource): Promise<X12Input> {
   return typeof source === 'function' ? await source() : source;
 }
 
-/** Pass 1: the whole file, envelope and balancing, keeping per-set headers only. */
+/**
+ * Pass 1: the whole file, envelope and balancing, streamed (stream835: claims are handed out as
+ * they complete and balanced with running counters), keeping per-set headers and, for the set being
+ * read, the posting keys of its claims only: memory stays flat whatever the size of one check.
+ */
 async function validate(source: RemitSource): Promise<Validation> {
   const out: Validation = { headers: [] };
   const traces = new Set<string>();
@@ -160,10 +165,22 @@ async function validate(source: RemitSource): Promise<Validation> {
     if (out.held) out.held.issueCount += count;
     else out.held = { rule, message, issueCount: count };
   };
+  // Two claim payments with one posting key would post once while BPR02 counts both. The trace is
+  // one per set, so keys are compared without it until the set's end.
+  let setKeys = new Set<string>();
+  let paidTwice: ClaimPayment | undefined;
   try {
-    for await (const remit of iterate835(await openSource(source))) {
+    for await (const item of stream835(await openSource(source))) {
+      if (item.type === 'claim') {
+        const c = item.claim;
+        const key = postingKey('', c.patientControlNumber, c.payerClaimControlNumber, c.statusCode);
+        if (setKeys.has(key)) paidTwice ??= c;
+        else setKeys.add(key);
+        continue;
+      }
+      const remit = item.remittance;
       const issues: string[] = [];
-      const balance = checkBalance(remit);
+      const balance = item.issues;
       for (const i of balance.slice(0, MAX_ISSUES)) issues.push(`${i.rule}: ${i.message}`);
       if (balance.length > MAX_ISSUES) issues.push(`... ${balance.length - MAX_ISSUES} more`);
       if (balance[0]) hold(balance[0].rule, balance[0].message, balance.length);
@@ -177,30 +194,20 @@ async function validate(source: RemitSource): Promise<Validation> {
         hold('DUPLICATE_TRACE', message);
       }
       traces.add(remit.traceNumber);
-      // Two claim payments with one posting key would post once while BPR02 counts both.
-      const keys = new Set<string>();
-      for (const c of remit.claims) {
-        const key = postingKey(
-          remit.traceNumber,
-          c.patientControlNumber,
-          c.payerClaimControlNumber,
-          c.statusCode,
-        );
-        if (keys.has(key)) {
-          const message = `transaction set ${remit.transactionSetControlNumber}: claim ${c.patientControlNumber} is paid twice under payer claim number ${c.payerClaimControlNumber}`;
-          issues.push(`DUPLICATE_CLAIM_PAYMENT: ${message}`);
-          hold('DUPLICATE_CLAIM_PAYMENT', message);
-          break;
-        }
-        keys.add(key);
+      if (paidTwice) {
+        const message = `transaction set ${remit.transactionSetControlNumber}: claim ${paidTwice.patientControlNumber} is paid twice under payer claim number ${paidTwice.payerClaimControlNumber}`;
+        issues.push(`DUPLICATE_CLAIM_PAYMENT: ${message}`);
+        hold('DUPLICATE_CLAIM_PAYMENT', message);
       }
+      setKeys = new Set();
+      paidTwice = undefined;
       const noProvider = remit.providerAdjustments.findIndex((p) => !p.providerId && !remit.payeeNpi);
       if (noProvider >= 0) {
         const message = `transaction set ${remit.transactionSetControlNumber}: PLB ${noProvider + 1} names no provider`;
         issues.push(`PLB_NO_PROVIDER: ${message}`);
         hold('PLB_NO_PROVIDER', message);
       }
-      out.headers.push({ ...headerOf(remit), issues });
+      out.headers.push({ ...headerOf(remit, item.claimCount), issues });
     }
   } catch (err) {
     if (!(err instanceof X12Error)) throw err;
