@@ -1,6 +1,6 @@
 /**
  * The claimflow command, for practices and billers: the pipeline's own shared/ modules, offline, no
- * AWS. `npx claimflow help` lists the commands; docs/cli.md describes them.
+ * AWS (except `payers`, which manages the registry table, and `redrive`). `npx claimflow help` lists the commands; docs/cli.md describes them.
  */
 
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { BUILD_USAGE, build837p } from './commands/build837p';
 import { CHECK_USAGE, check } from './commands/check';
 import { CODESETS_USAGE, codesets } from './commands/codesets';
 import { NCCI_USAGE, ncci } from './commands/ncci';
+import { PAYERS_USAGE, payers } from './commands/payers';
 import { READ_USAGE, read } from './commands/read';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type Io, processIo, UsageError, wholeNumber } from './io';
 import { redrive } from './redrive';
@@ -27,6 +28,8 @@ ${READ_USAGE}
 ${CODESETS_USAGE}
 
 ${NCCI_USAGE}
+
+${PAYERS_USAGE}
 
 ${REDRIVE_USAGE}`;
 
@@ -64,6 +67,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   read,
   codesets,
   ncci,
+  payers,
   redrive: redriveCommand,
 };
 

@@ -1,25 +1,42 @@
-/** Step Functions task `Scrub`: runs the scrub rules on a stored claim, with its payer's registry rules. */
+/**
+ * Step Functions task `Scrub`: runs the scrub rules on a stored claim, with its payer's registry rules
+ * and the deployer's reference data (NCCI table, CPT list) read from S3 once per container.
+ */
 import { z } from 'zod';
 import { scrubStoredClaim } from '../../shared/services/scrub';
 import { type ClaimRecord, PayerRepository, VersionConflictError } from '../../shared/store';
 import { loadEnv } from '../env-common';
-import { documentClient } from '../lib/aws';
+import { documentClient, s3Client } from '../lib/aws';
 import { repositories } from '../lib/ports';
 import { observability, wrap } from '../lib/powertools';
 import { envSchema } from './env';
+import { loadReferenceData, referenceCache } from './reference';
 
 const env = loadEnv(envSchema);
 const obs = observability('scrub-claim');
 const repos = repositories(documentClient(), env.TABLE_NAME);
 const payers = new PayerRepository(documentClient(), env.TABLE_NAME);
+const reference = referenceCache(() =>
+  loadReferenceData(
+    s3Client(),
+    { bucket: env.REFERENCE_BUCKET, ncciKey: env.NCCI_TABLE_KEY, cptKey: env.CPT_LIST_KEY },
+    { info: (message, extra) => obs.logger.info(message, extra ?? {}) },
+  ).catch((err: unknown) => {
+    // Names the bucket, key and what is wrong with the file; never claim data.
+    obs.logger.error('reference data failed to load', { error: (err as Error).message });
+    obs.metrics.addMetric('ReferenceDataLoadFailed', 'Count', 1);
+    throw err;
+  }),
+);
 const input = z.object({ claimId: z.string().min(1).max(38) });
 
 export const handler = wrap(obs, async (event: unknown) => {
   const { claimId } = input.parse(event);
   obs.logger.appendKeys({ claimId });
+  const { ncci, cpt } = await reference();
   const result = await scrubStoredClaim(
     claimId,
-    { timelyFilingDays: env.TIMELY_FILING_DAYS },
+    { timelyFilingDays: env.TIMELY_FILING_DAYS, ...(ncci ? { ncci } : {}), ...(cpt ? { cpt } : {}) },
     {
       loadClaim: async (id) => (await repos.claims.get(id))?.claim,
       getState: (id) => repos.claims.get(id),

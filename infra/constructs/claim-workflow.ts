@@ -4,9 +4,10 @@
  * follow shared/claims/workflow.ts.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Policy } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
   Choice,
@@ -27,7 +28,7 @@ import {
 import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { envSchema as recordTransitionEnv } from '../../functions/record-transition/env';
-import { envSchema as scrubClaimEnv } from '../../functions/scrub-claim/env';
+import { REFERENCE_KEYS, envSchema as scrubClaimEnv } from '../../functions/scrub-claim/env';
 import type { ClaimStatus } from '../../shared/claims/model';
 import { SUBMIT_ERRORS, type WaitKind } from '../../shared/claims/workflow';
 import { TokenAnswerFailedError } from '../../shared/services/transition';
@@ -37,6 +38,7 @@ import { ClaimflowFunction } from '../lib/function';
 import { grantTable, taskResponseStatement } from '../lib/grants';
 import { markResource } from '../lib/metadata';
 import { acknowledge, wildcardResourceFinding } from '../lib/nag';
+import { bucketName } from './data';
 
 /** Errors every Lambda task retries (transient Lambda service errors). */
 export const LAMBDA_RETRY_ERRORS = [
@@ -63,6 +65,12 @@ export interface ClaimWorkflowProps {
   dataKey: IKey;
   table: { tableArn: string; tableName: string };
   submissionQueue: IQueue;
+  /**
+   * The bucket the deployer uploads the scrubber's reference data to (REFERENCE_KEYS: NCCI table, CPT
+   * list). Default: the charges bucket, addressed by its deterministic name and encrypted with the
+   * data key.
+   */
+  referenceBucket?: IBucket;
 }
 
 export class ClaimWorkflow extends Construct {
@@ -74,17 +82,48 @@ export class ClaimWorkflow extends Construct {
     super(scope, id);
     const { config } = props;
 
+    const referenceBucket =
+      props.referenceBucket ??
+      Bucket.fromBucketAttributes(this, 'ReferenceBucket', {
+        bucketName: bucketName(config.namePrefix, 'charges'),
+        encryptionKey: props.dataKey,
+      });
     this.scrubClaim = new ClaimflowFunction(this, 'ScrubClaim', {
       name: 'scrub-claim',
       description: 'Runs the scrub rules on a claim (Scrub state)',
       envSchema: scrubClaimEnv,
-      environment: { TABLE_NAME: props.table.tableName, TIMELY_FILING_DAYS: String(config.timelyFilingDays) },
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        TIMELY_FILING_DAYS: String(config.timelyFilingDays),
+        REFERENCE_BUCKET: referenceBucket.bucketName,
+        NCCI_TABLE_KEY: REFERENCE_KEYS.ncci,
+        CPT_LIST_KEY: REFERENCE_KEYS.cpt,
+      },
       timeout: Duration.seconds(30),
+      // Holds the deployer's NCCI table (a full CMS quarter compiles to tens of MB of JSON).
+      memorySize: 1024,
       reservedConcurrency: 20,
       logKey: props.opsKey,
       logRetentionDays: config.logRetentionDays,
     });
     grantTable(this.scrubClaim, props.table, [GSI1], props.dataKey, 'readwrite');
+    // Reference data: read exactly the two keys; list only those keys, so that S3 answers a missing
+    // object with 404 (no NCCI edits / format-only CPT) rather than 403, and no other key is listed.
+    const referenceKeys = [REFERENCE_KEYS.ncci, REFERENCE_KEYS.cpt];
+    this.scrubClaim.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: referenceKeys.map((k) => referenceBucket.arnForObjects(k)),
+      }),
+    );
+    this.scrubClaim.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [referenceBucket.bucketArn],
+        conditions: { StringEquals: { 's3:prefix': referenceKeys } },
+      }),
+    );
+    props.dataKey.grant(this.scrubClaim.role, 'kms:Decrypt');
 
     this.recordTransition = new ClaimflowFunction(this, 'RecordTransition', {
       name: 'record-transition',

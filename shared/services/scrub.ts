@@ -2,7 +2,8 @@
  * scrub-claim: run the scrub rules on a stored claim, keep the findings with the claim, record the
  * result as an event. SCRUBBED when clean; the state machine sends a claim with errors to
  * NeedsCorrection. The claim's payer comes from the payer registry: its timely-filing window and
- * rules apply; a payer missing from the registry gets the default window and a warning.
+ * rules apply; a payer missing from the registry gets the default window and a warning. The
+ * deployer's CPT list and NCCI table, when given, run with the other rules.
  */
 import type { Claim, ClaimEvent } from '../claims/model';
 import type { ClaimState } from '../claims/state';
@@ -10,6 +11,7 @@ import type { ScrubResult } from '../claims/workflow';
 import type { Payer } from '../payers';
 import { type ScrubFinding, scrubClaim } from '../scrub';
 import type { CptList } from '../scrub/codesets';
+import type { NcciTable } from '../scrub/ncci';
 
 export interface ScrubPorts {
   loadClaim(claimId: string): Promise<Claim | undefined>;
@@ -27,7 +29,7 @@ export interface ScrubPorts {
 
 export async function scrubStoredClaim(
   claimId: string,
-  ctx: { timelyFilingDays: number; cpt?: CptList },
+  ctx: { timelyFilingDays: number; cpt?: CptList; ncci?: NcciTable },
   ports: ScrubPorts,
 ): Promise<ScrubResult> {
   const claim = await ports.loadClaim(claimId);
@@ -42,6 +44,7 @@ export async function scrubStoredClaim(
       timelyFilingDays: ctx.timelyFilingDays,
       payer,
       ...(ctx.cpt ? { cpt: ctx.cpt } : {}),
+      ...(ctx.ncci ? { ncci: ctx.ncci } : {}),
     });
     const errors = findings.filter((f) => f.severity === 'error');
     const ok = errors.length === 0;

@@ -154,8 +154,13 @@ export class NcciTableError extends Error {
   override name = 'NcciTableError';
 }
 
-/** Validates a parsed table file (e.g. JSON.parse of table.json) and returns its lookups. */
-export function loadNcciTable(json: unknown): NcciTable {
+/**
+ * Validates a parsed table file (e.g. JSON.parse of table.json) and returns its lookups. PTP entries
+ * are decoded on first lookup; with `verify`, every entry's shape is checked now as well (a long-lived
+ * loader such as the scrub-claim function does this once, so a malformed table fails at load, not on
+ * the first claim that happens to look up the bad code).
+ */
+export function loadNcciTable(json: unknown, options: { verify?: boolean } = {}): NcciTable {
   const parsed = tableSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -164,6 +169,14 @@ export function loadNcciTable(json: unknown): NcciTable {
     );
   }
   const file = parsed.data;
+  if (options.verify) {
+    for (const [column1, raw] of Object.entries(file.ptp)) {
+      for (const part of raw.split(' ')) {
+        if (!PTP_ENTRY.test(part))
+          throw new NcciTableError(`PTP entry '${part.slice(0, 30)}' under ${column1} is malformed`);
+      }
+    }
+  }
   const cache = new Map<string, PtpEntry[]>();
   return {
     meta: { generatedAt: file.generatedAt, sources: file.sources, counts: file.counts },
