@@ -13,7 +13,9 @@ import { callerFromClaims } from '../../shared/workbench/access';
 import type { WorkbenchPorts } from '../../shared/workbench/queries';
 import type { Authenticate } from './auth';
 import type { ApiEnv } from './context';
+import { type ChangeRepositories, correctionPorts, type TaskTokens } from './ports';
 import { claimRoutes } from './routes/claims';
+import { correctionRoutes } from './routes/corrections';
 
 /** Work item kinds the pipeline writes (shared/services WorkItem['kind']). */
 export const WORK_ITEM_KINDS = [
@@ -27,7 +29,7 @@ export const WORK_ITEM_KINDS = [
 
 /** The repository methods the API uses (shared/store classes satisfy them). */
 export interface ApiRepositories {
-  claims: {
+  claims: ChangeRepositories['claims'] & {
     get(claimId: string): Promise<ClaimRecord | undefined>;
     listForPractices: (
       practiceIds: readonly string[],
@@ -48,9 +50,24 @@ export interface ApiDeps {
   authenticate: Authenticate;
   clock?: () => Date;
   log?: ApiLog;
+  /**
+   * Step Functions task tokens (SendTaskSuccess), to resume a claim's waiting execution. The Lambda
+   * and the local runtime always pass them; without them a correction is saved but its waiting
+   * execution cannot be resumed (500; the same request sent again with a client resumes it).
+   */
+  tokens?: TaskTokens;
+  /** The scrub rules' timely-filing limit, as scrub-claim has it (default 365). */
+  timelyFilingDays?: number;
 }
 
 const OPENAPI_PATH = '/api/openapi.json';
+
+/** For read-only deployments and tests: answering a token fails (the API answers 500). */
+const noTokens: TaskTokens = {
+  answer: async () => {
+    throw new Error('the API was created without a task-token client');
+  },
+};
 
 export function workbenchPorts(repos: ApiRepositories, clock: () => Date): WorkbenchPorts {
   return {
@@ -106,6 +123,10 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   });
 
   claimRoutes(app, workbenchPorts(deps.repositories, clock));
+  correctionRoutes(
+    app,
+    correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
+  );
 
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
