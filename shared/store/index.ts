@@ -37,4 +37,9 @@ export {
   type RemitTrack,
 } from './remits';
 export { createTableInput, GSI1, type TableDefinition, tableDefinition } from './table';
-export { type WorkItemRecord, WorkItemRepository } from './work-items';
+export {
+  type WorkItemComment,
+  type WorkItemRecord,
+  WorkItemRepository,
+  type WorkItemResolution,
+} from './work-items';
