@@ -15,3 +15,6 @@ export const envSchema = z.object({
   TIMELY_FILING_DAYS: z.coerce.number().int().positive().default(365),
 });
 export type Env = z.infer<typeof envSchema>;
+
+/** The variables the Lambda gets on AWS (infra types its environment with it): no local-only ones. */
+export const deployedEnvSchema = envSchema.omit({ LOCAL_JWT_SECRET: true, AWS_ENDPOINT_URL_DYNAMODB: true });

@@ -31,7 +31,8 @@ export function authenticateFor(e: Env): Authenticate {
   return localJwt(e.LOCAL_JWT_SECRET);
 }
 
-const app = createApi({
+/** The app itself (the local runtime lists its routes from the OpenAPI document). */
+export const app = createApi({
   repositories: {
     claims: new ClaimRepository(doc, env.TABLE_NAME),
     events: new EventRepository(doc, env.TABLE_NAME),
