@@ -226,13 +226,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       paths: Record<string, Record<string, unknown>>;
     };
     const apiHttp = await startHttpApi({
-      routes: Object.entries(apiDoc.paths).flatMap(([path, ops]) =>
-        Object.keys(ops).map((method) => ({
-          method: method.toUpperCase(),
-          path,
-          functionName: 'api',
-          handler: lazy('api') as never,
-        })),
+      // The document does not list itself.
+      routes: [['/api/openapi.json', { get: {} }] as const, ...Object.entries(apiDoc.paths)].flatMap(
+        ([path, ops]) =>
+          Object.keys(ops).map((method) => ({
+            method: method.toUpperCase(),
+            path,
+            functionName: 'api',
+            handler: lazy('api') as never,
+          })),
       ),
       maxBodyBytes: 1024 * 1024,
     });
