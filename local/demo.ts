@@ -5,7 +5,7 @@
  * posts nothing twice, prints a summary, and exits 0 when every claim reached a resting state.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { startLocalRuntime } from './runtime';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
 import { generateDemoChargeCsv } from './sample-data/generate';
 import { type DemoSummary, formatSummary, summarize } from './summary';
 
@@ -15,6 +15,34 @@ export interface DemoResult {
   replayStatus: number;
   rowErrors: number;
   ok: boolean;
+}
+
+/** The demo's practices: PRAC1 gets 60 % of the claims, PRAC2 the rest. */
+export const DEMO_PRACTICES = ['PRAC1', 'PRAC2'];
+
+/** Uploads the demo's generated charge files (also used by `npm start`); returns their keys. */
+export async function uploadDemoFiles(
+  runtime: LocalRuntime,
+  opts: { seed: number; claims: number; today: string },
+): Promise<string[]> {
+  const first = Math.ceil(opts.claims * 0.6);
+  return [
+    await runtime.uploadChargeFile(
+      'PRAC1',
+      'demo-1.csv',
+      generateDemoChargeCsv({ seed: opts.seed, practiceId: 'PRAC1', claims: first, today: opts.today }),
+    ),
+    await runtime.uploadChargeFile(
+      'PRAC2',
+      'demo-2.csv',
+      generateDemoChargeCsv({
+        seed: opts.seed + 1,
+        practiceId: 'PRAC2',
+        claims: opts.claims - first,
+        today: opts.today,
+      }),
+    ),
+  ];
 }
 
 export async function runDemo(
@@ -27,20 +55,8 @@ export async function runDemo(
   const runtime = await startLocalRuntime({ seed });
   try {
     log('local runtime up: dynalite, fauxqs (SQS+S3), Step Functions emulator, HTTP API, simulator');
-    const practices = ['PRAC1', 'PRAC2'];
-    const first = Math.ceil(total * 0.6);
-    const files = [
-      await runtime.uploadChargeFile(
-        'PRAC1',
-        'demo-1.csv',
-        generateDemoChargeCsv({ seed, practiceId: 'PRAC1', claims: first, today }),
-      ),
-      await runtime.uploadChargeFile(
-        'PRAC2',
-        'demo-2.csv',
-        generateDemoChargeCsv({ seed: seed + 1, practiceId: 'PRAC2', claims: total - first, today }),
-      ),
-    ];
+    const practices = DEMO_PRACTICES;
+    const files = await uploadDemoFiles(runtime, { seed, claims: total, today });
     log(`uploaded ${files.join(', ')}`);
     await runtime.settle();
 

@@ -3,6 +3,7 @@
  * The same handlers as on AWS, the state machine definition taken from the synthesized CloudFormation
  * template, and a seeded clearinghouse/payer simulator answering through the real webhook.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,6 +11,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { signLocalToken } from '../functions/api/auth';
 import { createApp } from '../infra/create-app';
 import { FUNCTION_NAMES } from '../infra/lib/function';
 import { parsePayerSeed } from '../shared/payers';
@@ -193,7 +195,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     });
     stops.push(() => simulator.stop());
 
-    // 5. The handlers' environment, as infra sets it on AWS.
+    // 5. The handlers' environment, as infra sets it on AWS. A fresh API token key per run.
+    const apiSecret = randomBytes(32).toString('hex');
     Object.assign(process.env, {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
@@ -226,11 +229,39 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       RECEIVER_NAME: 'SIMULATED CLEARINGHOUSE',
       X12_USAGE: 'T',
       TIMELY_FILING_DAYS: '365',
+      // The workbench API checks local HS256 tokens itself (on AWS: API Gateway's Cognito authorizer).
+      API_AUTH: 'local-jwt',
+      LOCAL_JWT_SECRET: apiSecret,
     });
+    let apiApp: { request(path: string): Promise<Response> } | undefined;
     for (const name of FUNCTION_NAMES) {
-      const mod = (await import(`../functions/${name}/handler.ts`)) as { handler: Handler };
+      const mod = (await import(`../functions/${name}/handler.ts`)) as {
+        handler: Handler;
+        app?: typeof apiApp;
+      };
       lambdas[name] = mod.handler;
+      if (name === 'api') apiApp = mod.app;
     }
+
+    // The workbench API: its own HTTP API (as on AWS), every route of its OpenAPI document -> `api`.
+    if (!apiApp) throw new Error('functions/api/handler.ts exports no app');
+    const apiDoc = (await (await apiApp.request('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const apiHttp = await startHttpApi({
+      // The document does not list itself.
+      routes: [['/api/openapi.json', { get: {} }] as const, ...Object.entries(apiDoc.paths)].flatMap(
+        ([path, ops]) =>
+          Object.keys(ops).map((method) => ({
+            method: method.toUpperCase(),
+            path,
+            functionName: 'api',
+            handler: lazy('api') as never,
+          })),
+      ),
+      maxBodyBytes: 1024 * 1024,
+    });
+    stops.push(() => apiHttp.stop());
 
     // 6. Event sources: queues -> handlers, S3 -> intake queue.
     const pollers = [
@@ -317,6 +348,11 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       x12Bucket: X12_BUCKET,
       webhookUrl: `${http.url}/webhooks/${CLEARINGHOUSE}`,
       webhookKey: WEBHOOK_KEY,
+      /** The workbench API (same handler as the Lambda), e.g. `${apiUrl}/api/claims`. */
+      apiUrl: apiHttp.url,
+      /** A bearer token of the local API (HS256 with this run's key), for `sub` with `groups`. */
+      apiToken: (user: { sub: string; groups: string[] }, ttlSeconds = 12 * 3600) =>
+        signLocalToken(apiSecret, user, { ttlSeconds }),
       queueUrls,
       queueDepth,
       settle,

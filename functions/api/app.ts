@@ -8,16 +8,27 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { ClaimEvent } from '../../shared/claims/model';
 import type { LedgerEntry } from '../../shared/posting/ledger';
-import type { AccessAuditEntry, ClaimRecord, ListPage, WorkItemRecord } from '../../shared/store';
+import type {
+  AccessAuditEntry,
+  ClaimRecord,
+  ListPage,
+  WorkItemComment,
+  WorkItemRecord,
+  WorkItemResolution,
+} from '../../shared/store';
 import { callerFromClaims } from '../../shared/workbench/access';
 import type { WorkbenchPorts } from '../../shared/workbench/queries';
+import type { WorkQueuePorts } from '../../shared/workbench/work-queue';
 import type { Authenticate } from './auth';
 import { type BillingRepositories, billingPorts } from './billing';
 import type { ApiEnv } from './context';
+import { type ChangeRepositories, correctionPorts, type TaskTokens } from './ports';
 import { appealRoutes } from './routes/appeals';
 import { claimRoutes } from './routes/claims';
+import { correctionRoutes } from './routes/corrections';
 import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
+import { workItemRoutes } from './routes/work-items';
 
 /** Work item kinds the pipeline writes (shared/services WorkItem['kind']). */
 export const WORK_ITEM_KINDS = [
@@ -27,11 +38,13 @@ export const WORK_ITEM_KINDS = [
   'UNEXPECTED_REMIT',
   'UNMATCHED_ACK',
   'ACK_HELD',
+  'DUPLICATE_REMIT',
+  'CREDIT_BALANCE',
 ] as const;
 
 /** The repository methods the API uses (shared/store classes satisfy them). */
 export interface ApiRepositories {
-  claims: {
+  claims: ChangeRepositories['claims'] & {
     get(claimId: string): Promise<ClaimRecord | undefined>;
     listForPractices: (
       practiceIds: readonly string[],
@@ -40,7 +53,21 @@ export interface ApiRepositories {
   };
   events: { list(claimId: string): Promise<ClaimEvent[]> };
   ledger: { getEntries(claimId: string): Promise<LedgerEntry[]> };
-  work: { list(kind: string): Promise<WorkItemRecord[]> };
+  work: {
+    list(kind: string): Promise<WorkItemRecord[]>;
+    get(kind: string, reference: string): Promise<WorkItemRecord | undefined>;
+    assign(
+      kind: string,
+      reference: string,
+      assignee: string | undefined,
+    ): Promise<WorkItemRecord | undefined>;
+    comment(kind: string, reference: string, comment: WorkItemComment): Promise<WorkItemRecord | undefined>;
+    resolve(
+      kind: string,
+      reference: string,
+      resolution: WorkItemResolution,
+    ): Promise<'resolved' | 'already' | 'missing'>;
+  };
   audit: { append(entry: AccessAuditEntry): Promise<string> };
 }
 
@@ -54,9 +81,24 @@ export interface ApiDeps {
   log?: ApiLog;
   /** Appeals, statements, patient payments, reports: their routes exist only with these. */
   billing?: BillingRepositories;
+  /**
+   * Step Functions task tokens (SendTaskSuccess), to resume a claim's waiting execution. The Lambda
+   * and the local runtime always pass them; without them a correction is saved but its waiting
+   * execution cannot be resumed (500; the same request sent again with a client resumes it).
+   */
+  tokens?: TaskTokens;
+  /** The scrub rules' timely-filing limit, as scrub-claim has it (default 365). */
+  timelyFilingDays?: number;
 }
 
 const OPENAPI_PATH = '/api/openapi.json';
+
+/** For read-only deployments and tests: answering a token fails (the API answers 500). */
+const noTokens: TaskTokens = {
+  answer: async () => {
+    throw new Error('the API was created without a task-token client');
+  },
+};
 
 export function workbenchPorts(repos: ApiRepositories, clock: () => Date): WorkbenchPorts {
   return {
@@ -66,6 +108,27 @@ export function workbenchPorts(repos: ApiRepositories, clock: () => Date): Workb
     ledger: (claimId) => repos.ledger.getEntries(claimId),
     // One query per kind; the use case keeps the items naming the claim.
     workItems: async () => (await Promise.all(WORK_ITEM_KINDS.map((k) => repos.work.list(k)))).flat(),
+    audit: async (entry) => {
+      await repos.audit.append(entry);
+    },
+    now: clock,
+  };
+}
+
+export function workQueuePorts(repos: ApiRepositories, clock: () => Date): WorkQueuePorts {
+  return {
+    kinds: WORK_ITEM_KINDS,
+    list: (kind) => repos.work.list(kind),
+    get: (kind, reference) => repos.work.get(kind, reference),
+    claim: async (claimId) => {
+      const r = await repos.claims.get(claimId);
+      return r
+        ? { claimId: r.claimId, practiceId: r.practiceId, status: r.status, payerId: r.claim.payer.payerId }
+        : undefined;
+    },
+    assign: (kind, reference, assignee) => repos.work.assign(kind, reference, assignee),
+    comment: (kind, reference, comment) => repos.work.comment(kind, reference, comment),
+    resolve: (kind, reference, resolution) => repos.work.resolve(kind, reference, resolution),
     audit: async (entry) => {
       await repos.audit.append(entry);
     },
@@ -118,6 +181,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     statementRoutes(app, billing);
     reportRoutes(app, billing);
   }
+  correctionRoutes(
+    app,
+    correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
+  );
+  workItemRoutes(app, workQueuePorts(deps.repositories, clock));
 
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

@@ -11,5 +11,10 @@ export const envSchema = z.object({
   API_AUTH: z.enum(['cognito', 'local-jwt']).default('cognito'),
   LOCAL_JWT_SECRET: z.string().min(32).optional(),
   AWS_ENDPOINT_URL_DYNAMODB: z.string().optional(),
+  /** The scrub rules' timely-filing limit for re-scrubbing corrections (as scrub-claim's). */
+  TIMELY_FILING_DAYS: z.coerce.number().int().positive().default(365),
 });
 export type Env = z.infer<typeof envSchema>;
+
+/** The variables the Lambda gets on AWS (infra types its environment with it): no local-only ones. */
+export const deployedEnvSchema = envSchema.omit({ LOCAL_JWT_SECRET: true, AWS_ENDPOINT_URL_DYNAMODB: true });

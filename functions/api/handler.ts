@@ -12,7 +12,8 @@ import {
   WorkItemRepository,
 } from '../../shared/store';
 import { loadEnv } from '../env-common';
-import { documentClient } from '../lib/aws';
+import { documentClient, sfnClient } from '../lib/aws';
+import { taskTokens } from '../lib/ports';
 import { observability, wrap } from '../lib/powertools';
 import { createApi } from './app';
 import { type Authenticate, cognitoAuthorizer, localJwt } from './auth';
@@ -30,7 +31,8 @@ export function authenticateFor(e: Env): Authenticate {
   return localJwt(e.LOCAL_JWT_SECRET);
 }
 
-const app = createApi({
+/** The app itself (the local runtime lists its routes from the OpenAPI document). */
+export const app = createApi({
   repositories: {
     claims: new ClaimRepository(doc, env.TABLE_NAME),
     events: new EventRepository(doc, env.TABLE_NAME),
@@ -39,6 +41,8 @@ const app = createApi({
     audit: new AccessAuditRepository(doc, env.TABLE_NAME),
   },
   authenticate: authenticateFor(env),
+  tokens: taskTokens(sfnClient()),
+  timelyFilingDays: env.TIMELY_FILING_DAYS,
   log: (message, fields) => obs.logger.error(message, fields),
 });
 

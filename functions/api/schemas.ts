@@ -134,7 +134,7 @@ const ClaimSchema = z
   })
   .openapi('Claim');
 
-const ScrubFinding = z
+export const ScrubFinding = z
   .object({
     rule: z.string(),
     severity: z.enum(['error', 'warning']),

@@ -28,6 +28,7 @@ export const FUNCTION_NAMES = [
   'receive-webhook',
   'process-ack',
   'post-remittance',
+  'api',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -12,6 +12,7 @@ import { Observability } from '../constructs/observability';
 import { Remittance } from '../constructs/remittance';
 import { Submission } from '../constructs/submission';
 import { Webhooks } from '../constructs/webhooks';
+import { WorkbenchApi } from '../constructs/workbench-api';
 import { grantTaskResponse } from '../lib/grants';
 import { acknowledge } from '../lib/nag';
 
@@ -27,6 +28,7 @@ export class AppStack extends Stack {
   readonly submission: Submission;
   readonly remittance: Remittance;
   readonly webhooks: Webhooks;
+  readonly workbenchApi: WorkbenchApi;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
@@ -99,6 +101,7 @@ export class AppStack extends Stack {
       remitQueue: this.remittance.remitQueue.queue,
       ackQueue: this.remittance.ackQueue.queue,
     });
+    this.workbenchApi = new WorkbenchApi(this, 'WorkbenchApi', { ...common, stateMachine });
     const queues = {
       Intake: this.intake.queue,
       IntakeClaims: this.intake.claimsQueue,
@@ -123,6 +126,7 @@ export class AppStack extends Stack {
         this.webhooks.receiveWebhook,
         this.remittance.processAck,
         this.remittance.postRemittance,
+        this.workbenchApi.fn,
       ],
       stateMachine,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
@@ -147,6 +151,12 @@ export class AppStack extends Stack {
       description: 'Upload charge files to s3://<bucket>/charges/<practiceId>/<file>',
       value: chargesBucket.bucketName,
     });
+    new CfnOutput(this, 'WorkbenchApiUrl', {
+      description: 'Base URL of the workbench API (routes under api/, OpenAPI at api/openapi.json)',
+      value: this.workbenchApi.stage.url,
+    });
+    new CfnOutput(this, 'WorkbenchUserPoolId', { value: this.workbenchApi.userPool.userPoolId });
+    new CfnOutput(this, 'WorkbenchUserPoolClientId', { value: this.workbenchApi.client.userPoolClientId });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'WebhookSecretArn', { value: this.webhooks.webhookSecret.secretArn });
     new CfnOutput(this, 'ClearinghouseSecretArn', { value: this.submission.clearinghouseSecret.secretArn });

@@ -19,5 +19,6 @@ export {
   CONTENT_COLUMNS,
   CORE_CHARGE_COLUMNS,
   chargeRowSchema,
+  LINE_COLUMNS,
   RELATIONSHIPS,
 } from './row';

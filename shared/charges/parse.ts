@@ -16,7 +16,7 @@ import {
 import { sumCents } from '../money';
 import { MAX_LINES } from '../scrub/rules';
 import { type ChargeEncoding, decodeChunks, InvalidEncodingError } from './decode';
-import { CHARGE_COLUMNS, type ChargeRow, chargeRowSchema } from './row';
+import { CHARGE_COLUMNS, type ChargeRow, chargeRowSchema, LINE_COLUMNS } from './row';
 
 export interface RowError {
   line: number; // physical line in the file; the header is line 1
@@ -53,23 +53,7 @@ interface GoodRow {
 }
 
 /** Claim-level columns: every row of an encounter must carry the same values. */
-const CLAIM_LEVEL = CHARGE_COLUMNS.filter(
-  (c) =>
-    ![
-      'line_id',
-      'date_of_service',
-      'procedure_code',
-      'modifiers',
-      'units',
-      'charge',
-      'dx_pointers',
-      'place_of_service',
-      'ndc',
-      'ndc_unit',
-      'ndc_quantity',
-      'ndc_prescription_number',
-    ].includes(c),
-);
+const CLAIM_LEVEL = CHARGE_COLUMNS.filter((c) => !(LINE_COLUMNS as readonly string[]).includes(c));
 
 /** Columns a row cannot do without (the subscriber columns are checked per row, by relationship). */
 const REQUIRED_COLUMNS = CHARGE_COLUMNS.filter((c) => !chargeRowSchema.shape[c].safeParse(undefined).success);

@@ -300,3 +300,18 @@ export const CHARGE_COLUMNS = Object.keys(chargeRowSchema.shape) as (keyof Charg
 export const CONTENT_COLUMNS = CHARGE_COLUMNS.slice(CHARGE_COLUMNS.indexOf('rendering_taxonomy'));
 /** The columns before the 837P content ones: what the sample files carry. */
 export const CORE_CHARGE_COLUMNS = CHARGE_COLUMNS.slice(0, CHARGE_COLUMNS.indexOf('rendering_taxonomy'));
+/** Columns of a service line; every other column is claim-level (the same on every row of an encounter). */
+export const LINE_COLUMNS = [
+  'line_id',
+  'date_of_service',
+  'procedure_code',
+  'modifiers',
+  'units',
+  'charge',
+  'dx_pointers',
+  'place_of_service',
+  'ndc',
+  'ndc_unit',
+  'ndc_quantity',
+  'ndc_prescription_number',
+] as const satisfies readonly (keyof ChargeRow)[];

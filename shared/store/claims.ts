@@ -252,6 +252,18 @@ export class ClaimRepository {
     });
   }
 
+  /**
+   * Clears the claim's wait of `kind` only while it still holds `taskToken` (the token just
+   * answered): a newer wait registered meanwhile is left alone. True when cleared.
+   */
+  async clearWait(claimId: string, kind: WaitKind, taskToken: string, at: string): Promise<boolean> {
+    return this.retrying(claimId, async (record) => {
+      if (record.waiting?.kind !== kind || record.waiting.taskToken !== taskToken) return false;
+      await this.save(record, takeWaiting(record, kind, at).state);
+      return true;
+    });
+  }
+
   /** Work queue: claims of a practice in a status, oldest update first (GSI1). */
   async listByStatus(
     practiceId: string,

@@ -39,4 +39,9 @@ export {
 } from './remits';
 export { StatementRepository, type StatementRunRecord } from './statements';
 export { createTableInput, GSI1, type TableDefinition, tableDefinition } from './table';
-export { type WorkItemRecord, WorkItemRepository } from './work-items';
+export {
+  type WorkItemComment,
+  type WorkItemRecord,
+  WorkItemRepository,
+  type WorkItemResolution,
+} from './work-items';

@@ -16,9 +16,28 @@ export type AuditAction =
   | 'READ_STATEMENT'
   | 'POST_PATIENT_PAYMENT'
   | 'WRITE_OFF_PATIENT_BALANCE'
-  | 'READ_REPORT';
-/** OK: data was returned. NOT_FOUND: the claim does not exist or belongs to another practice. */
-export type AuditOutcome = 'OK' | 'NOT_FOUND';
+  | 'READ_REPORT'
+  // corrections and work queues (shared/workbench/correct-claim.ts, work-queue.ts)
+  | 'CORRECT_CLAIM'
+  | 'LIST_WORK_ITEMS'
+  | 'UPDATE_WORK_ITEM';
+/**
+ * OK: data was returned / the change was made. NOT_FOUND: the claim (work item) does not exist or
+ * belongs to another practice. REFUSED: the change was not allowed or not valid; CONFLICT: the
+ * claim changed since the caller read it (nothing was changed in either case).
+ */
+export type AuditOutcome = 'OK' | 'NOT_FOUND' | 'REFUSED' | 'CONFLICT';
+
+/**
+ * One changed field of a change entry: its path in the record and the values before and after.
+ * Change entries are the one place values are kept (they may be PHI: a corrected name or date of
+ * birth); they live in the audit items of the table, under the same key as the claims, never in logs.
+ */
+export interface AuditChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
 
 export interface AccessAuditEntry {
   at: string; // ISO timestamp
@@ -31,6 +50,10 @@ export interface AccessAuditEntry {
   practiceIds: string[];
   /** API Gateway / local request id, to join with logs. */
   requestId?: string;
+  /** Change entries: what changed (before / after). */
+  changes?: AuditChange[];
+  /** Work item entries: the item changed (kind and reference). */
+  workItem?: { kind: string; reference: string };
 }
 
 export function auditEntry(
@@ -42,6 +65,8 @@ export function auditEntry(
     claimIds: readonly string[];
     practiceIds: readonly string[];
     requestId?: string;
+    changes?: readonly AuditChange[];
+    workItem?: { kind: string; reference: string };
   },
   at: Date,
 ): AccessAuditEntry {
@@ -55,5 +80,7 @@ export function auditEntry(
     claimIds: [...what.claimIds],
     practiceIds: [...new Set(what.practiceIds)].sort(),
     ...(what.requestId ? { requestId: what.requestId } : {}),
+    ...(what.changes ? { changes: [...what.changes] } : {}),
+    ...(what.workItem ? { workItem: { ...what.workItem } } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { deployedEnvSchema as api } from '../../functions/api/env';
 import { envSchema as ingestCharges } from '../../functions/ingest-charges/env';
 import { envSchema as ingestClaims } from '../../functions/ingest-claims/env';
 import { envSchema as postRemittance } from '../../functions/post-remittance/env';
@@ -28,6 +29,7 @@ const schemas: Record<(typeof FUNCTION_NAMES)[number], z.ZodObject> = {
   'receive-webhook': receiveWebhook,
   'process-ack': processAck,
   'post-remittance': postRemittance,
+  api,
 };
 
 let s: ReturnType<typeof synthApp>;
@@ -321,7 +323,9 @@ describe('Claimflow stack: observability', () => {
       ).toBe(true);
     }
     expect(alarms.filter((a) => a.MetricName === 'ExecutionsFailed')).toHaveLength(1);
-    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(
+      FUNCTION_NAMES.length,
+    );
     s.appTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });

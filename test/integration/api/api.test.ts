@@ -380,11 +380,10 @@ describe('OpenAPI document', () => {
     const result = await new Validator().validate(doc);
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
-    expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/claims',
-      '/api/claims/search',
-      '/api/claims/{claimId}',
-    ]);
+    // Other route files (corrections, work items, reports, ...) check their own paths.
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/claims', '/api/claims/search', '/api/claims/{claimId}']),
+    );
     expect(doc.paths['/api/claims'].get.operationId).toBe('listClaims');
     expect(doc.paths['/api/claims/{claimId}'].get.responses).toHaveProperty('404');
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });

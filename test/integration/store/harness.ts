@@ -35,10 +35,13 @@ export async function startHarness(tableName = 'claimflow-test'): Promise<Harnes
   };
 }
 
-const line = (lineId: string, chargeCents: number): ServiceLine => ({
+/** Distinct procedure codes per line: two lines of one code on one date are a duplicate (CO-18). */
+const CODES = ['99213', '36415', '93000', '85025', '80053'];
+
+const line = (lineId: string, chargeCents: number, index = 0): ServiceLine => ({
   lineId,
   dateOfService: '2026-01-15',
-  procedureCode: '99213',
+  procedureCode: CODES[index % CODES.length] as string,
   modifiers: [],
   units: 1,
   chargeCents,
@@ -47,7 +50,7 @@ const line = (lineId: string, chargeCents: number): ServiceLine => ({
 
 /** Obviously fake claim. */
 export function makeClaim(claimId: string, practiceId = 'PRAC1', charges: number[] = [6000, 4000]): Claim {
-  const lines = charges.map((c, i) => line(`L${i + 1}`, c));
+  const lines = charges.map((c, i) => line(`L${i + 1}`, c, i));
   const address = { line1: '1 TEST STREET', city: 'TESTVILLE', state: 'NY', zip: '12345' };
   const patient = {
     lastName: 'TESTPATIENT',

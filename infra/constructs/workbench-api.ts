@@ -1,0 +1,195 @@
+/**
+ * The workbench API: API Gateway HTTP API `/api/*` -> the `api` Lambda (functions/api, Hono on
+ * hono/aws-lambda). People sign in with a Cognito user pool; a JWT authorizer on every route but the
+ * OpenAPI document checks their token, and the app reads the groups (practice ids + one role group:
+ * biller, manager, admin) from the verified claims. Role groups are created here; practice groups
+ * are created per practice by an admin (`aws cognito-idp create-group --group-name PRAC1 ...`).
+ *
+ * Grants: the table (read/write: corrections save claims, work items are updated, the access
+ * audit is appended) and SendTaskSuccess / SendTaskFailure on the claim state machine (a
+ * correction resumes the claim's waiting execution).
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Policy } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { deployedEnvSchema } from '../../functions/api/env';
+import { GSI1 } from '../../shared/store/table';
+import { ROLES } from '../../shared/workbench/access';
+import type { ClaimflowConfig } from '../config';
+import { ClaimflowFunction } from '../lib/function';
+import { grantTable, taskResponseStatement } from '../lib/grants';
+import { acknowledge } from '../lib/nag';
+
+export const API_ROUTE = '/api/{proxy+}';
+export const OPENAPI_ROUTE = '/api/openapi.json';
+export const API_RATE_LIMIT = 50;
+export const API_BURST_LIMIT = 100;
+
+export interface WorkbenchApiProps {
+  config: ClaimflowConfig;
+  opsKey: IKey;
+  dataKey: IKey;
+  table: ITable;
+  stateMachine: IStateMachine;
+  /** Origins allowed to call the API from a browser (the console); none: no CORS. */
+  allowedOrigins?: string[];
+}
+
+export class WorkbenchApi extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly fn: ClaimflowFunction;
+
+  constructor(scope: Construct, id: string, props: WorkbenchApiProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.userPool = new UserPool(this, 'Users', {
+      userPoolName: `${config.namePrefix}-workbench`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: FeaturePlan.PLUS,
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of ROLES) {
+      new CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: `claimflow workbench role: ${role}`,
+      });
+    }
+    this.client = this.userPool.addClient('Console', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
+
+    this.fn = new ClaimflowFunction(this, 'Api', {
+      name: 'api',
+      description: 'Workbench API: claims, corrections, work queues (Hono on API Gateway HTTP API)',
+      // Only what the Lambda gets: the local-only variables stay unset on AWS.
+      envSchema: deployedEnvSchema,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        API_AUTH: 'cognito',
+        TIMELY_FILING_DAYS: String(config.timelyFilingDays),
+      },
+      timeout: Duration.seconds(15),
+      reservedConcurrency: 20,
+      logKey: props.opsKey,
+      logRetentionDays: config.logRetentionDays,
+    });
+    grantTable(this.fn, props.table, [GSI1], props.dataKey, 'readwrite');
+    // A separate policy (not the role's default one) keeps the state machine out of the function's
+    // dependencies, as for record-transition.
+    const taskResponse = new Policy(this, 'TaskResponse', {
+      roles: [this.fn.role],
+      statements: [taskResponseStatement(props.stateMachine)],
+    });
+    acknowledge(
+      taskResponse,
+      'HIPAA.Security-IAMNoInlinePolicy',
+      'One statement for the api function role only: states:SendTaskSuccess/SendTaskFailure on the claim state machine, to resume the execution of a corrected claim.',
+    );
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: 'claimflow workbench API',
+      createDefaultStage: false,
+      ...(props.allowedOrigins && props.allowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: props.allowedOrigins,
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      encryptionKey: props.opsKey,
+      retention: config.logRetentionDays as RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: API_RATE_LIMIT, burstLimit: API_BURST_LIMIT },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Request metadata only: the route template, never the path (it holds claim ids), query or body.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            sub: '$context.authorizer.claims.sub',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const integration = new HttpLambdaIntegration('Api', this.fn.fn);
+    const authorizer = new HttpUserPoolAuthorizer('Cognito', this.userPool, {
+      userPoolClients: [this.client],
+    });
+    this.api.addRoutes({
+      path: API_ROUTE,
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration,
+      authorizer,
+    });
+    const docRoutes = this.api.addRoutes({ path: OPENAPI_ROUTE, methods: [HttpMethod.GET], integration });
+    for (const route of docRoutes) {
+      acknowledge(
+        route,
+        'AwsSolutions-APIG4',
+        'The OpenAPI document of the workbench API is public on purpose (the console types its client from it); it holds no data, and every other route has the Cognito JWT authorizer.',
+      );
+    }
+  }
+}
