@@ -47,13 +47,12 @@ export function scrubPayerRules(claim: Claim, payer: Payer | null | undefined): 
   }
   const needsAuth = new Set(payer.priorAuthorizationCodes);
   for (const line of claim.lines) {
-    if (!needsAuth.has(line.procedureCode)) continue;
-    // The claim model carries no prior authorization number yet (REF*G1, issue 7 item 5): a warning
-    // so the biller makes sure one is on file.
+    // A code the payer authorizes first needs the authorization number on the claim (2300 REF*G1).
+    if (!needsAuth.has(line.procedureCode) || claim.priorAuthorization) continue;
     out.push({
       rule: 'PRIOR_AUTH_REQUIRED',
-      severity: 'warning',
-      message: `line ${line.lineId}: payer ${id} requires prior authorization for ${line.procedureCode}`,
+      severity: 'error',
+      message: `line ${line.lineId}: payer ${id} requires prior authorization for ${line.procedureCode}; give prior_authorization (REF*G1)`,
       lineId: line.lineId,
       field: 'procedure_code',
     });

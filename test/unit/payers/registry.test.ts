@@ -117,11 +117,15 @@ describe('the scrubber applies the payer rules', () => {
     expect(rules(payer({ correctedClaims: { originalClaimNumberRequired: false } }), noNumber)).toEqual([]);
   });
 
-  it('codes needing prior authorization are named per line', () => {
-    const found = scrubClaim(cleanClaim(), { ...ctx, payer: payer({ priorAuthorizationCodes: ['36415'] }) });
+  it('codes needing prior authorization are refused per line without an authorization number', () => {
+    const withAuth = { ...ctx, payer: payer({ priorAuthorizationCodes: ['36415'] }) };
+    const found = scrubClaim(cleanClaim(), withAuth);
     expect(found).toEqual([
-      expect.objectContaining({ rule: 'PRIOR_AUTH_REQUIRED', severity: 'warning', lineId: 'L2' }),
+      expect.objectContaining({ rule: 'PRIOR_AUTH_REQUIRED', severity: 'error', lineId: 'L2' }),
     ]);
-    expect(found[0]?.message).toBe('line L2: payer SIMPAYER1 requires prior authorization for 36415');
+    expect(found[0]?.message).toBe(
+      'line L2: payer SIMPAYER1 requires prior authorization for 36415; give prior_authorization (REF*G1)',
+    );
+    expect(scrubClaim(cleanClaim({ priorAuthorization: 'AUTH123' }), withAuth)).toEqual([]);
   });
 });
