@@ -3,7 +3,6 @@
  * stores the raw body in the X12 bucket and queues it for post-remittance (835) or process-ack (999/277CA).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -16,6 +15,7 @@ import { Construct } from 'constructs';
 import { envSchema } from '../../functions/receive-webhook/env';
 import { INBOUND_PREFIX } from '../../shared/webhooks/receive';
 import type { ClaimflowConfig } from '../config';
+import { accessLogFormat } from '../lib/access-log';
 import { ClaimflowFunction } from '../lib/function';
 import { grantObjectWrite, grantSecretValue } from '../lib/grants';
 import { acknowledge } from '../lib/nag';
@@ -106,17 +106,7 @@ export class Webhooks extends Construct {
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // Request metadata only: no headers, no body, no query string.
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            requestTime: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
+        format: accessLogFormat(),
       },
     });
     const routes = this.api.addRoutes({

@@ -10,7 +10,6 @@
  * correction resumes the claim's waiting execution).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -38,6 +37,7 @@ import { deployedEnvSchema } from '../../functions/api/env';
 import { GSI1 } from '../../shared/store/table';
 import { ROLES } from '../../shared/workbench/access';
 import type { ClaimflowConfig } from '../config';
+import { accessLogFormat } from '../lib/access-log';
 import { ClaimflowFunction } from '../lib/function';
 import { grantTable, taskResponseStatement } from '../lib/grants';
 import { acknowledge } from '../lib/nag';
@@ -159,18 +159,7 @@ export class WorkbenchApi extends Construct {
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // Request metadata only: the route template, never the path (it holds claim ids), query or body.
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            requestTime: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            sub: '$context.authorizer.claims.sub',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
+        format: accessLogFormat({ sub: '$context.authorizer.claims.sub' }),
       },
     });
     const integration = new HttpLambdaIntegration('Api', this.fn.fn);
