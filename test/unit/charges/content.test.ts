@@ -2,11 +2,13 @@
  * The optional 837P content columns of a charge file: read into the claim, each refused with a row
  * error naming the line, the column and the rule (never the value), and carried to the 837P.
  */
+
 import { describe, expect, it } from 'vitest';
 import { parseChargeFile } from '../../../shared/charges';
 import { CHARGE_COLUMNS, CONTENT_COLUMNS, CORE_CHARGE_COLUMNS } from '../../../shared/charges/row';
 import { scrubClaim } from '../../../shared/scrub';
 import { write837P } from '../../../shared/x12/write837p';
+import { CLAIM_COLUMNS_FIXTURE } from '../../support/charge-rows';
 import { makeEnvelope } from '../x12/fixtures';
 
 const ctx = {
@@ -16,28 +18,7 @@ const ctx = {
 };
 
 const BASE: Record<string, string> = {
-  practice_id: 'PRAC1',
-  encounter_id: 'E1',
-  line_id: 'L1',
-  patient_last_name: 'TESTPATIENT',
-  patient_first_name: 'ALEX',
-  patient_dob: '1980-04-01',
-  patient_gender: 'F',
-  patient_address1: '1 TEST ST',
-  patient_city: 'SPRINGFIELD',
-  patient_state: 'IL',
-  patient_zip: '62701',
-  relationship: '18',
-  member_id: 'MBR1',
-  payer_id: 'SIMPAYER1',
-  payer_name: 'SIMULATED PAYER ONE',
-  billing_npi: '1234567893',
-  billing_name: 'TEST CLINIC',
-  billing_tax_id: '12-3456789',
-  billing_address1: '1 CLINIC WAY',
-  billing_city: 'SPRINGFIELD',
-  billing_state: 'IL',
-  billing_zip: '627011234',
+  ...CLAIM_COLUMNS_FIXTURE,
   rendering_npi: '1987654328',
   rendering_last_name: 'TESTRENDER',
   rendering_first_name: 'RITA',

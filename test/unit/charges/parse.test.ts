@@ -3,6 +3,7 @@ import { encodingOf, errorReport, parseChargeFile } from '../../../shared/charge
 import { CHARGE_COLUMNS } from '../../../shared/charges/row';
 import { claimIdFor } from '../../../shared/claims/ids';
 import type { Claim } from '../../../shared/claims/model';
+import { CLAIM_COLUMNS_FIXTURE } from '../../support/charge-rows';
 
 const ctx = {
   sourceFile: 'charges/PRAC1/today.csv',
@@ -12,28 +13,7 @@ const ctx = {
 
 function row(over: Record<string, string> = {}): Record<string, string> {
   return {
-    practice_id: 'PRAC1',
-    encounter_id: 'E1',
-    line_id: 'L1',
-    patient_last_name: 'TESTPATIENT',
-    patient_first_name: 'ALEX',
-    patient_dob: '1980-04-01',
-    patient_gender: 'F',
-    patient_address1: '1 TEST ST',
-    patient_city: 'SPRINGFIELD',
-    patient_state: 'IL',
-    patient_zip: '62701',
-    relationship: '18',
-    member_id: 'MBR1',
-    payer_id: 'SIMPAYER1',
-    payer_name: 'SIMULATED PAYER ONE',
-    billing_npi: '1234567893',
-    billing_name: 'TEST CLINIC',
-    billing_tax_id: '12-3456789',
-    billing_address1: '1 CLINIC WAY',
-    billing_city: 'SPRINGFIELD',
-    billing_state: 'IL',
-    billing_zip: '627011234',
+    ...CLAIM_COLUMNS_FIXTURE,
     date_of_service: '2026-10-20',
     procedure_code: '99213',
     modifiers: '25',
