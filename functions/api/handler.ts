@@ -8,7 +8,9 @@ import {
   AccessAuditRepository,
   ClaimRepository,
   EventRepository,
+  InterchangeRepository,
   LedgerRepository,
+  StatementRepository,
   WorkItemRepository,
 } from '../../shared/store';
 import { loadEnv } from '../env-common';
@@ -32,13 +34,20 @@ export function authenticateFor(e: Env): Authenticate {
 }
 
 /** The app itself (the local runtime lists its routes from the OpenAPI document). */
+const claims = new ClaimRepository(doc, env.TABLE_NAME);
 export const app = createApi({
   repositories: {
-    claims: new ClaimRepository(doc, env.TABLE_NAME),
+    claims,
     events: new EventRepository(doc, env.TABLE_NAME),
     ledger: new LedgerRepository(doc, env.TABLE_NAME),
     work: new WorkItemRepository(doc, env.TABLE_NAME),
     audit: new AccessAuditRepository(doc, env.TABLE_NAME),
+  },
+  // Appeals, statements, patient payments and reports (docs/reports.md).
+  billing: {
+    claims,
+    interchanges: new InterchangeRepository(doc, env.TABLE_NAME),
+    statements: new StatementRepository(doc, env.TABLE_NAME),
   },
   authenticate: authenticateFor(env),
   tokens: taskTokens(sfnClient()),

@@ -38,6 +38,7 @@ beforeAll(async () => {
       route('GET', '/api/claims'),
       route('POST', '/api/claims/search'),
       route('GET', '/api/claims/{claimId}'),
+      route('GET', '/api/reports/kpis'),
     ],
     maxBodyBytes: 64 * 1024,
   });
@@ -61,6 +62,20 @@ describe('api handler', () => {
     });
     expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
     expect((await fetch(`${http.url}/api/openapi.json`)).status).toBe(200);
+  });
+
+  it('serves the billing routes (reports, appeals, statements) from the deployed handler', async () => {
+    const token = await signLocalToken(SECRET, { sub: 'u-1', groups: ['PRAC1', 'biller'] });
+    const doc = (await (await fetch(`${http.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/reports/kpis', '/api/reports/ar-aging', '/api/statements/runs']),
+    );
+    const kpis = await fetch(`${http.url}/api/reports/kpis?practiceId=PRAC1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(kpis.status).toBe(200);
   });
 
   it('refuses local-jwt auth outside the emulators and cognito is the default', async () => {
