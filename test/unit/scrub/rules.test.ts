@@ -15,6 +15,7 @@ import {
 } from '../../../shared/scrub';
 import { write837P } from '../../../shared/x12/write837p';
 import { makeEnvelope } from '../x12/fixtures';
+import { line as baseLine, cleanClaim } from './claim';
 
 const ctx = { today: '2026-11-01', timelyFilingDays: 365 };
 
@@ -31,54 +32,13 @@ const CONTENT_RULES = new Set([
   'UNITS_PRECISION',
 ]);
 
-function line(over: Partial<ServiceLine> = {}): ServiceLine {
-  return {
-    lineId: 'L1',
-    dateOfService: '2026-10-15',
-    procedureCode: '99213',
-    modifiers: ['25'],
-    units: 1,
-    chargeCents: 11000,
-    diagnosisPointers: [1, 2],
-    ...over,
-  };
-}
+/** The rules tests' line: an E/M line with modifier 25, pointing at both diagnoses. */
+const line = (over: Partial<ServiceLine> = {}): ServiceLine =>
+  baseLine({ modifiers: ['25'], diagnosisPointers: [1, 2], ...over });
 
 /** A claim that passes every rule; each test breaks (or stretches) one thing. */
-function clean(): Claim {
-  const address = { line1: '1 TEST STREET', city: 'TESTVILLE', state: 'NY', zip: '12345' };
-  const patient = {
-    lastName: 'TESTPATIENT',
-    firstName: 'ALPHA',
-    dob: '1980-02-03',
-    gender: 'F' as const,
-    address,
-  };
-  const lines = [line(), line({ lineId: 'L2', procedureCode: '36415', modifiers: [], chargeCents: 2500 })];
-  return {
-    claimId: 'CTEST000000000001',
-    practiceId: 'PRAC1',
-    encounterId: 'E1',
-    frequencyCode: '1',
-    patient,
-    relationship: '18',
-    subscriber: { ...patient, memberId: 'SIMMBR0001' },
-    payer: { payerId: 'SIMPAYER1', name: 'SIMULATED PAYER ONE' },
-    billingProvider: {
-      npi: '1234567893',
-      name: 'TEST CLINIC',
-      taxId: '123456789',
-      address: { ...address, zip: '123451234' },
-    },
-    renderingProvider: { npi: '1245319599', lastName: 'TESTDOCTOR', firstName: 'PAT' },
-    placeOfService: '11',
-    diagnoses: ['E119', 'I10'],
-    lines,
-    totalChargeCents: 13500,
-    sourceFile: 'charges/PRAC1/test.csv',
-    receivedAt: '2026-11-01T00:00:00.000Z',
-  };
-}
+const clean = (): Claim =>
+  cleanClaim({ lines: [line(), baseLine({ lineId: 'L2', procedureCode: '36415', chargeCents: 2500 })] });
 
 const first = (c: Claim) => c.lines[0] as ServiceLine;
 const withLines = (c: Claim, lines: ServiceLine[]) => {
