@@ -26,6 +26,7 @@ import { type ChangeRepositories, correctionPorts, type TaskTokens } from './por
 import { appealRoutes } from './routes/appeals';
 import { claimRoutes } from './routes/claims';
 import { correctionRoutes } from './routes/corrections';
+import { documentRoutes } from './routes/documents';
 import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
 import { workItemRoutes } from './routes/work-items';
@@ -89,6 +90,15 @@ export interface ApiDeps {
   tokens?: TaskTokens;
   /** The scrub rules' timely-filing limit, as scrub-claim has it (default 365). */
   timelyFilingDays?: number;
+  /** The stored X12 files (837P interchanges, inbound 999 / 277CA / 835): the document route exists only with them. */
+  x12?: X12Documents;
+}
+
+/** Reading the claim's X12 documents: our interchange records and the X12 bucket. */
+export interface X12Documents {
+  interchanges: { get(interchangeControlNumber: string): Promise<{ x12Key: string } | undefined> };
+  /** The object as text; undefined when it does not exist. */
+  read(key: string): Promise<string | undefined>;
 }
 
 const OPENAPI_PATH = '/api/openapi.json';
@@ -186,6 +196,19 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
   );
   workItemRoutes(app, workQueuePorts(deps.repositories, clock));
+  if (deps.x12) {
+    const x12 = deps.x12;
+    documentRoutes(app, {
+      getClaim: (claimId) => deps.repositories.claims.get(claimId),
+      events: (claimId) => deps.repositories.events.list(claimId),
+      interchangeKey: async (icn) => (await x12.interchanges.get(icn))?.x12Key,
+      readObject: (key) => x12.read(key),
+      audit: async (entry) => {
+        await deps.repositories.audit.append(entry);
+      },
+      now: clock,
+    });
+  }
 
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

@@ -14,8 +14,8 @@ import {
   WorkItemRepository,
 } from '../../shared/store';
 import { loadEnv } from '../env-common';
-import { documentClient, sfnClient } from '../lib/aws';
-import { taskTokens } from '../lib/ports';
+import { documentClient, s3Client, sfnClient } from '../lib/aws';
+import { objects, taskTokens } from '../lib/ports';
 import { observability, wrap } from '../lib/powertools';
 import { createApi } from './app';
 import { type Authenticate, cognitoAuthorizer, localJwt } from './auth';
@@ -35,6 +35,8 @@ export function authenticateFor(e: Env): Authenticate {
 
 /** The app itself (the local runtime lists its routes from the OpenAPI document). */
 const claims = new ClaimRepository(doc, env.TABLE_NAME);
+const interchanges = new InterchangeRepository(doc, env.TABLE_NAME);
+const x12Objects = objects(s3Client());
 export const app = createApi({
   repositories: {
     claims,
@@ -46,12 +48,14 @@ export const app = createApi({
   // Appeals, statements, patient payments and reports (docs/reports.md).
   billing: {
     claims,
-    interchanges: new InterchangeRepository(doc, env.TABLE_NAME),
+    interchanges,
     statements: new StatementRepository(doc, env.TABLE_NAME),
   },
   authenticate: authenticateFor(env),
   tokens: taskTokens(sfnClient()),
   timelyFilingDays: env.TIMELY_FILING_DAYS,
+  // The claim's X12 documents (837P sent, 999 / 277CA / 835 received), shown as the claim's excerpt.
+  x12: { interchanges, read: (key) => x12Objects.readText(env.X12_BUCKET, key) },
   log: (message, fields) => obs.logger.error(message, fields),
 });
 

@@ -2,11 +2,13 @@
  * zod schemas of the workbench API (requests and responses); they also produce the OpenAPI document.
  * Response schemas mirror the views of shared/workbench/views.ts.
  */
+
 import { z } from '@hono/zod-openapi';
 import { CLAIM_STATUSES } from '../../shared/claims/model';
 import { LEDGER_KINDS } from '../../shared/posting/ledger';
 import { PRACTICE_ID } from '../../shared/workbench/access';
 import { AR_BUCKETS } from '../../shared/workbench/aging';
+import { DOCUMENT_ID } from '../../shared/workbench/documents';
 
 const isoDate = z.iso.date().openapi({ example: '2026-01-15' });
 const cents = z.number().int().openapi({ description: 'Integer cents' });
@@ -200,6 +202,39 @@ const WorkItem = z
   })
   .openapi('WorkItem');
 
+const DocumentKindSchema = z.enum(['837P', '999', '277CA', '835']);
+
+const DocumentSummarySchema = z
+  .object({
+    documentId: z.string(),
+    kind: DocumentKindSchema,
+    direction: z.enum(['sent', 'received']),
+    at: z.string(),
+  })
+  .openapi('ClaimDocumentSummary');
+
+export const DocumentIdParam = z
+  .string()
+  .regex(DOCUMENT_ID)
+  .openapi({ param: { name: 'documentId', in: 'path' }, example: '837P-12' });
+
+/** One X12 document of a claim: this claim's excerpt, raw and as the readers see it. */
+export const DocumentViewSchema = DocumentSummarySchema.extend({
+  raw: z.string(),
+  segments: z.array(
+    z.object({ index: z.number().int(), id: z.string(), elements: z.array(z.string()), text: z.string() }),
+  ),
+  parsed: z
+    .object({ kind: DocumentKindSchema })
+    .catchall(z.unknown())
+    .optional()
+    .openapi({
+      description:
+        "999: acknowledgments; 277CA: this claim's statuses; 835: remittances with this claim's payments",
+    }),
+  parseError: z.string().optional(),
+}).openapi('ClaimDocument');
+
 export const ClaimDetailSchema = z
   .object({
     summary: ClaimSummarySchema,
@@ -210,5 +245,6 @@ export const ClaimDetailSchema = z
     timeline: z.array(ClaimEventSchema),
     ledger: z.object({ rows: z.array(LedgerRow), totals: Balances }),
     workItems: z.array(WorkItem),
+    documents: z.array(DocumentSummarySchema),
   })
   .openapi('ClaimDetail');

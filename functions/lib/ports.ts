@@ -80,6 +80,16 @@ export function objects(s3: S3Client) {
       if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
       return out.Body as AsyncIterable<Uint8Array>;
     },
+    /** The object as text; undefined when there is no such key. */
+    async readText(bucket: string, key: string): Promise<string | undefined> {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return await out.Body?.transformToString('utf-8');
+      } catch (err) {
+        if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw err;
+      }
+    },
     async write(bucket: string, key: string, body: string, contentType: string): Promise<void> {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
     },

@@ -38,6 +38,7 @@ const processFile = oncePerFile(env.IDEMPOTENCY_TABLE_NAME, async (msg: InboundM
         patientResponsibilityCents: outcome.patientResponsibilityCents,
         carcs: outcome.carcs,
         traceNumber: outcome.traceNumber,
+        fileKey: msg.key,
       }),
     recordRemit: (header, fileKey, status, progress) =>
       repos.remits.track(header, fileKey, status, progress, new Date().toISOString()),

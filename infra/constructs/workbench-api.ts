@@ -31,16 +31,19 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deployedEnvSchema } from '../../functions/api/env';
 import { GSI1 } from '../../shared/store/table';
+import { INBOUND_PREFIX } from '../../shared/webhooks/receive';
 import { ROLES } from '../../shared/workbench/access';
 import type { ClaimflowConfig } from '../config';
 import { accessLogFormat } from '../lib/access-log';
 import { ClaimflowFunction } from '../lib/function';
-import { grantTable, taskResponseStatement } from '../lib/grants';
+import { grantObjectRead, grantTable, taskResponseStatement } from '../lib/grants';
 import { acknowledge } from '../lib/nag';
+import { INTERCHANGE_PREFIX } from './submission';
 
 export const API_ROUTE = '/api/{proxy+}';
 export const OPENAPI_ROUTE = '/api/openapi.json';
@@ -55,6 +58,8 @@ export interface WorkbenchApiProps {
   stateMachine: IStateMachine;
   /** Origins allowed to call the API from a browser (the console); none: no CORS. */
   allowedOrigins?: string[];
+  /** The X12 bucket: the claim detail shows the 837Ps sent and the 999 / 277CA / 835 files received. */
+  x12Bucket: IBucket;
 }
 
 export class WorkbenchApi extends Construct {
@@ -113,6 +118,7 @@ export class WorkbenchApi extends Construct {
         TABLE_NAME: props.table.tableName,
         API_AUTH: 'cognito',
         TIMELY_FILING_DAYS: String(config.timelyFilingDays),
+        X12_BUCKET: props.x12Bucket.bucketName,
       },
       timeout: Duration.seconds(15),
       reservedConcurrency: 20,
@@ -120,6 +126,14 @@ export class WorkbenchApi extends Construct {
       logRetentionDays: config.logRetentionDays,
     });
     grantTable(this.fn, props.table, [GSI1], props.dataKey, 'readwrite');
+    // The claim's X12 documents: read only, our interchanges and the inbound files, nothing else.
+    grantObjectRead(
+      this.fn,
+      props.x12Bucket,
+      props.dataKey,
+      [`${INTERCHANGE_PREFIX}*`, `${INBOUND_PREFIX}*`],
+      "The api function shows a claim's X12 documents (an excerpt of this claim's segments); their keys are named by the claim's events, known only per request, so the grant is s3:GetObject on the 837P interchange and inbound prefixes only.",
+    );
     // A separate policy (not the role's default one) keeps the state machine out of the function's
     // dependencies, as for record-transition.
     const taskResponse = new Policy(this, 'TaskResponse', {

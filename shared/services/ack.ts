@@ -58,8 +58,10 @@ export async function processAckFile(
     return summary;
   }
   const key = `ACK#${file.contentHash.slice(0, 32)}`;
-  for (const d of decisions) {
+  for (const decided of decisions) {
     summary.decisions++;
+    // The claim's event names the file, so the workbench can show the acknowledgment (no PHI: a hash key).
+    const d = { ...decided, detail: { ...decided.detail, fileKey: file.key } };
     const result = d.outcome
       ? await ports.deliver({ ...d, outcome: d.outcome }, key)
       : await ports.note(d, key);

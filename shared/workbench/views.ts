@@ -3,10 +3,12 @@
  * no patient demographics) and the detail (the whole claim, its timeline, its ledger with a running
  * balance, the work items naming it). Pure; the repositories' records come in, plain views go out.
  */
+
 import type { Claim, ClaimEvent, ClaimStatus } from '../claims/model';
 import type { Cents } from '../money';
 import type { LedgerEntry } from '../posting/ledger';
 import { type ArBucket, ageInDays, arBucket } from './aging';
+import { type DocumentSummary, documentSummaries } from './documents';
 import { type LedgerStatement, ledgerStatement } from './running-balance';
 
 /** The part of a stored claim record the views read (shared/store ClaimRecord satisfies it). */
@@ -68,6 +70,8 @@ export interface ClaimDetail {
   timeline: ClaimEvent[];
   ledger: LedgerStatement;
   workItems: WorkItemView[];
+  /** The X12 documents of the claim (837P sent, 999 / 277CA / 835 received); read one by its id. */
+  documents: DocumentSummary[];
 }
 
 /** List filters, all optional, all combined with AND. Dates are YYYY-MM-DD, inclusive. */
@@ -150,5 +154,6 @@ export function claimDetail(
     timeline: [...parts.events].sort((a, b) => a.seq - b.seq),
     ledger: ledgerStatement(parts.ledger),
     workItems: parts.workItems.filter((w) => namesClaim(w, record.claimId)),
+    documents: documentSummaries(parts.events),
   };
 }

@@ -83,6 +83,7 @@ describe('workbench API', () => {
       (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
     ).toMatchObject({
       API_AUTH: 'cognito',
+      X12_BUCKET: { 'Fn::Join': ['', expect.arrayContaining(['claimflow-x12-'])] },
     });
     const actions = actionsOfRole(s.appJson, roleOfFunction(fn));
     const names = [...new Set(actions.map((a) => a.action))].sort();
@@ -95,7 +96,12 @@ describe('workbench API', () => {
       ]),
     );
     expect(names).toContain('states:SendTaskSuccess');
-    expect(names.filter((n) => /^(s3|sqs|secretsmanager):/.test(n) || n.endsWith('*'))).toEqual([]);
+    expect(names.filter((n) => /^(sqs|secretsmanager):/.test(n) || n.endsWith('*'))).toEqual([]);
+    // S3: reading the claim's X12 documents only: our 837P interchanges and the inbound files.
+    const s3 = actions.filter((a) => a.action.startsWith('s3:'));
+    expect([...new Set(s3.map((a) => a.action))]).toEqual(['s3:GetObject']);
+    const arns = JSON.stringify(s3.map((a) => a.resource)).match(/:s3:::claimflow-x12-[^/]*\/[^"]*/g);
+    expect(arns?.map((arn) => arn.slice(arn.indexOf('/')))).toEqual(['/inbound/*', '/interchanges/837P/*']);
     expect(names).not.toContain('states:StartExecution');
     const [smId] = resourcesOfType(s.appJson, 'AWS::StepFunctions::StateMachine')[0] as [string, Resource];
     for (const a of actions.filter((x) => x.action.startsWith('states:'))) {

@@ -99,4 +99,33 @@ describe('workbench API on the local runtime', () => {
       after.summary.status,
     );
   }, 240_000);
+
+  it("shows a closed claim's 837P, 999, 277CA and 835 as excerpts of that claim only", async () => {
+    const page = (await (await api('/api/claims?status=CLOSED&limit=100', biller)).json()) as {
+      items: { claimId: string }[];
+    };
+    const ids = page.items.map((c) => c.claimId);
+    const claimId = ids[0];
+    if (!claimId) throw new Error('no closed claim in the generated file');
+    const detail = (await (await api(`/api/claims/${claimId}`, biller)).json()) as {
+      documents: { documentId: string; kind: string; direction: string }[];
+    };
+    expect(new Set(detail.documents.map((d) => d.kind))).toEqual(new Set(['837P', '999', '277CA', '835']));
+    for (const doc of detail.documents) {
+      const res = await api(`/api/claims/${claimId}/documents/${doc.documentId}`, biller);
+      expect(res.status).toBe(200);
+      const view = (await res.json()) as { raw: string; parsed?: { kind: string }; parseError?: string };
+      expect(view.parseError).toBeUndefined();
+      if (doc.kind !== '999') {
+        expect(view.raw).toContain(claimId);
+        // The simulator batches claims: no other claim of the run shows in this claim's excerpt.
+        for (const other of ids.filter((id) => id !== claimId)) expect(view.raw).not.toContain(other);
+      }
+      if (doc.kind !== '837P') expect(view.parsed?.kind).toBe(doc.kind);
+      // Another practice's biller gets the same 404 as for a document that does not exist.
+      expect((await api(`/api/claims/${claimId}/documents/${doc.documentId}`, other)).status).toBe(404);
+    }
+    expect((await api(`/api/claims/${claimId}/documents/837P-999999999`, biller)).status).toBe(404);
+    expect((await api(`/api/claims/${claimId}/documents/not-an-id`, biller)).status).toBe(400);
+  }, 60_000);
 });
