@@ -17,6 +17,7 @@ import type {
   WorkItemResolution,
 } from '../../shared/store';
 import { callerFromClaims } from '../../shared/workbench/access';
+import type { AuditLogPorts } from '../../shared/workbench/audit-log';
 import type { WorkbenchPorts } from '../../shared/workbench/queries';
 import type { WorkQueuePorts } from '../../shared/workbench/work-queue';
 import type { Authenticate } from './auth';
@@ -24,6 +25,7 @@ import { type BillingRepositories, billingPorts } from './billing';
 import type { ApiEnv } from './context';
 import { type ChangeRepositories, correctionPorts, type TaskTokens } from './ports';
 import { appealRoutes } from './routes/appeals';
+import { auditRoutes } from './routes/audit';
 import { claimRoutes } from './routes/claims';
 import { correctionRoutes } from './routes/corrections';
 import { documentRoutes } from './routes/documents';
@@ -69,7 +71,10 @@ export interface ApiRepositories {
       resolution: WorkItemResolution,
     ): Promise<'resolved' | 'already' | 'missing'>;
   };
-  audit: { append(entry: AccessAuditEntry): Promise<string> };
+  audit: {
+    append(entry: AccessAuditEntry): Promise<string>;
+    pageDay: AuditLogPorts['pageDay'];
+  };
 }
 
 /** Logging of failures: ids and error names only, never request bodies, URLs or messages. */
@@ -196,6 +201,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
   );
   workItemRoutes(app, workQueuePorts(deps.repositories, clock));
+  auditRoutes(app, {
+    pageDay: (day, opts) => deps.repositories.audit.pageDay(day, opts),
+    audit: async (entry) => {
+      await deps.repositories.audit.append(entry);
+    },
+    now: clock,
+  });
   if (deps.x12) {
     const x12 = deps.x12;
     documentRoutes(app, {

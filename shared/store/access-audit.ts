@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccessAuditEntry } from '../workbench/audit';
 import { plain } from './claim-items';
+import { InvalidCursorError } from './errors';
 
 export type { AccessAuditEntry };
 
@@ -48,6 +49,41 @@ export class AccessAuditRepository {
       }),
     );
     return auditId;
+  }
+
+  /**
+   * One page of a day's entries, oldest first: at most `limit` examined; `cursor` (opaque, absent
+   * at the end of the day) continues after the last one.
+   */
+  async pageDay(
+    day: string,
+    opts: { limit: number; cursor?: string },
+  ): Promise<{ items: AccessAuditRecord[]; cursor?: string }> {
+    let start: Record<string, unknown> | undefined;
+    if (opts.cursor !== undefined) {
+      const sk = Buffer.from(opts.cursor, 'base64url').toString('utf8');
+      // The cursor names a position in this day's partition only.
+      if (!sk.startsWith(`${day}T`)) throw new InvalidCursorError();
+      start = { PK: auditPk(day), SK: sk };
+    }
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': auditPk(day) },
+        ConsistentRead: true,
+        Limit: opts.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map(
+      ({ PK: _pk, SK: _sk, entity: _e, ...rest }) => rest as AccessAuditRecord,
+    );
+    const last = out.LastEvaluatedKey?.SK;
+    return {
+      items,
+      ...(typeof last === 'string' ? { cursor: Buffer.from(last, 'utf8').toString('base64url') } : {}),
+    };
   }
 
   /** Entries of one UTC day (YYYY-MM-DD), oldest first. */

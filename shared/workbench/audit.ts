@@ -8,6 +8,7 @@ import type { Caller, Role } from './access';
 export type AuditAction =
   | 'LIST_CLAIMS'
   | 'READ_CLAIM'
+  | 'READ_AUDIT_LOG'
   | 'READ_DOCUMENT'
   // patient billing, appeals and reports (shared/workbench/billing.ts)
   | 'READ_APPEAL_PACKET'

@@ -362,6 +362,56 @@ describe('access audit', () => {
     }
   });
 
+  it("is readable by admins only, each admin seeing their practices' entries, paged", async () => {
+    let tick = 0;
+    const auditor = createApi({
+      repositories: { ...repos, audit: new AccessAuditRepository(h.doc, 'claimflow-api-test') },
+      authenticate: localJwt(SECRET),
+      clock: () => new Date(Date.parse('2026-04-03T09:00:00.000Z') + 1000 * tick++),
+    });
+    const adminToken = await signLocalToken(SECRET, { sub: 'user-admin-1', groups: ['PRAC1', 'admin'] });
+    const managerToken = await signLocalToken(SECRET, {
+      sub: 'user-manager-1',
+      groups: ['PRAC1', 'manager'],
+    });
+    const call = (path: string, token: string) =>
+      auditor.request(path, { headers: { authorization: `Bearer ${token}` } });
+    await call(`/api/claims/${B.claimId}`, billerToken); // PRAC1
+    await call(`/api/claims/${X.claimId}`, prac2Token); // PRAC2's own read: not PRAC1's admin's business
+    await call(`/api/claims/${A.claimId}`, billerToken);
+
+    for (const token of [billerToken, managerToken]) {
+      const refused = await call('/api/audit?day=2026-04-03', token);
+      expect(refused.status).toBe(403);
+    }
+    const read = async (query: string) => {
+      const res = await call(`/api/audit?${query}`, adminToken);
+      expect(res.status).toBe(200);
+      return (await res.json()) as { items: AccessAuditRecord[]; cursor?: string };
+    };
+    const first = await read('day=2026-04-03&limit=1');
+    expect(first.items.map((r) => r.claimIds)).toEqual([[B.claimId]]);
+    expect(first.cursor).toBeTruthy();
+    const rest = await read(`day=2026-04-03&limit=50&cursor=${first.cursor}`);
+    // The manager's refused read (PRAC1) shows, the PRAC2 biller's read does not; the first admin
+    // read is there too (reads of the log are audited).
+    expect(rest.items.map((r) => [r.sub, r.action, r.outcome])).toEqual([
+      ['user-biller-1', 'READ_CLAIM', 'OK'],
+      ['user-biller-1', 'READ_AUDIT_LOG', 'REFUSED'],
+      ['user-manager-1', 'READ_AUDIT_LOG', 'REFUSED'],
+      ['user-admin-1', 'READ_AUDIT_LOG', 'OK'],
+    ]);
+    expect(rest.cursor).toBeUndefined();
+    const byClaim = await read(`day=2026-04-03&claimId=${A.claimId}`);
+    expect(byClaim.items.map((r) => r.claimIds)).toEqual([[A.claimId]]);
+    const bySub = await read('day=2026-04-03&sub=user-manager-1');
+    expect(bySub.items.map((r) => r.sub)).toEqual(['user-manager-1']);
+    // A cursor of another day, or a forged one, is refused.
+    expect((await call(`/api/audit?day=2026-04-02&cursor=${first.cursor}`, adminToken)).status).toBe(400);
+    expect((await call('/api/audit?day=2026-04-03&cursor=%21%21', adminToken)).status).toBe(400);
+    expect((await call('/api/audit?day=April', adminToken)).status).toBe(400);
+  });
+
   it('every request of this suite was audited on its day', async () => {
     const day = await repos.audit.listDay(TODAY);
     expect(day.length).toBeGreaterThan(10);
