@@ -33,6 +33,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -40,7 +41,7 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import { Construct, type IConstruct } from 'constructs';
 import type { ClaimflowConfig } from '../config';
 import { REPO_ROOT } from '../lib/function';
-import { acknowledge } from '../lib/nag';
+import { acknowledge, wildcardResourceFinding } from '../lib/nag';
 import type { ConsoleSignIn, WorkbenchApi } from './workbench-api';
 
 /** Where `npm run build:web` puts the console. */
@@ -360,6 +361,17 @@ export class WebConsole extends Construct {
     const handlers = stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
     const why =
       'CDK-provided BucketDeployment handler: runs only at deploy time to copy the built console and config.json into the console bucket and invalidate the distribution; it handles no claim data, and its code, runtime and role are owned by aws-cdk-lib.';
+    // Object ARNs (CDK asset bucket, console bucket) and `*` (CreateInvalidation) of its policy, as the
+    // synthesizer and environment name them.
+    const policy = this.deployment.handlerRole.node.tryFindChild('DefaultPolicy') as Policy | undefined;
+    const statements = (policy ? stack.resolve(policy.document) : { Statement: [] }) as {
+      Statement: { Resource?: unknown }[];
+    };
+    const wildcardResources = statements.Statement.flatMap((st) => [st.Resource ?? []].flat())
+      .filter((r) => JSON.stringify(r).includes('*'))
+      .map((r) =>
+        r === '*' ? 'AwsSolutions-IAM5[Resource::*]' : wildcardResourceFinding(this, r as string),
+      );
     const ids = [
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM5[Action::s3:GetObject*]',
@@ -367,9 +379,7 @@ export class WebConsole extends Construct {
       'AwsSolutions-IAM5[Action::s3:List*]',
       'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
       'AwsSolutions-IAM5[Action::s3:Abort*]',
-      'AwsSolutions-IAM5[Resource::*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
-      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as never)}.Arn>/*]`,
+      ...new Set(wildcardResources),
       'AwsSolutions-L1',
       'HIPAA.Security-IAMNoInlinePolicy',
       'HIPAA.Security-LambdaConcurrency',

@@ -268,6 +268,29 @@ describe('console bucket and distribution', () => {
   });
 });
 
+describe('cdk-nag with a concrete environment', () => {
+  it('acknowledges the deployment handler findings as the CLI names them (region and account known)', () => {
+    const saved = { region: process.env.CDK_DEFAULT_REGION, account: process.env.CDK_DEFAULT_ACCOUNT };
+    process.env.CDK_DEFAULT_REGION = 'us-east-2';
+    process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
+    try {
+      const x = synthApp({ consoleDist: missingDist });
+      for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks()]) {
+        const violations = pack.validateScope(x.app).violations;
+        expect(violations.map((v) => v.ruleName)).toEqual([]);
+      }
+    } finally {
+      for (const [key, value] of [
+        ['CDK_DEFAULT_REGION', saved.region],
+        ['CDK_DEFAULT_ACCOUNT', saved.account],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});
+
 describe('SPA rewrite (CloudFront Function)', () => {
   const handler = new Function(`${SPA_REWRITE_CODE}; return handler;`)() as (e: {
     request: { uri: string };
