@@ -26,11 +26,22 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'claimflow-web-'));
 const builtDist = path.join(scratch, 'dist');
 const missingDist = path.join(scratch, 'not-built');
 
+/** Synthesized with asset staging (createApp skips it for tests) so the deployed files can be read. */
+const staged: Synth[] = [];
+function synthStaged(context: Record<string, unknown>): Synth {
+  const x = synthApp({ ...context, 'aws:cdk:disable-asset-staging': false });
+  staged.push(x);
+  return x;
+}
+
 let s: Synth;
 beforeAll(() => {
-  s = synthApp({ consoleDist: missingDist });
+  s = synthStaged({ consoleDist: missingDist });
 });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  for (const x of staged) rmSync(x.assembly.directory, { recursive: true, force: true });
+});
 
 function only(t: CfnTemplate, type: string): [string, Resource] {
   const found = resourcesOfType(t, type);
@@ -85,7 +96,13 @@ function deployedFiles(x: Synth): Record<string, string>[] {
     SourceMarkers: Record<string, unknown>[];
   };
   return p.SourceObjectKeys.map((key, i) => {
-    const dir = path.join(x.assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+    // The asset manifest says where each source is (staged, or in place when staging is disabled).
+    const manifest = JSON.parse(
+      readFileSync(path.join(x.assembly.directory, `${x.appStack.artifactId}.assets.json`), 'utf8'),
+    ) as { files: Record<string, { source: { path: string } }> };
+    const source = manifest.files[key.replace(/\.zip$/, '')]?.source.path;
+    if (!source) throw new Error(`no asset ${key}`);
+    const dir = path.resolve(x.assembly.directory, source);
     const files: Record<string, string> = {};
     const walk = (d: string, prefix: string) => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -380,7 +397,7 @@ describe('deployed files', () => {
   });
 
   it('takes idleMinutes from the context', () => {
-    const x = synthApp({ consoleDist: missingDist, consoleIdleMinutes: '5' });
+    const x = synthStaged({ consoleDist: missingDist, consoleIdleMinutes: '5' });
     expect(JSON.parse(deployedFiles(x)[1]?.['config.json'] ?? '').idleMinutes).toBe(5);
     expect(() => synthApp({ consoleIdleMinutes: '0' })).toThrow(/consoleIdleMinutes/);
   });
@@ -405,7 +422,7 @@ describe('deployed files', () => {
     );
     writeFileSync(path.join(builtDist, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(path.join(builtDist, 'config.json'), '{"apiBaseUrl":"http://127.0.0.1:1"}');
-    const x = synthApp({ consoleDist: builtDist });
+    const x = synthStaged({ consoleDist: builtDist });
     const [site, config] = deployedFiles(x);
     expect(Object.keys(site ?? {}).sort()).toEqual(['assets/app.js', 'index.html']);
     expect(JSON.parse(config?.['config.json'] ?? '').apiBaseUrl).toBe('');
