@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -182,9 +182,7 @@ export class WebConsole extends Construct {
 
     const stack = Stack.of(this);
     const region = stack.region;
-    const cognitoDomainUrl = config.consoleAuthDomainPrefix
-      ? `https://${config.consoleAuthDomainPrefix}.auth.${region}.amazoncognito.com`
-      : `https://${config.namePrefix}-${Aws.ACCOUNT_ID}.auth.${region}.amazoncognito.com`;
+    const cognitoDomainUrl = workbenchApi.addHostedUi().baseUrl();
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'claimflow console: HSTS, CSP, no framing, no referrer',
       securityHeadersBehavior: {
@@ -277,7 +275,7 @@ export class WebConsole extends Construct {
     });
     this.url = `https://${config.consoleDomainName ?? this.distribution.distributionDomainName}/`;
 
-    this.signIn = workbenchApi.addConsoleSignIn(this.url, config.consoleAuthDomainPrefix);
+    this.signIn = workbenchApi.addConsoleSignIn(this.url);
     this.config = consoleConfig({
       signIn: { ...this.signIn, clientId: this.signIn.client.userPoolClientId },
       consoleUrl: this.url,

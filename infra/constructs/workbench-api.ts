@@ -81,7 +81,8 @@ export class WorkbenchApi extends Construct {
   readonly issuer: string;
   /** App clients whose tokens the JWT authorizer accepts (read when the template is synthesized). */
   private readonly audience: UserPoolClient[] = [];
-  private readonly namePrefix: string;
+  private readonly config: ClaimflowConfig;
+  private hostedUi?: UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: WorkbenchApiProps) {
     super(scope, id);
@@ -113,7 +114,7 @@ export class WorkbenchApi extends Construct {
         description: `claimflow workbench role: ${role}`,
       });
     }
-    this.namePrefix = config.namePrefix;
+    this.config = config;
     // SRP sign-in (SDKs, scripts). No OAuth: with a hosted-UI domain, CDK's default OAuth settings
     // (implicit grant to https://example.com) would let a sign-in hand tokens to that site.
     this.client = this.userPool.addClient('Console', {
@@ -210,14 +211,25 @@ export class WorkbenchApi extends Construct {
   }
 
   /**
-   * The Cognito hosted sign-in for the console at `consoleUrl` (`https://<host>/`): a hosted-UI domain
-   * and a public app client (authorization code grant; the console sends a PKCE challenge; no secret,
-   * no implicit grant), whose tokens the API's JWT authorizer accepts.
+   * The Cognito hosted sign-in domain, `https://<prefix>.auth.<region>.amazoncognito.com` (prefix
+   * from config `consoleAuthDomainPrefix`, default `<namePrefix>-<account id>`); created once.
    */
-  addConsoleSignIn(consoleUrl: string, domainPrefix?: string): ConsoleSignIn {
-    const domain = this.userPool.addDomain('HostedUi', {
-      cognitoDomain: { domainPrefix: domainPrefix ?? `${this.namePrefix}-${Aws.ACCOUNT_ID}` },
+  addHostedUi(): UserPoolDomain {
+    this.hostedUi ??= this.userPool.addDomain('HostedUi', {
+      cognitoDomain: {
+        domainPrefix: this.config.consoleAuthDomainPrefix ?? `${this.config.namePrefix}-${Aws.ACCOUNT_ID}`,
+      },
     });
+    return this.hostedUi;
+  }
+
+  /**
+   * The console's sign-in at `consoleUrl` (`https://<host>/`): the hosted-UI domain and a public app
+   * client (authorization code grant; the console sends a PKCE challenge; no secret, no implicit
+   * grant), whose tokens the API's JWT authorizer accepts.
+   */
+  addConsoleSignIn(consoleUrl: string): ConsoleSignIn {
+    const domain = this.addHostedUi();
     const client = this.userPool.addClient('ConsoleWeb', {
       generateSecret: false,
       oAuth: {

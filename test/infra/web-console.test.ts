@@ -277,10 +277,11 @@ describe('console bucket and distribution', () => {
     expect(directives['script-src']).toEqual(["'self'"]);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(directives['frame-ancestors']).toEqual(["'none'"]);
+    const [domainId] = only(s.appJson, 'AWS::Cognito::UserPoolDomain');
     expect(directives['connect-src']).toEqual([
       "'self'",
       'https://cognito-idp.<AWS::Region>.amazonaws.com',
-      'https://claimflow-<AWS::AccountId>.auth.<AWS::Region>.amazoncognito.com',
+      `https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com`,
     ]);
   });
 });
