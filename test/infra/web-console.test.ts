@@ -212,7 +212,7 @@ describe('console bucket and distribution', () => {
     expect(acks).not.toContain('AwsSolutions-CFR4');
   });
 
-  it('rejects a certificate without a domain, or a regional certificate', () => {
+  it('rejects a certificate without a domain, a regional certificate or a regional web ACL', () => {
     expect(() =>
       synthApp({ consoleCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }),
     ).toThrow(/consoleDomainName/);
@@ -222,6 +222,10 @@ describe('console bucket and distribution', () => {
         consoleCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
       }),
     ).toThrow(/consoleCertificateArn/);
+    // A regional (API Gateway / ALB) web ACL cannot protect a distribution.
+    expect(() =>
+      synthApp({ consoleWebAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/claimflow/abc' }),
+    ).toThrow(/consoleWebAclArn/);
   });
 
   it('sends /api/* to the workbench API uncached, all methods, Authorization and query strings, not Host', () => {
