@@ -32,6 +32,20 @@ export interface ClaimflowConfig {
    * (IPv4 / IPv6); a clearinghouse without an entry may call from anywhere (its signature still applies).
    */
   webhookAllowedCidrs: AllowListConfig;
+  /**
+   * Prefix of the Cognito hosted sign-in domain `https://<prefix>.auth.<region>.amazoncognito.com`
+   * (unique per region across all AWS accounts); default `<namePrefix>-<account id>`.
+   */
+  consoleAuthDomainPrefix?: string;
+  /** Minutes without input after which the console signs the user out. */
+  consoleIdleMinutes: number;
+  /** Optional AWS WAF web ACL (scope CLOUDFRONT, us-east-1) ARN for the console distribution. */
+  consoleWebAclArn?: string;
+  /** Optional custom domain of the console; needs consoleCertificateArn (ACM, us-east-1). */
+  consoleDomainName?: string;
+  consoleCertificateArn?: string;
+  /** Directory of the built console (`npm run build:web`); default web/dist. */
+  consoleDist?: string;
 }
 
 export const DEFAULT_CONFIG: ClaimflowConfig = {
@@ -49,6 +63,7 @@ export const DEFAULT_CONFIG: ClaimflowConfig = {
   webhookRateLimit: 50,
   webhookBurstLimit: 100,
   webhookAllowedCidrs: {},
+  consoleIdleMinutes: 15,
 };
 
 const RETENTION_VALUES = new Set<number>(
@@ -97,6 +112,30 @@ const contextSchema = z.object({
       }
     })
     .default(DEFAULT_CONFIG.webhookAllowedCidrs),
+  // Cognito: lowercase letters, digits and hyphens, no leading/trailing hyphen, not aws/amazon/cognito.
+  consoleAuthDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+    .refine((p) => !/aws|amazon|cognito/.test(p), { message: 'must not contain aws, amazon or cognito' })
+    .optional(),
+  consoleIdleMinutes: z.coerce.number().int().min(1).max(720).default(DEFAULT_CONFIG.consoleIdleMinutes),
+  consoleWebAclArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+$/, {
+      message: 'a WAFv2 web ACL ARN of scope CLOUDFRONT (us-east-1, global/webacl/...)',
+    })
+    .optional(),
+  consoleDomainName: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/)
+    .optional(),
+  consoleCertificateArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+$/, {
+      message: 'an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from there)',
+    })
+    .optional(),
+  consoleDist: z.string().min(1).optional(),
 });
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof ClaimflowConfig)[];
@@ -108,7 +147,12 @@ export function loadConfig(node: Node): ClaimflowConfig {
     const value = node.tryGetContext(key);
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const parsed = contextSchema.safeParse(raw);
+  const parsed = contextSchema
+    .refine((c) => (c.consoleDomainName === undefined) === (c.consoleCertificateArn === undefined), {
+      message: 'consoleDomainName and consoleCertificateArn go together',
+      path: ['consoleDomainName'],
+    })
+    .safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid claimflow context: ${issues}`);

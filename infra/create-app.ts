@@ -14,7 +14,10 @@ export const DATA_STACK_NAME = 'ClaimflowData';
 export const APP_STACK_NAME = 'Claimflow';
 
 export interface CreateAppOptions {
-  /** Skip NodejsFunction bundling (tests, the local runtime): context aws:cdk:bundling-stacks = []. */
+  /**
+   * Skip NodejsFunction bundling and asset staging (tests, the local runtime): context
+   * aws:cdk:bundling-stacks = [] and aws:cdk:disable-asset-staging.
+   */
   skipBundling?: boolean;
   /** Extra context (same keys as `cdk -c`). */
   context?: Record<string, unknown>;
@@ -33,7 +36,13 @@ export function createApp(opts: CreateAppOptions = {}): {
     '@aws-cdk/core:defaultCrossStackReferences': 'strong',
     ...opts.context,
   };
-  if (opts.skipBundling) context['aws:cdk:bundling-stacks'] = [];
+  if (opts.skipBundling) {
+    context['aws:cdk:bundling-stacks'] = [];
+    // Nothing is deployed from these synths: assets (e.g. the console's deployment layer, 20+ MB) are
+    // referenced where they are instead of being copied into every temporary cloud assembly (a test
+    // that reads staged files passes `'aws:cdk:disable-asset-staging': false`).
+    context['aws:cdk:disable-asset-staging'] ??= true;
+  }
   const app = new App({ context, ...(opts.outdir ? { outdir: opts.outdir } : {}) });
   const config = loadConfig(app.node);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };

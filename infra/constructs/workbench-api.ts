@@ -9,7 +9,7 @@
  * audit is appended) and SendTaskSuccess / SendTaskFailure on the claim state machine (a
  * correction resumes the claim's waiting execution).
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -17,15 +17,18 @@ import {
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
+  type CfnUserPoolClient,
   CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy } from 'aws-cdk-lib/aws-iam';
@@ -50,6 +53,17 @@ export const OPENAPI_ROUTE = '/api/openapi.json';
 export const API_RATE_LIMIT = 50;
 export const API_BURST_LIMIT = 100;
 
+/** What the console needs to sign people in with the Cognito hosted UI (authorization code + PKCE). */
+export interface ConsoleSignIn {
+  /** The public app client of the console (no secret). */
+  client: UserPoolClient;
+  domain: UserPoolDomain;
+  /** `https://cognito-idp.<region>.amazonaws.com/<pool id>`: the OIDC issuer (and the JWT authorizer's). */
+  authority: string;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`: the hosted sign-in / sign-out pages. */
+  domainUrl: string;
+}
+
 export interface WorkbenchApiProps {
   config: ClaimflowConfig;
   opsKey: IKey;
@@ -68,6 +82,12 @@ export class WorkbenchApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly fn: ClaimflowFunction;
+  /** `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+  readonly issuer: string;
+  /** App clients whose tokens the JWT authorizer accepts (read when the template is synthesized). */
+  private readonly audience: UserPoolClient[] = [];
+  private readonly config: ClaimflowConfig;
+  private hostedUi?: UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: WorkbenchApiProps) {
     super(scope, id);
@@ -99,8 +119,12 @@ export class WorkbenchApi extends Construct {
         description: `claimflow workbench role: ${role}`,
       });
     }
+    this.config = config;
+    // SRP sign-in (SDKs, scripts). No OAuth: with a hosted-UI domain, CDK's default OAuth settings
+    // (implicit grant to https://example.com) would let a sign-in hand tokens to that site.
     this.client = this.userPool.addClient('Console', {
       generateSecret: false,
+      disableOAuth: true,
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
@@ -177,8 +201,12 @@ export class WorkbenchApi extends Construct {
       },
     });
     const integration = new HttpLambdaIntegration('Api', this.fn.fn);
-    const authorizer = new HttpUserPoolAuthorizer('Cognito', this.userPool, {
-      userPoolClients: [this.client],
+    this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+    this.audience.push(this.client);
+    // The audience is lazy so that a client added later (the console's, which needs the console URL,
+    // which needs this API) is accepted too.
+    const authorizer = new HttpJwtAuthorizer('Cognito', this.issuer, {
+      jwtAudience: Lazy.list({ produce: () => this.audience.map((c) => c.userPoolClientId) }),
     });
     this.api.addRoutes({
       path: API_ROUTE,
@@ -194,5 +222,45 @@ export class WorkbenchApi extends Construct {
         'The OpenAPI document of the workbench API is public on purpose (the console types its client from it); it holds no data, and every other route has the Cognito JWT authorizer.',
       );
     }
+  }
+
+  /**
+   * The Cognito hosted sign-in domain, `https://<prefix>.auth.<region>.amazoncognito.com` (prefix
+   * from config `consoleAuthDomainPrefix`, default `<namePrefix>-<account id>`); created once.
+   */
+  addHostedUi(): UserPoolDomain {
+    this.hostedUi ??= this.userPool.addDomain('HostedUi', {
+      cognitoDomain: {
+        domainPrefix: this.config.consoleAuthDomainPrefix ?? `${this.config.namePrefix}-${Aws.ACCOUNT_ID}`,
+      },
+    });
+    return this.hostedUi;
+  }
+
+  /**
+   * The console's sign-in at `consoleUrl` (`https://<host>/`): the hosted-UI domain and a public app
+   * client (authorization code grant; the console sends a PKCE challenge; no secret, no implicit
+   * grant), whose tokens the API's JWT authorizer accepts.
+   */
+  addConsoleSignIn(consoleUrl: string): ConsoleSignIn {
+    const domain = this.addHostedUi();
+    const client = this.userPool.addClient('ConsoleWeb', {
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
+    // Sign-in only through the hosted UI (no SRP / password calls with this client id); refresh kept.
+    (client.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    this.audience.push(client);
+    return { client, domain, authority: this.issuer, domainUrl: domain.baseUrl() };
   }
 }

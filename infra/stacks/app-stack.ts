@@ -11,6 +11,7 @@ import { Intake } from '../constructs/intake';
 import { Observability } from '../constructs/observability';
 import { Remittance } from '../constructs/remittance';
 import { Submission } from '../constructs/submission';
+import { WebConsole } from '../constructs/web-console';
 import { Webhooks } from '../constructs/webhooks';
 import { WorkbenchApi } from '../constructs/workbench-api';
 import { grantTaskResponse } from '../lib/grants';
@@ -29,6 +30,7 @@ export class AppStack extends Stack {
   readonly remittance: Remittance;
   readonly webhooks: Webhooks;
   readonly workbenchApi: WorkbenchApi;
+  readonly webConsole: WebConsole;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
@@ -102,6 +104,11 @@ export class AppStack extends Stack {
       ackQueue: this.remittance.ackQueue.queue,
     });
     this.workbenchApi = new WorkbenchApi(this, 'WorkbenchApi', { ...common, stateMachine, x12Bucket });
+    this.webConsole = new WebConsole(this, 'WebConsole', {
+      config,
+      workbenchApi: this.workbenchApi,
+      opsKey: this.opsKey,
+    });
     const queues = {
       Intake: this.intake.queue,
       IntakeClaims: this.intake.claimsQueue,
@@ -157,6 +164,11 @@ export class AppStack extends Stack {
     });
     new CfnOutput(this, 'WorkbenchUserPoolId', { value: this.workbenchApi.userPool.userPoolId });
     new CfnOutput(this, 'WorkbenchUserPoolClientId', { value: this.workbenchApi.client.userPoolClientId });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: 'The workbench console (CloudFront); people sign in with the Cognito hosted UI',
+      value: this.webConsole.url,
+    });
+    new CfnOutput(this, 'ConsoleSignInDomain', { value: this.webConsole.signIn.domainUrl });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'WebhookSecretArn', { value: this.webhooks.webhookSecret.secretArn });
     new CfnOutput(this, 'ClearinghouseSecretArn', { value: this.submission.clearinghouseSecret.secretArn });

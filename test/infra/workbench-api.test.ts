@@ -46,7 +46,8 @@ describe('workbench API', () => {
       IdentitySource: ['$request.header.Authorization'],
     });
     const jwt = authorizer.Properties?.JwtConfiguration as { Audience: unknown[]; Issuer: unknown };
-    expect(jwt.Audience).toHaveLength(1);
+    // The SRP client and the console's hosted-UI client (test/infra/web-console.test.ts).
+    expect(jwt.Audience).toHaveLength(2);
     expect(JSON.stringify(jwt.Issuer)).toContain('cognito-idp');
   });
 
