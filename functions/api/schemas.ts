@@ -224,14 +224,10 @@ export const DocumentViewSchema = DocumentSummarySchema.extend({
   segments: z.array(
     z.object({ index: z.number().int(), id: z.string(), elements: z.array(z.string()), text: z.string() }),
   ),
-  parsed: z
-    .object({ kind: DocumentKindSchema })
-    .catchall(z.unknown())
-    .optional()
-    .openapi({
-      description:
-        "999: acknowledgments; 277CA: this claim's statuses; 835: remittances with this claim's payments",
-    }),
+  parsed: z.object({ kind: DocumentKindSchema }).catchall(z.unknown()).optional().openapi({
+    description:
+      "999: acknowledgments; 277CA: this claim's statuses; 835: remittances with this claim's payments",
+  }),
   parseError: z.string().optional(),
 }).openapi('ClaimDocument');
 
