@@ -2,6 +2,11 @@
  * ClaimWorkflow: the claim lifecycle state machine (Standard, JSONPath) with scrub-claim and
  * record-transition. State names are a contract with the local runtime and the e2e test; the payloads
  * follow shared/claims/workflow.ts.
+ *
+ * Every state entered is a billed transition, so the waits branch by how their token is answered
+ * (tokenAnswer: success goes on, a failure is caught to its state) instead of a Choice state after
+ * them, and the routes that end a claim end on the Settle task: a paid claim enters 6 states
+ * (docs/guarantees.md "The claim state machine" has the count per route).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';

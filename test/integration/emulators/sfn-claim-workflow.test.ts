@@ -53,6 +53,11 @@ beforeAll(async () => {
         }
         const input = event as TransitionInput;
         transitions.push(input);
+        if (input.claimId === 'C-EARLY' && input.wait === 'ACK' && input.taskToken) {
+          // The rejection came first (pending): record-transition answers the new wait's token at
+          // once, inside its own invocation, before the task's Lambda call has returned.
+          await taskTokens(sfn).answer(input.taskToken, rejectedAck, 'ACK');
+        }
         if (
           input.claimId === 'C-RETRY' &&
           input.wait === 'ACK' &&
@@ -151,6 +156,7 @@ async function finished(executionArn: string) {
 const path = (claimId: string) => transitions.filter((t) => t.claimId === claimId).map((t) => t.to);
 
 const accepted: AckOutcome = { accepted: true, source: '999', codes: [] };
+const rejectedAck: AckOutcome = { accepted: false, source: '277CA', codes: ['A7:562'] };
 const remit = (route: RemitRoute): RemitOutcome => ({
   route,
   paidCents: route === 'PAID' ? 10_000 : 0,
@@ -208,10 +214,16 @@ describe('claim state machine routes, answered by the token adapter', () => {
 
   it('sends a rejected acknowledgment to Rejected and then to the correction wait', async () => {
     await start('C-REJECT');
-    const rejected: AckOutcome = { accepted: false, source: '277CA', codes: ['A7:562'] };
+    const rejected = rejectedAck;
     expect(await answer(await tokenOf('C-REJECT', 'ACK'), rejected, 'ACK')).toBe('answered');
     await tokenOf('C-REJECT', 'CORRECTION');
     expect(path('C-REJECT')).toEqual(['SUBMITTED', 'REJECTED', 'NEEDS_CORRECTION']);
+  });
+
+  it('branches on a failure answered while the wait registers (an outcome that came first)', async () => {
+    await start('C-EARLY');
+    await tokenOf('C-EARLY', 'CORRECTION');
+    expect(path('C-EARLY')).toEqual(['SUBMITTED', 'REJECTED', 'NEEDS_CORRECTION']);
   });
 
   it("answers 'settled' for a token already answered, whichever way it was answered", async () => {
