@@ -10,9 +10,9 @@ import { VersionConflictError } from '../../shared/store/errors';
 import type { AccessAuditEntry } from '../../shared/workbench/audit';
 import type { CorrectionPorts } from '../../shared/workbench/correct-claim';
 
-/** SendTaskSuccess; 'settled' when the token was already answered or timed out (functions/lib/ports.ts). */
+/** Answers a wait's token (tokenAnswer); 'settled' when it was already answered or timed out (functions/lib/ports.ts). */
 export interface TaskTokens {
-  answer(taskToken: string, output: unknown): Promise<'answered' | 'settled'>;
+  answer(taskToken: string, output: unknown, kind: WaitKind): Promise<'answered' | 'settled'>;
 }
 
 export interface ChangeRepositories {
@@ -47,7 +47,7 @@ export function correctionPorts(
   timelyFilingDays: number,
 ): CorrectionPorts {
   const answerAndClear = async (claimId: string, token: string, output: unknown) => {
-    await tokens.answer(token, output); // 'settled': answered before (a repeated request)
+    await tokens.answer(token, output, 'CORRECTION'); // 'settled': answered before (a repeated request)
     await repos.claims.clearWait(claimId, 'CORRECTION', token, clock().toISOString());
   };
   return {
@@ -71,7 +71,7 @@ export function correctionPorts(
       const d = await repos.claims.deliverOutcome(claimId, 'CORRECTION', output, clock().toISOString());
       if (d.taskToken) {
         // The wait registered in between and deliverOutcome took it.
-        await tokens.answer(d.taskToken, output);
+        await tokens.answer(d.taskToken, output, 'CORRECTION');
         return 'answered';
       }
       return 'pending';

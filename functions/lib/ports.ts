@@ -10,6 +10,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { ClaimState } from '../../shared/claims/state';
+import { tokenAnswer, type WaitKind } from '../../shared/claims/workflow';
 import type { OutcomePorts } from '../../shared/services/outcomes';
 import type { WorkItem } from '../../shared/services/remit';
 import {
@@ -62,14 +63,21 @@ async function settledOk(send: () => Promise<unknown>): Promise<TokenResponse> {
 export function taskTokens(sfn: SFNClient) {
   const succeed = (taskToken: string, output: unknown): Promise<TokenResponse> =>
     settledOk(() => sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
+  const fail = (taskToken: string, error: string, cause: string): Promise<TokenResponse> =>
+    settledOk(() => sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })));
   return {
     /** SendTaskSuccess; a settled token (a redelivered or late message) is not an error. */
     succeed,
     /** SendTaskFailure; a settled token is not an error. */
-    fail: (taskToken: string, error: string, cause: string): Promise<TokenResponse> =>
-      settledOk(() => sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }))),
-    /** Answers a token; says whether it was still open ('answered') or already settled. */
-    answer: succeed,
+    fail,
+    /**
+     * Answers a wait's token with its outcome as tokenAnswer(kind, output) says (success, or a failure
+     * the wait catches); says whether it was still open ('answered') or already settled.
+     */
+    answer: (taskToken: string, output: unknown, kind: WaitKind): Promise<TokenResponse> => {
+      const reply = tokenAnswer(kind, output);
+      return reply.ok ? succeed(taskToken, reply.output) : fail(taskToken, reply.error, reply.cause);
+    },
   };
 }
 
@@ -108,7 +116,7 @@ export function outcomePorts(repos: Repositories, tokens: ReturnType<typeof task
         key,
         payerClaimControlNumber ? { payerClaimControlNumber } : {},
       ),
-    answer: (token, output) => tokens.answer(token, output),
+    answer: (token, output, kind) => tokens.answer(token, output, kind),
     now: () => new Date(),
   };
 }

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { CLAIM_STATUSES } from '../../shared/claims/model';
-import type { TransitionInput } from '../../shared/claims/workflow';
-import { recordTransition } from '../../shared/services/transition';
+import { SETTLE_ROUTES, type SettleInput, type TransitionInput } from '../../shared/claims/workflow';
+import { recordOrSettle } from '../../shared/services/transition';
 import { type ClaimRecord, VersionConflictError } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, sfnClient } from '../lib/aws';
@@ -26,10 +26,16 @@ const inputSchema = z.object({
   taskToken: z.string().min(1).max(2048).optional(),
 }) satisfies z.ZodType<TransitionInput>;
 
+/** The Settle state: a remit route that ends the claim (the route's status, then CLOSED). */
+const settleSchema = z.object({
+  claimId: inputSchema.shape.claimId,
+  settle: z.enum(Object.keys(SETTLE_ROUTES) as [keyof typeof SETTLE_ROUTES]),
+}) satisfies z.ZodType<SettleInput>;
+
 export const handler = wrap(obs, async (event: unknown) => {
-  const input = inputSchema.parse(event);
+  const input = z.union([settleSchema.strict(), inputSchema]).parse(event);
   obs.logger.appendKeys({ claimId: input.claimId });
-  const result = await recordTransition(input, {
+  const result = await recordOrSettle(input, {
     getState: (id) => repos.claims.get(id),
     loadClaim: async (id) => (await repos.claims.get(id))?.claim,
     payerClaimNumber: async (id) => (await repos.claims.get(id))?.payerClaimControlNumber,
@@ -51,9 +57,15 @@ export const handler = wrap(obs, async (event: unknown) => {
         throw err;
       }
     },
-    answer: (a) => tokens.answer(a.taskToken, a.output),
+    answer: (a, kind) => tokens.answer(a.taskToken, a.output, kind),
     now: () => new Date(),
   });
+  if ('settle' in input) {
+    const routeEvent = SETTLE_ROUTES[input.settle].event;
+    obs.logger.info('settle', { route: input.settle, to: result.status });
+    for (const e of [routeEvent, 'CLOSED']) obs.metrics.addMetric(`Claim_${e}`, 'Count', 1);
+    return result;
+  }
   obs.logger.info('transition', { to: input.to, event: input.event, wait: input.wait });
   obs.metrics.addMetric(`Claim_${input.event}`, 'Count', 1);
   return result;

@@ -2,6 +2,11 @@
  * ClaimWorkflow: the claim lifecycle state machine (Standard, JSONPath) with scrub-claim and
  * record-transition. State names are a contract with the local runtime and the e2e test; the payloads
  * follow shared/claims/workflow.ts.
+ *
+ * Every state entered is a billed transition, so the waits branch by how their token is answered
+ * (tokenAnswer: success goes on, a failure is caught to its state) instead of a Choice state after
+ * them, and the routes that end a claim end on the Settle task: a paid claim enters 6 states
+ * (docs/guarantees.md "The claim state machine" has the count per route).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -15,6 +20,7 @@ import {
   CustomerManagedEncryptionConfiguration,
   DefinitionBody,
   Errors,
+  type IChainable,
   IntegrationPattern,
   JsonPath,
   LogLevel,
@@ -30,7 +36,13 @@ import { Construct } from 'constructs';
 import { envSchema as recordTransitionEnv } from '../../functions/record-transition/env';
 import { REFERENCE_KEYS, envSchema as scrubClaimEnv } from '../../functions/scrub-claim/env';
 import type { ClaimStatus } from '../../shared/claims/model';
-import { SUBMIT_ERRORS, type WaitKind } from '../../shared/claims/workflow';
+import {
+  ONWARD_ROUTES,
+  type OnwardRoute,
+  SUBMIT_ERRORS,
+  WAIT_ERRORS,
+  type WaitKind,
+} from '../../shared/claims/workflow';
 import { TokenAnswerFailedError } from '../../shared/services/transition';
 import { GSI1 } from '../../shared/store/table';
 import type { ClaimflowConfig } from '../config';
@@ -217,16 +229,14 @@ export class ClaimWorkflow extends Construct {
       .addCatch(needsCorrection, { errors: [SUBMIT_ERRORS.NEEDS_CORRECTION], resultPath: '$.error' })
       .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
 
-    const awaitAck = waitFor(
-      'AwaitAck',
-      'SUBMITTED',
-      'AWAITING_ACK',
-      'ACK',
-      '$.ack',
-      WAIT_TIMEOUTS.ACK,
-    ).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    // A rejected acknowledgment fails the ACK token with Ack.Rejected (tokenAnswer): AwaitAck
+    // catches it -> Rejected; an accepted one succeeds -> AwaitRemit. No Choice state after the wait.
+    const awaitAck = waitFor('AwaitAck', 'SUBMITTED', 'AWAITING_ACK', 'ACK', '$.ack', WAIT_TIMEOUTS.ACK);
     const rejected = plain('Rejected', 'REJECTED', 'REJECTED');
     rejected.next(needsCorrection);
+    awaitAck
+      .addCatch(rejected, { errors: [WAIT_ERRORS.ACK_REJECTED], resultPath: '$.ack' })
+      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
 
     const awaitRemit = waitFor(
       'AwaitRemit',
@@ -237,45 +247,45 @@ export class ClaimWorkflow extends Construct {
       WAIT_TIMEOUTS.REMIT,
     );
     const remitFollowUp = plain('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP');
-    awaitRemit
-      .addCatch(remitFollowUp, { errors: [Errors.TIMEOUT], ...toHumanReview })
-      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
     remitFollowUp.next(
       Choice.jsonPath(this, 'FollowUpAgain')
         .when(Condition.numberLessThan('$.transition.followUps', MAX_REMIT_FOLLOW_UPS), awaitRemit)
         .otherwise(humanReview),
     );
 
-    const close = plain('Close', 'CLOSED', 'CLOSED');
-    close.next(Succeed.jsonPath(this, 'Closed'));
-    const paid = plain('Paid', 'PAID', 'PAID');
-    paid.next(close);
-    const patientBalance = plain('PatientBalance', 'PATIENT_BALANCE', 'PATIENT_BALANCE');
-    patientBalance.next(close);
-    const writeOff = plain('WriteOff', 'WRITTEN_OFF', 'WRITTEN_OFF');
-    writeOff.next(close);
+    // Routes that end the claim (PAID, PATIENT_BALANCE, WRITE_OFF) answer the REMIT token with
+    // success: one Settle task records the route's status and event, then CLOSED, and ends the
+    // execution. Routes that go on fail the token with Route.<route> (tokenAnswer), caught to their
+    // state with the failure ({ Error, Cause: RemitOutcome JSON }) at $.remit.
+    const settle = retry(
+      LambdaInvoke.jsonPath(this, 'Settle', {
+        lambdaFunction: record,
+        retryOnServiceExceptions: false,
+        payload: TaskInput.fromObject({ claimId, settle: JsonPath.stringAt('$.remit.route') }),
+        payloadResponseOnly: true,
+        resultPath: '$.transition',
+      }),
+    ).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
     const correct = plain('Correct', 'CORRECTED', 'CORRECTED');
     correct.next(needsCorrection);
     const appeal = plain('Appeal', 'APPEAL', 'APPEAL');
     appeal.next(Succeed.jsonPath(this, 'AppealFiled'));
     const secondary = plain('Secondary', 'SECONDARY', 'SECONDARY');
-    secondary.next(Succeed.jsonPath(this, 'SentToSecondary'));
+    const onward: Record<OnwardRoute, IChainable> = {
+      CORRECT: correct,
+      APPEAL: appeal,
+      SECONDARY: secondary,
+      HUMAN_REVIEW: humanReview,
+    };
+    for (const r of ONWARD_ROUTES) {
+      awaitRemit.addCatch(onward[r], { errors: [WAIT_ERRORS.route(r)], resultPath: '$.remit' });
+    }
+    awaitRemit
+      .addCatch(remitFollowUp, { errors: [Errors.TIMEOUT], ...toHumanReview })
+      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    awaitRemit.next(settle);
 
-    const route = Choice.jsonPath(this, 'Route')
-      .when(Condition.stringEquals('$.remit.route', 'PAID'), paid)
-      .when(Condition.stringEquals('$.remit.route', 'PATIENT_BALANCE'), patientBalance)
-      .when(Condition.stringEquals('$.remit.route', 'CORRECT'), correct)
-      .when(Condition.stringEquals('$.remit.route', 'APPEAL'), appeal)
-      .when(Condition.stringEquals('$.remit.route', 'WRITE_OFF'), writeOff)
-      .when(Condition.stringEquals('$.remit.route', 'SECONDARY'), secondary)
-      .otherwise(humanReview);
-    awaitRemit.next(route);
-
-    awaitAck.next(
-      Choice.jsonPath(this, 'AckAccepted')
-        .when(Condition.booleanEquals('$.ack.accepted', true), awaitRemit)
-        .otherwise(rejected),
-    );
+    awaitAck.next(awaitRemit);
     submit.next(awaitAck);
     scrub.next(
       Choice.jsonPath(this, 'ScrubPassed')

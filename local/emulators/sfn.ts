@@ -217,8 +217,11 @@ export async function startStepFunctions(opts: {
               'States.Runtime',
               `${stateName}: no $$.Task.Token in the task's parameters`,
             );
-          // Registered before the work: an answer may come first.
+          // Registered before the work: an answer may come first, also a SendTaskFailure while the
+          // work still runs (record-transition answering a pending outcome at once), which must not
+          // count as an unhandled rejection until the library awaits it below.
           const answered = waitFor(exec, token, timeoutSeconds);
+          answered.catch(() => {});
           try {
             if (resource === LAMBDA_WAIT) await invoke(exec, String(params.FunctionName), params.Payload);
             else {

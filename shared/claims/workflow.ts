@@ -32,6 +32,16 @@ export interface TransitionInput {
   taskToken?: string;
 }
 
+/**
+ * record-transition Lambda input of the Settle state: the remit answered the REMIT wait with a route
+ * that ends the claim (SETTLE_ROUTES). Records the route's status and event, then CLOSED, in one
+ * task (each step a version-checked save, skipped when already done: retry- and crash-safe).
+ */
+export interface SettleInput {
+  claimId: string;
+  settle: RemitRoute;
+}
+
 export interface TransitionResult {
   claimId: string;
   status: ClaimStatus;
@@ -75,7 +85,10 @@ export interface AckOutcome {
   payerClaimControlNumber?: string;
 }
 
-/** How a remitted claim goes on: the Route choice state switches on this. */
+/**
+ * How a remitted claim goes on: settle routes end the claim (Settle state), the others fail the
+ * AwaitRemit token with Route.<route> to their state (tokenAnswer).
+ */
 export type RemitRoute =
   | 'PAID'
   | 'PATIENT_BALANCE'
@@ -96,11 +109,90 @@ export interface RemitOutcome {
   traceNumber: string;
 }
 
+/**
+ * Remit routes that end the claim: AwaitRemit succeeds and the Settle task records the route's
+ * status and event, then CLOSED (same events, same order as a Paid/PatientBalance/WriteOff state
+ * followed by a Close state).
+ */
+export const SETTLE_ROUTES = {
+  PAID: { to: 'PAID', event: 'PAID' },
+  PATIENT_BALANCE: { to: 'PATIENT_BALANCE', event: 'PATIENT_BALANCE' },
+  WRITE_OFF: { to: 'WRITTEN_OFF', event: 'WRITTEN_OFF' },
+} as const satisfies Partial<Record<RemitRoute, { to: ClaimStatus; event: string }>>;
+export type SettleRoute = keyof typeof SETTLE_ROUTES;
+/** The step every settled claim ends with. */
+export const CLOSE_STEP = { to: 'CLOSED', event: 'CLOSED' } as const satisfies {
+  to: ClaimStatus;
+  event: string;
+};
+
+export function isSettleRoute(route: unknown): route is SettleRoute {
+  return typeof route === 'string' && Object.hasOwn(SETTLE_ROUTES, route);
+}
+
+/** Remit routes that go on to a state of their own: AwaitRemit fails with `Route.<route>` and catches it. */
+export const ONWARD_ROUTES = [
+  'CORRECT',
+  'APPEAL',
+  'SECONDARY',
+  'HUMAN_REVIEW',
+] as const satisfies readonly RemitRoute[];
+export type OnwardRoute = (typeof ONWARD_ROUTES)[number];
+
+/** Errors a wait's token is failed with (SendTaskFailure) to branch the state machine without a Choice state. */
+export const WAIT_ERRORS = {
+  /** The 999 / 277CA rejected the claim: AwaitAck catches it -> Rejected. Cause: the AckOutcome JSON. */
+  ACK_REJECTED: 'Ack.Rejected',
+  /** `Route.CORRECT`, `Route.APPEAL`, ...: AwaitRemit catches each -> its state. Cause: the RemitOutcome JSON. */
+  route: (route: OnwardRoute) => `Route.${route}` as const,
+} as const;
+
+/** How a wait's task token is answered: SendTaskSuccess(output) or SendTaskFailure(error, cause). */
+export type TokenReply = { ok: true; output: unknown } | { ok: false; error: string; cause: string };
+
+/**
+ * The one mapping from a wait's outcome to its token answer, used by every place that answers a wait
+ * (process-ack and post-remittance through outcomes.deliver, record-transition handing over a pending
+ * outcome, the workbench resuming a correction). Branching by error instead of a Choice state after
+ * the wait saves a state transition per claim:
+ * - ACK: accepted -> success (AwaitRemit next); anything else -> failure Ack.Rejected (Rejected).
+ * - REMIT: PAID / PATIENT_BALANCE / WRITE_OFF -> success (Settle next); CORRECT / APPEAL / SECONDARY ->
+ *   failure Route.<route> (its state); any other route -> failure Route.HUMAN_REVIEW.
+ * - every other wait: success.
+ * The failure's cause is the outcome as JSON: the catch puts { Error, Cause } at the wait's
+ * ResultPath ($.ack / $.remit); a later state that needs a field reads it with
+ * States.StringToJson($.remit.Cause) in its Parameters.
+ */
+export function tokenAnswer(kind: WaitKind, output: unknown): TokenReply {
+  if (kind === 'ACK') {
+    if ((output as Partial<AckOutcome> | undefined)?.accepted === true) return { ok: true, output };
+    return { ok: false, error: WAIT_ERRORS.ACK_REJECTED, cause: JSON.stringify(output ?? null) };
+  }
+  if (kind === 'REMIT') {
+    const route = (output as Partial<RemitOutcome> | undefined)?.route;
+    if (isSettleRoute(route)) return { ok: true, output };
+    const onward: OnwardRoute = (ONWARD_ROUTES as readonly unknown[]).includes(route)
+      ? (route as OnwardRoute)
+      : 'HUMAN_REVIEW';
+    return { ok: false, error: WAIT_ERRORS.route(onward), cause: JSON.stringify(output ?? null) };
+  }
+  return { ok: true, output };
+}
+
+/** What a caught wait failure puts at the wait's ResultPath (Step Functions' error output). */
+export interface CaughtFailure {
+  Error: string;
+  /** The outcome as JSON (TokenReply cause). */
+  Cause: string;
+}
+
 export interface WorkflowState extends WorkflowInput {
   scrub?: ScrubResult;
   correction?: unknown;
   submission?: SubmitResult;
-  ack?: AckOutcome;
-  remit?: RemitOutcome;
+  /** AckOutcome when accepted; the caught Ack.Rejected failure (Cause: AckOutcome JSON) otherwise. */
+  ack?: AckOutcome | CaughtFailure;
+  /** RemitOutcome on a settle route; the caught Route.<route> failure (Cause: RemitOutcome JSON) otherwise. */
+  remit?: RemitOutcome | CaughtFailure;
   transition?: TransitionResult;
 }

@@ -28,10 +28,11 @@ export interface OutcomePorts {
   ): Promise<'saved' | 'conflict' | 'duplicate'>;
   hasMarker(claimId: string, dedupeKey: string): Promise<boolean>;
   /**
-   * SendTaskSuccess; 'settled' (not an error) when the token was already answered or timed out,
-   * which Step Functions does not tell apart.
+   * Answers the wait's token as tokenAnswer(kind, output) says (SendTaskSuccess or SendTaskFailure);
+   * 'settled' (not an error) when the token was already answered or timed out, which Step Functions
+   * does not tell apart.
    */
-  answer(taskToken: string, output: unknown): Promise<'answered' | 'settled'>;
+  answer(taskToken: string, output: unknown, kind: WaitKind): Promise<'answered' | 'settled'>;
   now(): Date;
 }
 
@@ -60,7 +61,7 @@ export async function deliver(
       const r = deliverOutcome(current, kind, output, at);
       const token = r.taskToken as string;
       // Answer first, then save: a failed answer throws and changes nothing (the caller retries).
-      if ((await ports.answer(token, output)) === 'answered') {
+      if ((await ports.answer(token, output, kind)) === 'answered') {
         answered = true;
         next = r.state;
         result = 'answered';

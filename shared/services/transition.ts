@@ -17,7 +17,15 @@ import {
   handOver,
   type TokenAnswer,
 } from '../claims/state';
-import type { TransitionInput, TransitionResult, WaitKind } from '../claims/workflow';
+import {
+  CLOSE_STEP,
+  isSettleRoute,
+  SETTLE_ROUTES,
+  type SettleInput,
+  type TransitionInput,
+  type TransitionResult,
+  type WaitKind,
+} from '../claims/workflow';
 
 export interface TransitionPorts {
   getState(claimId: string): Promise<ClaimState | undefined>;
@@ -28,8 +36,11 @@ export interface TransitionPorts {
   loadClaim(claimId: string): Promise<Claim | undefined>;
   /** The payer's claim number from the last remit or 277CA, for a frequency-7 replacement. */
   payerClaimNumber(claimId: string): Promise<string | undefined>;
-  /** SendTaskSuccess; 'settled' when the token was already answered or timed out. Throws on other errors. */
-  answer(answer: TokenAnswer): Promise<'answered' | 'settled'>;
+  /**
+   * Answers the wait's token as tokenAnswer(kind, output) says (SendTaskSuccess or SendTaskFailure);
+   * 'settled' when the token was already answered or timed out. Throws on other errors.
+   */
+  answer(answer: TokenAnswer, kind: WaitKind): Promise<'answered' | 'settled'>;
   now(): Date;
 }
 
@@ -70,7 +81,7 @@ export async function recordTransition(
     if (await ports.saveTransition(current, next, applied.event, corrected)) {
       if (applied.answer && input.wait) {
         try {
-          await ports.answer(applied.answer); // 'settled': an earlier attempt of ours answered it
+          await ports.answer(applied.answer, input.wait); // 'settled': an earlier attempt of ours answered it
         } catch (err) {
           throw new TokenAnswerFailedError(
             `claim ${input.claimId}: answering the ${input.wait} wait failed (${(err as Error).name}); the outcome stays pending`,
@@ -82,6 +93,37 @@ export async function recordTransition(
     }
   }
   throw new Error(`claim ${input.claimId}: transition to ${input.to} lost repeated version races`);
+}
+
+/**
+ * The Settle state: the remit routed the claim to an end (PAID, PATIENT_BALANCE, WRITE_OFF). Records
+ * the route's status and event, then CLOSED: the same two events, in the same order, as the two
+ * states it replaces. Each step is its own version-checked save and is skipped when the claim is
+ * already past it, so a retried task (also after a crash between the saves) finishes the job
+ * without a second event; a claim already CLOSED is left alone.
+ */
+export async function settleClaim(input: SettleInput, ports: TransitionPorts): Promise<TransitionResult> {
+  if (!isSettleRoute(input.settle)) {
+    throw new IllegalTransitionError(`claim ${input.claimId}: route ${input.settle} does not settle a claim`);
+  }
+  const step = SETTLE_ROUTES[input.settle];
+  const current = await ports.getState(input.claimId);
+  if (!current) throw new ClaimNotFoundError(`claim ${input.claimId} does not exist`);
+  if (current.status === CLOSE_STEP.to) {
+    return { claimId: input.claimId, status: current.status, followUps: current.followUps };
+  }
+  if (current.status !== step.to) {
+    await recordTransition({ claimId: input.claimId, ...step }, ports);
+  }
+  return recordTransition({ claimId: input.claimId, ...CLOSE_STEP }, ports);
+}
+
+/** record-transition's two inputs: a transition (or wait), or the Settle state's. */
+export function recordOrSettle(
+  input: TransitionInput | SettleInput,
+  ports: TransitionPorts,
+): Promise<TransitionResult> {
+  return 'settle' in input ? settleClaim(input, ports) : recordTransition(input, ports);
 }
 
 /** Removes the outcome handed to `taskToken` now that the token is answered (retried on version races). */

@@ -6,7 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -103,6 +103,7 @@ beforeEach(() => {
   s3.reset();
   sfn.reset();
   sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(SendTaskFailureCommand).resolves({});
   const claims: Record<string, unknown> = {
     'CLAIM#CA': claimItem('CA', 'tok-a'),
     'CLAIM#CB': claimItem('CB'),
@@ -124,14 +125,16 @@ beforeEach(() => {
 });
 
 describe('process-ack', () => {
-  it('a rejecting 999 answers the waiting claim and keeps the outcome pending for the other', async () => {
+  it('a rejecting 999 fails the waiting claim token (Ack.Rejected) and keeps the outcome pending for the other', async () => {
     s3.on(GetObjectCommand).resolves({ Body: body(ack999('R')) });
     const res = await handler(event('b'.repeat(64)), fakeContext());
     expect(res.batchItemFailures).toEqual([]);
 
-    const answers = sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input);
-    expect(answers.map((a) => [a.taskToken, JSON.parse(a.output ?? '{}')])).toEqual([
-      ['tok-a', { accepted: false, source: '999', codes: ['IK5:R'] }],
+    // AwaitAck catches Ack.Rejected -> Rejected; the cause carries the outcome
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    const answers = sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input);
+    expect(answers.map((a) => [a.taskToken, a.error, JSON.parse(a.cause ?? '{}')])).toEqual([
+      ['tok-a', 'Ack.Rejected', { accepted: false, source: '999', codes: ['IK5:R'] }],
     ]);
     const writes = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
     expect(writes.map((w) => w[0]?.Update?.Key?.PK)).toEqual(['CLAIM#CA', 'CLAIM#CB']);

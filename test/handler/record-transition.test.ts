@@ -1,4 +1,4 @@
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,7 @@ beforeEach(() => {
   sfn.reset();
   ddb.on(TransactWriteCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(SendTaskFailureCommand).resolves({});
 });
 
 describe('record-transition', () => {
@@ -61,6 +62,58 @@ describe('record-transition', () => {
     const call = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
     expect(call?.taskToken).toBe('tok-1');
     expect(JSON.parse(call?.output ?? '{}')).toEqual(pending.ACK.output);
+  });
+
+  it('answers a wait at once with SendTaskFailure when the early outcome branches: a rejected ack', async () => {
+    const output = { accepted: false, source: '999', codes: ['IK5:R'] };
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: metaItem({ status: 'SUBMITTED', pending: { ACK: { output, at } } }) });
+    await handler(
+      { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-1' },
+      fakeContext(),
+    );
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    const call = sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
+    expect(call).toMatchObject({ taskToken: 'tok-1', error: 'Ack.Rejected' });
+    expect(JSON.parse(call?.cause ?? '{}')).toEqual(output);
+  });
+
+  it('answers an early remit that goes on (APPEAL) with SendTaskFailure Route.APPEAL', async () => {
+    const output = { route: 'APPEAL', paidCents: 0, carcs: ['CO-50'], traceNumber: 'T1' };
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: metaItem({ status: 'ACCEPTED', pending: { REMIT: { output, at } } }) });
+    await handler(
+      { claimId: 'C1', to: 'ACCEPTED', event: 'AWAITING_REMIT', wait: 'REMIT', taskToken: 'tok-r' },
+      fakeContext(),
+    );
+    const call = sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
+    expect(call).toMatchObject({ taskToken: 'tok-r', error: 'Route.APPEAL' });
+    expect(JSON.parse(call?.cause ?? '{}')).toEqual(output);
+  });
+
+  it('settles a paid claim: PAID then CLOSED, each a version-checked transaction', async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: metaItem({ status: 'ACCEPTED', version: 5, seq: 5 }) })
+      .resolvesOnce({ Item: metaItem({ status: 'ACCEPTED', version: 5, seq: 5 }) })
+      .resolves({ Item: metaItem({ status: 'PAID', version: 6, seq: 6 }) });
+    const res = await handler({ claimId: 'C1', settle: 'PAID' }, fakeContext());
+    expect(res.status).toBe('CLOSED');
+    const writes = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
+    expect(writes.map((w) => w[0]?.Update?.ExpressionAttributeValues?.[':expected'])).toEqual([5, 6]);
+    expect(writes.map((w) => w[1]?.Put?.Item)).toEqual([
+      expect.objectContaining({ type: 'PAID', status: 'PAID', seq: 6 }),
+      expect.objectContaining({ type: 'CLOSED', status: 'CLOSED', seq: 7 }),
+    ]);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('refuses a Settle for a route that does not end the claim, writing nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: metaItem({ status: 'ACCEPTED' }) });
+    await expect(handler({ claimId: 'C1', settle: 'APPEAL' }, fakeContext())).rejects.toThrow();
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('keeps the early outcome pending until its token is answered, then removes it', async () => {

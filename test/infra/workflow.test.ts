@@ -1,4 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type RemitOutcome,
+  type RemitRoute,
+  type TokenReply,
+  tokenAnswer,
+} from '../../shared/claims/workflow';
 import { byMetadata, type CfnTemplate, parseDefinition, type Resource, synthApp } from './template';
 
 type State = {
@@ -145,24 +151,17 @@ describe('claim state machine', () => {
         'NeedsCorrection',
         'Submit',
         'AwaitAck',
-        'AckAccepted',
         'Rejected',
         'AwaitRemit',
         'RemitFollowUp',
         'FollowUpAgain',
-        'Route',
-        'Paid',
-        'PatientBalance',
-        'WriteOff',
+        'Settle',
         'Correct',
         'Appeal',
         'Secondary',
         'HumanReview',
-        'Close',
         'AppealFiled',
-        'SentToSecondary',
         'AwaitingHumanReview',
-        'Closed',
       ].sort(),
     );
   });
@@ -203,24 +202,17 @@ describe('claim state machine', () => {
     expect(submit.Next).toBe('AwaitAck');
   });
 
-  it('waits for the ack, then for the remittance with follow-ups', () => {
+  it('waits for the ack (a rejection is the Ack.Rejected failure), then for the remittance with follow-ups', () => {
     expectWait('AwaitAck', 'SUBMITTED', 'AWAITING_ACK', 'ACK', '$.ack', 7);
     expect(state('AwaitAck').Catch).toEqual([
+      { ErrorEquals: ['Ack.Rejected'], ResultPath: '$.ack', Next: 'Rejected' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
-    expect(state('AwaitAck').Next).toBe('AckAccepted');
-    expect(state('AckAccepted')).toMatchObject({
-      Choices: [{ Variable: '$.ack.accepted', BooleanEquals: true, Next: 'AwaitRemit' }],
-      Default: 'Rejected',
-    });
+    expect(state('AwaitAck').Next).toBe('AwaitRemit');
     expectTransition('Rejected', 'REJECTED', 'REJECTED', 'NeedsCorrection');
 
     expectWait('AwaitRemit', 'ACCEPTED', 'AWAITING_REMIT', 'REMIT', '$.remit', 30);
-    expect(state('AwaitRemit').Catch).toEqual([
-      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RemitFollowUp' },
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
-    ]);
-    expect(state('AwaitRemit').Next).toBe('Route');
+    expect(state('AwaitRemit').Next).toBe('Settle');
     expectTransition('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP', 'FollowUpAgain');
     expect(state('FollowUpAgain')).toMatchObject({
       Choices: [{ Variable: '$.transition.followUps', NumericLessThan: 3, Next: 'AwaitRemit' }],
@@ -228,47 +220,167 @@ describe('claim state machine', () => {
     });
   });
 
-  it('routes on $.remit.route to the outcome states', () => {
-    expect(state('Route').Choices).toEqual(
-      [
-        ['PAID', 'Paid'],
-        ['PATIENT_BALANCE', 'PatientBalance'],
-        ['CORRECT', 'Correct'],
-        ['APPEAL', 'Appeal'],
-        ['WRITE_OFF', 'WriteOff'],
-        ['SECONDARY', 'Secondary'],
-      ].map(([value, next]) => ({ Variable: '$.remit.route', StringEquals: value, Next: next })),
-    );
-    expect(state('Route').Default).toBe('HumanReview');
-    expectTransition('Paid', 'PAID', 'PAID', 'Close');
-    expectTransition('PatientBalance', 'PATIENT_BALANCE', 'PATIENT_BALANCE', 'Close');
-    expectTransition('WriteOff', 'WRITTEN_OFF', 'WRITTEN_OFF', 'Close');
+  it('routes the remittance by the failure it answers with; settle routes go to Settle, which ends', () => {
+    expect(state('AwaitRemit').Catch).toEqual([
+      { ErrorEquals: ['Route.CORRECT'], ResultPath: '$.remit', Next: 'Correct' },
+      { ErrorEquals: ['Route.APPEAL'], ResultPath: '$.remit', Next: 'Appeal' },
+      { ErrorEquals: ['Route.SECONDARY'], ResultPath: '$.remit', Next: 'Secondary' },
+      { ErrorEquals: ['Route.HUMAN_REVIEW'], ResultPath: '$.remit', Next: 'HumanReview' },
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RemitFollowUp' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
+    ]);
+    const settle = state('Settle');
+    expect(token(settle.Resource)).toEqual({ 'Fn::GetAtt': [recordId, 'Arn'] });
+    expect(settle.Parameters).toEqual({ 'claimId.$': '$.claimId', 'settle.$': '$.remit.route' });
+    expect(settle.ResultPath).toBe('$.transition');
+    expect(settle.End).toBe(true);
+    expect(settle.Retry).toEqual([LAMBDA_RETRY]);
     expectTransition('Correct', 'CORRECTED', 'CORRECTED', 'NeedsCorrection');
     expectTransition('Appeal', 'APPEAL', 'APPEAL', 'AppealFiled');
-    expectTransition('Secondary', 'SECONDARY', 'SECONDARY', 'SentToSecondary');
+    expect(state('Secondary')).toMatchObject({ Parameters: { to: 'SECONDARY' }, End: true });
     expectTransition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW', 'AwaitingHumanReview');
-    expectTransition('Close', 'CLOSED', 'CLOSED', 'Closed');
-    for (const end of ['AppealFiled', 'SentToSecondary', 'AwaitingHumanReview', 'Closed']) {
+    for (const end of ['AppealFiled', 'AwaitingHumanReview']) {
       expect(state(end).Type).toBe('Succeed');
     }
   });
 
   it('sends every plain task except HumanReview to HumanReview on any error', () => {
-    for (const name of [
-      'Rejected',
-      'RemitFollowUp',
-      'Paid',
-      'PatientBalance',
-      'WriteOff',
-      'Correct',
-      'Appeal',
-      'Secondary',
-      'Close',
-    ]) {
+    for (const name of ['Rejected', 'RemitFollowUp', 'Settle', 'Correct', 'Appeal', 'Secondary']) {
       expect(state(name).Catch, name).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
       ]);
     }
     expect(state('HumanReview').Catch).toBeUndefined();
+  });
+});
+
+/**
+ * Walks the definition the way Step Functions does, counting every state entered (each is a billed
+ * state transition): Task results come from `outcomes` (a wait's from tokenAnswer, as the Lambdas
+ * answer it), Choice rules are evaluated on the execution data. Stops at an end, or at a Task the
+ * scenario gives no outcome for (a wait that parks the claim).
+ */
+function walk(outcomes: Record<string, TokenReply | { ok: true; output: unknown }>, stopAt?: string) {
+  const data: Record<string, unknown> = { claimId: 'C1' };
+  const entered: string[] = [];
+  const read = (path: string) =>
+    path
+      .replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean)
+      .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], data);
+  const write = (path: string | undefined, value: unknown) => {
+    const keys = (path ?? '$')
+      .replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean);
+    const last = keys.pop();
+    if (!last) return;
+    let at = data;
+    for (const k of keys) {
+      at[k] ??= {};
+      at = at[k] as Record<string, unknown>;
+    }
+    at[last] = value;
+  };
+  const matches = (rule: Record<string, unknown>): boolean => {
+    if (Array.isArray(rule.And)) return (rule.And as Record<string, unknown>[]).every(matches);
+    const v = read(String(rule.Variable));
+    if ('BooleanEquals' in rule) return v === rule.BooleanEquals;
+    if ('StringEquals' in rule) return v === rule.StringEquals;
+    if ('NumericLessThan' in rule) return typeof v === 'number' && v < Number(rule.NumericLessThan);
+    if ('IsPresent' in rule) return (v !== undefined) === rule.IsPresent;
+    throw new Error(`rule not understood by the walker: ${JSON.stringify(rule)}`);
+  };
+  let name: string | undefined = definition.StartAt as string;
+  for (let steps = 0; name && steps < 50; steps++) {
+    entered.push(name);
+    if (name === stopAt) break;
+    const st = state(name);
+    if (st.Type === 'Succeed') break;
+    if (st.Type === 'Choice') {
+      name = (st.Choices?.find(matches)?.Next as string | undefined) ?? st.Default;
+      continue;
+    }
+    const outcome = outcomes[name];
+    if (!outcome) break;
+    if (outcome.ok) {
+      write(st.ResultPath, outcome.output);
+      name = st.End ? undefined : st.Next;
+      continue;
+    }
+    const caught = st.Catch?.find(
+      (c) => c.ErrorEquals.includes(outcome.error) || c.ErrorEquals.includes('States.ALL'),
+    );
+    if (!caught) throw new Error(`${name}: ${outcome.error} is not caught`);
+    write(caught.ResultPath, { Error: outcome.error, Cause: outcome.cause });
+    name = caught.Next;
+  }
+  return entered;
+}
+
+const ok = (output: unknown = {}) => ({ ok: true as const, output });
+const remit = (route: string): RemitOutcome => ({
+  route: route as RemitRoute,
+  paidCents: 0,
+  patientResponsibilityCents: 0,
+  adjustmentCents: 0,
+  carcs: [],
+  payerClaimControlNumber: 'P1',
+  traceNumber: 'T1',
+});
+const through = {
+  Scrub: ok({ ok: true, errorCount: 0, warningCount: 0 }),
+  Submit: ok(),
+  AwaitAck: tokenAnswer('ACK', { accepted: true, source: '999', codes: [] }),
+};
+
+describe('state transitions per claim (each state entered is billed)', () => {
+  it.each(['PAID', 'PATIENT_BALANCE', 'WRITE_OFF'])(
+    'a claim remitted %s enters 6 states: Scrub, ScrubPassed, Submit, AwaitAck, AwaitRemit, Settle',
+    (route) => {
+      const path = walk({ ...through, AwaitRemit: tokenAnswer('REMIT', remit(route)), Settle: ok() });
+      expect(path).toEqual(['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'AwaitRemit', 'Settle']);
+      expect(path.length).toBeLessThanOrEqual(6);
+    },
+  );
+
+  it.each([
+    ['CORRECT', ['Correct', 'NeedsCorrection']],
+    ['APPEAL', ['Appeal', 'AppealFiled']],
+    ['SECONDARY', ['Secondary']],
+    ['HUMAN_REVIEW', ['HumanReview', 'AwaitingHumanReview']],
+    ['SOMETHING_NEW', ['HumanReview', 'AwaitingHumanReview']],
+  ])('a claim remitted %s goes from AwaitRemit straight to its state', (route, rest) => {
+    const path = walk({
+      ...through,
+      AwaitRemit: tokenAnswer('REMIT', remit(route)),
+      Correct: ok(),
+      Appeal: ok(),
+      Secondary: ok(),
+      HumanReview: ok(),
+    });
+    expect(path).toEqual(['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'AwaitRemit', ...rest]);
+  });
+
+  it('a rejected acknowledgment goes from AwaitAck straight to Rejected, then waits for a correction', () => {
+    const path = walk({
+      ...through,
+      AwaitAck: tokenAnswer('ACK', { accepted: false, source: '277CA', codes: ['A7:562'] }),
+      Rejected: ok(),
+    });
+    expect(path).toEqual(['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'Rejected', 'NeedsCorrection']);
+  });
+
+  it('a remit wait that times out is followed up, then waits again', () => {
+    const path = walk(
+      {
+        ...through,
+        AwaitRemit: { ok: false, error: 'States.Timeout', cause: '' },
+        RemitFollowUp: ok({ followUps: 1 }),
+      },
+      'FollowUpAgain',
+    );
+    expect(path.slice(-3)).toEqual(['AwaitRemit', 'RemitFollowUp', 'FollowUpAgain']);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The synthesized claim state machine on the local Step Functions emulator, with stand-in Lambdas
- * and submission consumer: the failure paths of Submit, AwaitAck and AwaitRemit.
+ * and submission consumer: the routes out of AwaitAck and AwaitRemit as the real token adapter
+ * answers them (tokenAnswer), and the failure paths of Submit, AwaitAck and AwaitRemit.
  */
 import {
   DescribeExecutionCommand,
@@ -11,11 +12,18 @@ import {
 } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskTokens } from '../../../functions/lib/ports';
 import { localClientConfig, startSqsS3 } from '../../../local/emulators/fauxqs';
 import { startQueuePoller } from '../../../local/emulators/queue-poller';
 import { type LocalStepFunctions, startStepFunctions } from '../../../local/emulators/sfn';
 import { resolveStateMachine } from '../../../local/emulators/template';
-import type { TransitionInput } from '../../../shared/claims/workflow';
+import type {
+  AckOutcome,
+  RemitOutcome,
+  RemitRoute,
+  SettleInput,
+  TransitionInput,
+} from '../../../shared/claims/workflow';
 import { SUBMIT_ERRORS } from '../../../shared/claims/workflow';
 import { synthApp } from '../../infra/template';
 
@@ -26,6 +34,7 @@ let emu: LocalStepFunctions;
 let sfn: SFNClient;
 let machineArn: string;
 let poller: ReturnType<typeof startQueuePoller>;
+/** What record-transition was asked: a transition (or wait), or a Settle (to: `SETTLE:<route>`). */
 const transitions: TransitionInput[] = [];
 
 beforeAll(async () => {
@@ -37,8 +46,18 @@ beforeAll(async () => {
     lambdas: {
       'scrub-claim': async () => ({ ok: true, errorCount: 0, warningCount: 0 }),
       'record-transition': async (event) => {
+        if ((event as SettleInput).settle) {
+          const { claimId, settle } = event as SettleInput;
+          transitions.push({ claimId, to: `SETTLE:${settle}` as never, event: 'SETTLE' });
+          return { claimId, status: 'CLOSED', followUps: 0 };
+        }
         const input = event as TransitionInput;
         transitions.push(input);
+        if (input.claimId === 'C-EARLY' && input.wait === 'ACK' && input.taskToken) {
+          // The rejection came first (pending): record-transition answers the new wait's token at
+          // once, inside its own invocation, before the task's Lambda call has returned.
+          await taskTokens(sfn).answer(input.taskToken, rejectedAck, 'ACK');
+        }
         if (
           input.claimId === 'C-RETRY' &&
           input.wait === 'ACK' &&
@@ -135,6 +154,87 @@ async function finished(executionArn: string) {
 }
 
 const path = (claimId: string) => transitions.filter((t) => t.claimId === claimId).map((t) => t.to);
+
+const accepted: AckOutcome = { accepted: true, source: '999', codes: [] };
+const rejectedAck: AckOutcome = { accepted: false, source: '277CA', codes: ['A7:562'] };
+const remit = (route: RemitRoute): RemitOutcome => ({
+  route,
+  paidCents: route === 'PAID' ? 10_000 : 0,
+  patientResponsibilityCents: 0,
+  adjustmentCents: 0,
+  carcs: route === 'PAID' ? [] : ['CO-16'],
+  payerClaimControlNumber: 'PCN1',
+  traceNumber: 'TRN1',
+});
+
+describe('claim state machine routes, answered by the token adapter', () => {
+  const answer = (token: string, output: unknown, kind: 'ACK' | 'REMIT') =>
+    taskTokens(sfn).answer(token, output, kind);
+
+  it.each([
+    ['PAID', 'C-PAID'],
+    ['PATIENT_BALANCE', 'C-PR'],
+    ['WRITE_OFF', 'C-WO'],
+  ] as const)('settles a claim remitted %s in one Settle task and ends', async (route, claimId) => {
+    const arn = await start(claimId);
+    expect(await answer(await tokenOf(claimId, 'ACK'), accepted, 'ACK')).toBe('answered');
+    expect(await answer(await tokenOf(claimId, 'REMIT'), remit(route), 'REMIT')).toBe('answered');
+    const d = await finished(arn);
+    expect(d.status).toBe('SUCCEEDED');
+    expect(path(claimId)).toEqual(['SUBMITTED', 'ACCEPTED', `SETTLE:${route}`]);
+    expect(JSON.parse(d.output ?? '{}').remit).toEqual(remit(route));
+  });
+
+  it.each([
+    ['APPEAL', 'C-APPEAL', ['APPEAL']],
+    ['SECONDARY', 'C-SECOND', ['SECONDARY']],
+    ['HUMAN_REVIEW', 'C-HUMAN', ['HUMAN_REVIEW']],
+  ] as const)(
+    'sends a claim remitted %s to its state, the remit readable from the failure cause',
+    async (route, claimId, rest) => {
+      const arn = await start(claimId);
+      await answer(await tokenOf(claimId, 'ACK'), accepted, 'ACK');
+      expect(await answer(await tokenOf(claimId, 'REMIT'), remit(route), 'REMIT')).toBe('answered');
+      const d = await finished(arn);
+      expect(d.status).toBe('SUCCEEDED');
+      expect(path(claimId)).toEqual(['SUBMITTED', 'ACCEPTED', ...rest]);
+      const out = JSON.parse(d.output ?? '{}') as { remit: { Error: string; Cause: string } };
+      expect(out.remit.Error).toBe(`Route.${route}`);
+      expect(JSON.parse(out.remit.Cause)).toEqual(remit(route));
+    },
+  );
+
+  it('sends a claim remitted CORRECT to Correct and then to the correction wait', async () => {
+    await start('C-CORRECT');
+    await answer(await tokenOf('C-CORRECT', 'ACK'), accepted, 'ACK');
+    await answer(await tokenOf('C-CORRECT', 'REMIT'), remit('CORRECT'), 'REMIT');
+    await tokenOf('C-CORRECT', 'CORRECTION');
+    expect(path('C-CORRECT')).toEqual(['SUBMITTED', 'ACCEPTED', 'CORRECTED', 'NEEDS_CORRECTION']);
+  });
+
+  it('sends a rejected acknowledgment to Rejected and then to the correction wait', async () => {
+    await start('C-REJECT');
+    const rejected = rejectedAck;
+    expect(await answer(await tokenOf('C-REJECT', 'ACK'), rejected, 'ACK')).toBe('answered');
+    await tokenOf('C-REJECT', 'CORRECTION');
+    expect(path('C-REJECT')).toEqual(['SUBMITTED', 'REJECTED', 'NEEDS_CORRECTION']);
+  });
+
+  it('branches on a failure answered while the wait registers (an outcome that came first)', async () => {
+    await start('C-EARLY');
+    await tokenOf('C-EARLY', 'CORRECTION');
+    expect(path('C-EARLY')).toEqual(['SUBMITTED', 'REJECTED', 'NEEDS_CORRECTION']);
+  });
+
+  it("answers 'settled' for a token already answered, whichever way it was answered", async () => {
+    await start('C-TWICE');
+    const ack = await tokenOf('C-TWICE', 'ACK');
+    const rejected: AckOutcome = { accepted: false, source: '999', codes: ['IK5:R'] };
+    expect(await answer(ack, rejected, 'ACK')).toBe('answered');
+    expect(await answer(ack, rejected, 'ACK')).toBe('settled');
+    expect(await answer(ack, accepted, 'ACK')).toBe('settled');
+  });
+});
 
 describe('claim state machine failure paths', () => {
   it('routes a claim submit-batch cannot write to the correction wait, not to human review', async () => {

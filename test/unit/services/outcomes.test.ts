@@ -10,6 +10,8 @@ function fakeStore(state: ClaimState) {
     markers: new Set<string>(),
     events: [] as ClaimEvent[],
     answers: [] as { token: string; output: unknown }[],
+    /** The wait kind each answer was given for (the adapter maps kind + output to success or failure). */
+    answeredKinds: [] as string[],
     conflictsToInject: 0,
     settledTokens: new Set<string>(),
   };
@@ -29,9 +31,10 @@ function fakeStore(state: ClaimState) {
       store.events.push(event);
       return 'saved';
     },
-    answer: async (token, output) => {
+    answer: async (token, output, kind) => {
       if (store.settledTokens.has(token)) return 'settled';
       store.answers.push({ token, output });
+      store.answeredKinds.push(kind);
       return 'answered';
     },
     now: () => new Date('2026-11-01T00:00:00Z'),
@@ -139,6 +142,19 @@ describe('deliver', () => {
     expect(store.answers).toEqual([]);
     expect(store.events[0]?.type).toBe('UNEXPECTED_REMIT_POSTED');
   });
+});
+
+describe('deliver answers with the kind of the wait', () => {
+  it.each(['ACK', 'REMIT'] as const)(
+    'hands %s to the token answer, so a rejection or route can fail it',
+    async (kind) => {
+      const { store, ports } = fakeStore(waitingFor(kind));
+      const output = kind === 'ACK' ? { accepted: false } : { route: 'APPEAL' };
+      expect(await deliver(ports, 'C1', kind, output, 'K1', 'OUTCOME', {})).toBe('answered');
+      expect(store.answers).toEqual([{ token: 'tok-1', output }]);
+      expect(store.answeredKinds).toEqual([kind]);
+    },
+  );
 });
 
 describe('deliver to a token that timed out', () => {

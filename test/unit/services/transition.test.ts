@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim, ClaimEvent } from '../../../shared/claims/model';
 import { type ClaimState, initialState, type TokenAnswer } from '../../../shared/claims/state';
+import type { WaitKind } from '../../../shared/claims/workflow';
 import {
   ClaimNotFoundError,
   IllegalTransitionError,
+  recordOrSettle,
   recordTransition,
+  settleClaim,
   TokenAnswerFailedError,
   type TransitionPorts,
 } from '../../../shared/services/transition';
@@ -20,6 +23,8 @@ function fakeClaim(state: ClaimState, opts: { payerClaimNumber?: string; claim?:
     events: [] as ClaimEvent[],
     savedClaims: [] as Claim[],
     answers: [] as TokenAnswer[],
+    /** The wait kind each answer was given for (the adapter maps kind + output to success or failure). */
+    answeredKinds: [] as WaitKind[],
     conflictsToInject: 0,
     answerFailures: 0,
   };
@@ -47,12 +52,13 @@ function fakeClaim(state: ClaimState, opts: { payerClaimNumber?: string; claim?:
       store.state = next;
       return true;
     },
-    answer: async (a) => {
+    answer: async (a, kind) => {
       if (store.answerFailures > 0) {
         store.answerFailures--;
         throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
       }
       store.answers.push(a);
+      store.answeredKinds.push(kind);
       return 'answered';
     },
     now: () => new Date(at),
@@ -184,6 +190,7 @@ describe('recordTransition', () => {
       ports,
     );
     expect(store.answers).toEqual([{ taskToken: 'tok-new', output }]);
+    expect(store.answeredKinds).toEqual(['REMIT']);
     expect(store.state.pending).toEqual({});
   });
 
@@ -221,5 +228,71 @@ describe('recordTransition', () => {
     await expect(recordTransition({ claimId: 'NOPE', to: 'SCRUBBED', event: 'X' }, ports)).rejects.toThrow(
       ClaimNotFoundError,
     );
+  });
+});
+
+describe('settleClaim (the Settle state)', () => {
+  const events = (store: ReturnType<typeof fakeClaim>['store']) =>
+    store.events.map((e) => [e.type, e.status, e.seq]);
+
+  it.each([
+    ['PAID', 'PAID'],
+    ['PATIENT_BALANCE', 'PATIENT_BALANCE'],
+    ['WRITE_OFF', 'WRITTEN_OFF'],
+  ] as const)('records %s then CLOSED, as the two states it replaces did', async (route, status) => {
+    const { store, ports } = fakeClaim(stateIn('ACCEPTED', { seq: 4 }));
+    const result = await settleClaim({ claimId: 'C1', settle: route }, ports);
+    expect(events(store)).toEqual([
+      [status, status, 5],
+      ['CLOSED', 'CLOSED', 6],
+    ]);
+    expect(store.events[0]?.detail).toMatchObject({ from: 'ACCEPTED' });
+    expect(store.events[1]?.detail).toMatchObject({ from: status });
+    expect(result).toEqual({ claimId: 'C1', status: 'CLOSED', followUps: 0 });
+  });
+
+  it('finishes with CLOSED only when retried after a crash between its two saves', async () => {
+    const { store, ports } = fakeClaim(stateIn('PAID', { seq: 5 }));
+    await settleClaim({ claimId: 'C1', settle: 'PAID' }, ports);
+    expect(events(store)).toEqual([['CLOSED', 'CLOSED', 6]]);
+  });
+
+  it('writes nothing when retried after it finished', async () => {
+    const { store, ports } = fakeClaim(stateIn('CLOSED', { seq: 6 }));
+    expect(await settleClaim({ claimId: 'C1', settle: 'PAID' }, ports)).toEqual({
+      claimId: 'C1',
+      status: 'CLOSED',
+      followUps: 0,
+    });
+    expect(store.events).toEqual([]);
+  });
+
+  it('records each event once when a save loses a version race', async () => {
+    const { store, ports } = fakeClaim(stateIn('ACCEPTED'));
+    store.conflictsToInject = 1;
+    await settleClaim({ claimId: 'C1', settle: 'WRITE_OFF' }, ports);
+    expect(store.events.map((e) => e.type)).toEqual(['WRITTEN_OFF', 'CLOSED']);
+  });
+
+  it('refuses a route that does not end the claim, writing nothing', async () => {
+    const { store, ports } = fakeClaim(stateIn('ACCEPTED'));
+    await expect(settleClaim({ claimId: 'C1', settle: 'APPEAL' }, ports)).rejects.toThrow(
+      IllegalTransitionError,
+    );
+    expect(store.events).toEqual([]);
+  });
+
+  it('throws ClaimNotFound for an unknown claim', async () => {
+    const { ports } = fakeClaim(stateIn('ACCEPTED'));
+    await expect(settleClaim({ claimId: 'NOPE', settle: 'PAID' }, ports)).rejects.toThrow(ClaimNotFoundError);
+  });
+
+  it('recordOrSettle tells the two inputs apart', async () => {
+    const { store, ports } = fakeClaim(stateIn('ACCEPTED'));
+    await recordOrSettle({ claimId: 'C1', to: 'HUMAN_REVIEW', event: 'HUMAN_REVIEW' }, ports);
+    expect(store.events.map((e) => e.type)).toEqual(['HUMAN_REVIEW']);
+    const other = fakeClaim(stateIn('ACCEPTED'));
+    await recordOrSettle({ claimId: 'C1', settle: 'PAID' }, other.ports);
+    expect(other.store.events.map((e) => e.type)).toEqual(['PAID', 'CLOSED']);
   });
 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AckOutcome,
+  ONWARD_ROUTES,
+  type RemitOutcome,
+  type RemitRoute,
+  SETTLE_ROUTES,
+  tokenAnswer,
+} from '../../../shared/claims/workflow';
+
+const remit = (route: RemitRoute | string): RemitOutcome => ({
+  route: route as RemitRoute,
+  paidCents: 12_500,
+  patientResponsibilityCents: 2_000,
+  adjustmentCents: 500,
+  carcs: ['CO-45', 'PR-1'],
+  payerClaimControlNumber: 'PCN1',
+  traceNumber: 'TRN1',
+});
+
+describe('tokenAnswer', () => {
+  it('answers an accepted acknowledgment with success and the outcome as output', () => {
+    const ack: AckOutcome = {
+      accepted: true,
+      source: '277CA',
+      codes: ['A2:20'],
+      payerClaimControlNumber: 'P',
+    };
+    expect(tokenAnswer('ACK', ack)).toEqual({ ok: true, output: ack });
+  });
+
+  it('fails a rejected acknowledgment with Ack.Rejected, the outcome as JSON cause', () => {
+    const ack: AckOutcome = { accepted: false, source: '999', codes: ['IK5:R'] };
+    expect(tokenAnswer('ACK', ack)).toEqual({ ok: false, error: 'Ack.Rejected', cause: JSON.stringify(ack) });
+  });
+
+  it('treats an acknowledgment that is not plainly accepted as rejected (as the Choice state did)', () => {
+    expect(tokenAnswer('ACK', { source: '999' })).toMatchObject({ ok: false, error: 'Ack.Rejected' });
+    expect(tokenAnswer('ACK', undefined)).toEqual({ ok: false, error: 'Ack.Rejected', cause: 'null' });
+  });
+
+  it.each(Object.keys(SETTLE_ROUTES))('answers a remit routed %s with success (Settle)', (route) => {
+    expect(tokenAnswer('REMIT', remit(route))).toEqual({ ok: true, output: remit(route) });
+  });
+
+  it.each(ONWARD_ROUTES)('fails a remit routed %s with Route.%s, the outcome as JSON cause', (route) => {
+    const reply = tokenAnswer('REMIT', remit(route));
+    expect(reply).toEqual({ ok: false, error: `Route.${route}`, cause: JSON.stringify(remit(route)) });
+    expect(reply.ok || JSON.parse(reply.cause)).toEqual(remit(route));
+  });
+
+  it('sends a remit with a route it does not know to human review', () => {
+    expect(tokenAnswer('REMIT', remit('DENIED'))).toMatchObject({ ok: false, error: 'Route.HUMAN_REVIEW' });
+    expect(tokenAnswer('REMIT', {})).toMatchObject({ ok: false, error: 'Route.HUMAN_REVIEW' });
+  });
+
+  it('answers a correction with success whatever it holds', () => {
+    expect(tokenAnswer('CORRECTION', { claim: 1 })).toEqual({ ok: true, output: { claim: 1 } });
+  });
+});
