@@ -21,6 +21,7 @@ beforeAll(async () => {
   quietPowertools();
   Object.assign(process.env, {
     TABLE_NAME: h.tableName,
+    X12_BUCKET: 'claimflow-x12-test',
     AWS_ENDPOINT_URL_DYNAMODB: h.dynamo.endpoint,
     API_AUTH: 'local-jwt',
     LOCAL_JWT_SECRET: SECRET,
@@ -80,7 +81,7 @@ describe('api handler', () => {
 
   it('refuses local-jwt auth outside the emulators and cognito is the default', async () => {
     const { authenticateFor } = await import('../../../functions/api/handler');
-    const base = envSchema.parse({ TABLE_NAME: 't' }) as Env;
+    const base = envSchema.parse({ TABLE_NAME: 't', X12_BUCKET: 'x' }) as Env;
     expect(base.API_AUTH).toBe('cognito');
     expect(() => authenticateFor({ ...base, API_AUTH: 'local-jwt', LOCAL_JWT_SECRET: SECRET })).toThrow(
       /local emulators/,
