@@ -40,6 +40,7 @@ export const WORK_ITEM_KINDS = [
   'ACK_HELD',
   'DUPLICATE_REMIT',
   'CREDIT_BALANCE',
+  'INTAKE_CONFLICT',
 ] as const;
 
 /** The repository methods the API uses (shared/store classes satisfy them). */
@@ -54,7 +55,9 @@ export interface ApiRepositories {
   events: { list(claimId: string): Promise<ClaimEvent[]> };
   ledger: { getEntries(claimId: string): Promise<LedgerEntry[]> };
   work: {
-    list(kind: string): Promise<WorkItemRecord[]>;
+    listForPractice(practiceId: string): Promise<WorkItemRecord[]>;
+    listUnowned(): Promise<WorkItemRecord[]>;
+    listForClaim(practiceId: string, claimId: string): Promise<WorkItemRecord[]>;
     get(kind: string, reference: string): Promise<WorkItemRecord | undefined>;
     assign(
       kind: string,
@@ -106,8 +109,8 @@ export function workbenchPorts(repos: ApiRepositories, clock: () => Date): Workb
     listClaims: (practiceIds, opts) => repos.claims.listForPractices(practiceIds, opts),
     events: (claimId) => repos.events.list(claimId),
     ledger: (claimId) => repos.ledger.getEntries(claimId),
-    // One query per kind; the use case keeps the items naming the claim.
-    workItems: async () => (await Promise.all(WORK_ITEM_KINDS.map((k) => repos.work.list(k)))).flat(),
+    // One query of the claim's practice's index partition; the use case keeps the items naming the claim.
+    workItems: (claimId, practiceId) => repos.work.listForClaim(practiceId, claimId),
     audit: async (entry) => {
       await repos.audit.append(entry);
     },
@@ -118,7 +121,8 @@ export function workbenchPorts(repos: ApiRepositories, clock: () => Date): Workb
 export function workQueuePorts(repos: ApiRepositories, clock: () => Date): WorkQueuePorts {
   return {
     kinds: WORK_ITEM_KINDS,
-    list: (kind) => repos.work.list(kind),
+    listForPractice: (practiceId) => repos.work.listForPractice(practiceId),
+    listUnowned: () => repos.work.listUnowned(),
     get: (kind, reference) => repos.work.get(kind, reference),
     claim: async (claimId) => {
       const r = await repos.claims.get(claimId);

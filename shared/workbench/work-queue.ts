@@ -8,6 +8,10 @@
  * the callers of that practice, like the claim. An item naming no stored claim (an 835 for a claim
  * id we never sent, a held file) belongs to no practice: it holds ids, codes and amounts only, and
  * managers and admins see it (billers do not, since it may concern another practice).
+ *
+ * The queue reads the work-item index (shared/store/work-items.ts): one partition per practice of
+ * the caller, plus the unowned partition for managers and admins; who may see an item is checked
+ * again against its claim as read now.
  */
 import type { ClaimStatus } from '../claims/model';
 import { type Caller, canSee } from './access';
@@ -23,7 +27,7 @@ export interface WorkItemData {
   occurrences: number;
   assignee?: string;
   comments?: { at: string; by: string; text: string }[];
-  resolution?: { at: string; by: string; note?: string };
+  resolution?: { at: string; by: string; note?: string; match?: { claimId: string } };
 }
 
 /** What a work item needs to know of the claim it names. */
@@ -107,8 +111,12 @@ export function byAge(a: WorkItemSummary, b: WorkItemSummary): number {
 }
 
 export interface WorkQueuePorts {
+  /** The kinds people work (others are not listed and answer 404). */
   kinds: readonly string[];
-  list(kind: string): Promise<WorkItemData[]>;
+  /** The items of one practice (index partition), every kind and state. */
+  listForPractice(practiceId: string): Promise<WorkItemData[]>;
+  /** The items naming no stored claim. */
+  listUnowned(): Promise<WorkItemData[]>;
   get(kind: string, reference: string): Promise<WorkItemData | undefined>;
   claim(claimId: string): Promise<ClaimRef | undefined>;
   assign(kind: string, reference: string, assignee: string | undefined): Promise<WorkItemData | undefined>;
@@ -120,7 +128,7 @@ export interface WorkQueuePorts {
   resolve(
     kind: string,
     reference: string,
-    resolution: { at: string; by: string; note?: string },
+    resolution: { at: string; by: string; note?: string; match?: { claimId: string } },
   ): Promise<'resolved' | 'already' | 'missing'>;
   audit(entry: AccessAuditEntry): Promise<void>;
   now(): Date;
@@ -145,8 +153,9 @@ export async function listWorkItems(
 ): Promise<WorkItemSummary[]> {
   const now = ports.now();
   const today = isoDay(now);
-  const kinds = filter.kind ? ports.kinds.filter((k) => k === filter.kind) : ports.kinds;
-  const items = (await Promise.all(kinds.map((k) => ports.list(k)))).flat();
+  const reads = caller.practiceIds.map((p) => ports.listForPractice(p));
+  if (caller.role === 'manager' || caller.role === 'admin') reads.push(ports.listUnowned());
+  const items = (await Promise.all(reads)).flat().filter((i) => ports.kinds.includes(i.kind));
   const out: WorkItemSummary[] = [];
   for (const item of items) {
     const claim = await claimOf(ports, item);
