@@ -22,13 +22,14 @@ import type { WorkQueuePorts } from '../../shared/workbench/work-queue';
 import type { Authenticate } from './auth';
 import { type BillingRepositories, billingPorts } from './billing';
 import type { ApiEnv } from './context';
+import { type RemitMatchRepositories, remitMatchPorts } from './match';
 import { type ChangeRepositories, correctionPorts, type TaskTokens } from './ports';
 import { appealRoutes } from './routes/appeals';
 import { claimRoutes } from './routes/claims';
 import { correctionRoutes } from './routes/corrections';
 import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
-import { workItemRoutes } from './routes/work-items';
+import { remitMatchRoutes, workItemRoutes } from './routes/work-items';
 
 /** Work item kinds the pipeline writes (shared/services WorkItem['kind']). */
 export const WORK_ITEM_KINDS = [
@@ -92,6 +93,12 @@ export interface ApiDeps {
   tokens?: TaskTokens;
   /** The scrub rules' timely-filing limit, as scrub-claim has it (default 365). */
   timelyFilingDays?: number;
+  /**
+   * Matching a remit claim payment to a claim by hand (POST /api/work-items/candidates, /match):
+   * the routes exist only with these (the ledger, the 835 reader), and answer the claim's remit
+   * wait with `tokens`.
+   */
+  remitMatch?: RemitMatchRepositories;
 }
 
 const OPENAPI_PATH = '/api/openapi.json';
@@ -190,6 +197,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
   );
   workItemRoutes(app, workQueuePorts(deps.repositories, clock));
+  const matching = remitMatchPorts(
+    deps.repositories,
+    deps.remitMatch,
+    deps.tokens ?? noTokens,
+    WORK_ITEM_KINDS,
+    clock,
+  );
+  if (matching) remitMatchRoutes(app, matching);
 
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

@@ -11,6 +11,8 @@ export const envSchema = z.object({
   API_AUTH: z.enum(['cognito', 'local-jwt']).default('cognito'),
   LOCAL_JWT_SECRET: z.string().min(32).optional(),
   AWS_ENDPOINT_URL_DYNAMODB: z.string().optional(),
+  /** Bucket of the inbound 835s (read under inbound/835/ to match a remit by hand); unset: no match routes. */
+  X12_BUCKET: z.string().min(1).optional(),
   /** The scrub rules' timely-filing limit for re-scrubbing corrections (as scrub-claim's). */
   TIMELY_FILING_DAYS: z.coerce.number().int().positive().default(365),
 });

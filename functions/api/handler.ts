@@ -14,8 +14,8 @@ import {
   WorkItemRepository,
 } from '../../shared/store';
 import { loadEnv } from '../env-common';
-import { documentClient, sfnClient } from '../lib/aws';
-import { taskTokens } from '../lib/ports';
+import { documentClient, s3Client, sfnClient } from '../lib/aws';
+import { objects, taskTokens } from '../lib/ports';
 import { observability, wrap } from '../lib/powertools';
 import { createApi } from './app';
 import { type Authenticate, cognitoAuthorizer, localJwt } from './auth';
@@ -35,12 +35,16 @@ export function authenticateFor(e: Env): Authenticate {
 
 /** The app itself (the local runtime lists its routes from the OpenAPI document). */
 const claims = new ClaimRepository(doc, env.TABLE_NAME);
+const ledger = new LedgerRepository(doc, env.TABLE_NAME);
+const work = new WorkItemRepository(doc, env.TABLE_NAME);
+const x12Bucket = env.X12_BUCKET;
+const store = objects(s3Client());
 export const app = createApi({
   repositories: {
     claims,
     events: new EventRepository(doc, env.TABLE_NAME),
-    ledger: new LedgerRepository(doc, env.TABLE_NAME),
-    work: new WorkItemRepository(doc, env.TABLE_NAME),
+    ledger,
+    work,
     audit: new AccessAuditRepository(doc, env.TABLE_NAME),
   },
   // Appeals, statements, patient payments and reports (docs/reports.md).
@@ -50,6 +54,10 @@ export const app = createApi({
     statements: new StatementRepository(doc, env.TABLE_NAME),
   },
   authenticate: authenticateFor(env),
+  // Matching a remit by hand: the ledger and the stored 835s (docs/remittance-posting.md).
+  ...(x12Bucket
+    ? { remitMatch: { claims, ledger, work, read835: (key: string) => store.read(x12Bucket, key) } }
+    : {}),
   tokens: taskTokens(sfnClient()),
   timelyFilingDays: env.TIMELY_FILING_DAYS,
   log: (message, fields) => obs.logger.error(message, fields),

@@ -6,8 +6,9 @@
  * are created per practice by an admin (`aws cognito-idp create-group --group-name PRAC1 ...`).
  *
  * Grants: the table (read/write: corrections save claims, work items are updated, the access
- * audit is appended) and SendTaskSuccess / SendTaskFailure on the claim state machine (a
- * correction resumes the claim's waiting execution).
+ * audit is appended), SendTaskSuccess / SendTaskFailure on the claim state machine (a
+ * correction or a manual remit match resumes the claim's waiting execution) and reading the
+ * inbound 835s (a manual match re-reads the claim payment from its file).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -31,15 +32,17 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deployedEnvSchema } from '../../functions/api/env';
 import { GSI1 } from '../../shared/store/table';
+import { inboundPrefix } from '../../shared/webhooks/receive';
 import { ROLES } from '../../shared/workbench/access';
 import type { ClaimflowConfig } from '../config';
 import { accessLogFormat } from '../lib/access-log';
 import { ClaimflowFunction } from '../lib/function';
-import { grantTable, taskResponseStatement } from '../lib/grants';
+import { grantObjectRead, grantTable, taskResponseStatement } from '../lib/grants';
 import { acknowledge } from '../lib/nag';
 
 export const API_ROUTE = '/api/{proxy+}';
@@ -53,6 +56,8 @@ export interface WorkbenchApiProps {
   dataKey: IKey;
   table: ITable;
   stateMachine: IStateMachine;
+  /** The X12 bucket: the API reads inbound 835s (inbound/835/*) to match a remit by hand. */
+  x12Bucket: IBucket;
   /** Origins allowed to call the API from a browser (the console); none: no CORS. */
   allowedOrigins?: string[];
 }
@@ -112,6 +117,7 @@ export class WorkbenchApi extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         API_AUTH: 'cognito',
+        X12_BUCKET: props.x12Bucket.bucketName,
         TIMELY_FILING_DAYS: String(config.timelyFilingDays),
       },
       timeout: Duration.seconds(15),
@@ -120,6 +126,13 @@ export class WorkbenchApi extends Construct {
       logRetentionDays: config.logRetentionDays,
     });
     grantTable(this.fn, props.table, [GSI1], props.dataKey, 'readwrite');
+    grantObjectRead(
+      this.fn,
+      props.x12Bucket,
+      props.dataKey,
+      `${inboundPrefix('835')}*`,
+      'Read-only, inbound 835s only: a manual remit match re-reads the one claim payment from its stored file (content-hash keys).',
+    );
     // A separate policy (not the role's default one) keeps the state machine out of the function's
     // dependencies, as for record-transition.
     const taskResponse = new Policy(this, 'TaskResponse', {

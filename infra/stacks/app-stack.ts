@@ -101,7 +101,7 @@ export class AppStack extends Stack {
       remitQueue: this.remittance.remitQueue.queue,
       ackQueue: this.remittance.ackQueue.queue,
     });
-    this.workbenchApi = new WorkbenchApi(this, 'WorkbenchApi', { ...common, stateMachine });
+    this.workbenchApi = new WorkbenchApi(this, 'WorkbenchApi', { ...common, stateMachine, x12Bucket });
     const queues = {
       Intake: this.intake.queue,
       IntakeClaims: this.intake.claimsQueue,

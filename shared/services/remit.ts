@@ -31,7 +31,7 @@ import {
 import { routeRemit } from '../posting/route';
 import { checkBalance, iterate835, type Remittance, stream835, X12Error, type X12Input } from '../x12';
 import type { ClaimPayment } from '../x12/types';
-import type { Delivery } from './outcomes';
+import { type Delivery, deliver, type OutcomePorts } from './outcomes';
 
 export interface WorkItem {
   kind:
@@ -488,4 +488,19 @@ export async function readRemittance(
     if (remit.traceNumber === traceNumber) return remit;
   }
   return undefined;
+}
+
+/**
+ * RemitPorts.deliver over the outcome ports: the routed outcome to the claim's AwaitRemit wait, once
+ * per posting key (marker OUTCOME#<key>), with a REMIT_POSTED event (amounts and codes only).
+ */
+export function remitDelivery(outcomes: OutcomePorts): RemitPorts['deliver'] {
+  return (claimId, outcome, key) =>
+    deliver(outcomes, claimId, 'REMIT', outcome, `OUTCOME#${key}`, 'REMIT_POSTED', {
+      route: outcome.route,
+      paidCents: outcome.paidCents,
+      patientResponsibilityCents: outcome.patientResponsibilityCents,
+      carcs: outcome.carcs,
+      traceNumber: outcome.traceNumber,
+    });
 }

@@ -32,6 +32,8 @@ export interface WorkItemRecord {
   occurrences: number;
   /** Set by people through the workbench (additive; the pipeline never writes them). */
   assignee?: string;
+  /** The claim a manual match is posting this item's payment to (until resolved or refused). */
+  matchClaimId?: string;
   comments?: WorkItemComment[];
   resolution?: WorkItemResolution;
 }
@@ -59,6 +61,7 @@ function toRecord(i: Record<string, unknown>): WorkItemRecord {
     lastSeen: i.lastSeen as string,
     occurrences: i.occurrences as number,
     ...(typeof i.assignee === 'string' ? { assignee: i.assignee } : {}),
+    ...(typeof i.matchClaimId === 'string' ? { matchClaimId: i.matchClaimId } : {}),
     ...(Array.isArray(i.comments) ? { comments: i.comments as WorkItemComment[] } : {}),
     ...(i.resolution ? { resolution: i.resolution as WorkItemResolution } : {}),
   };
@@ -259,6 +262,53 @@ export class WorkItemRepository {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
       return (await this.get(kind, reference)) ? 'already' : 'missing';
+    }
+  }
+
+  /**
+   * Reserves an open item for a manual match to `claimId` before anything is posted, so two people
+   * matching one payment to two claims cannot both post it: 'reserved' (also when it already was for
+   * this claim), 'other' (reserved for another claim), 'resolved' or 'missing'.
+   */
+  async reserveMatch(
+    kind: string,
+    reference: string,
+    claimId: string,
+  ): Promise<'reserved' | 'other' | 'resolved' | 'missing'> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: workPk(kind), SK: workSk(reference) },
+          UpdateExpression: 'SET matchClaimId = :c',
+          ConditionExpression:
+            'attribute_exists(PK) AND attribute_not_exists(resolution) AND (attribute_not_exists(matchClaimId) OR matchClaimId = :c)',
+          ExpressionAttributeValues: { ':c': claimId },
+        }),
+      );
+      return 'reserved';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const item = await this.get(kind, reference);
+      if (!item) return 'missing';
+      return item.resolution ? 'resolved' : 'other';
+    }
+  }
+
+  /** Drops a reservation for `claimId` (its match was refused); another reservation stays. */
+  async releaseMatch(kind: string, reference: string, claimId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: workPk(kind), SK: workSk(reference) },
+          UpdateExpression: 'REMOVE matchClaimId',
+          ConditionExpression: 'matchClaimId = :c AND attribute_not_exists(resolution)',
+          ExpressionAttributeValues: { ':c': claimId },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
     }
   }
 

@@ -26,6 +26,8 @@ export interface WorkItemData {
   lastSeen: string;
   occurrences: number;
   assignee?: string;
+  /** A manual match in progress: the claim the item's payment is being posted to. */
+  matchClaimId?: string;
   comments?: { at: string; by: string; text: string }[];
   resolution?: { at: string; by: string; note?: string; match?: { claimId: string } };
 }

@@ -77,12 +77,13 @@ describe('workbench API', () => {
     s.appTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
   });
 
-  it('gives the api Lambda the table, its key and task responses on the claim state machine only', () => {
+  it('gives the api Lambda the table, its key, task responses on the claim state machine and the inbound 835s only', () => {
     const [, fn] = byMetadata(s.appJson, 'claimflow:function', 'api');
     expect(
       (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
     ).toMatchObject({
       API_AUTH: 'cognito',
+      X12_BUCKET: expect.anything(),
     });
     const actions = actionsOfRole(s.appJson, roleOfFunction(fn));
     const names = [...new Set(actions.map((a) => a.action))].sort();
@@ -95,7 +96,11 @@ describe('workbench API', () => {
       ]),
     );
     expect(names).toContain('states:SendTaskSuccess');
-    expect(names.filter((n) => /^(s3|sqs|secretsmanager):/.test(n) || n.endsWith('*'))).toEqual([]);
+    expect(names.filter((n) => /^(sqs|secretsmanager):/.test(n) || n.endsWith('*'))).toEqual([]);
+    // A manual remit match re-reads its 835: GetObject under inbound/835/ only.
+    const s3 = actions.filter((a) => a.action.startsWith('s3:'));
+    expect([...new Set(s3.map((a) => a.action))]).toEqual(['s3:GetObject']);
+    for (const a of s3) expect(JSON.stringify(a.resource)).toContain('/inbound/835/*');
     expect(names).not.toContain('states:StartExecution');
     const [smId] = resourcesOfType(s.appJson, 'AWS::StepFunctions::StateMachine')[0] as [string, Resource];
     for (const a of actions.filter((x) => x.action.startsWith('states:'))) {
