@@ -390,10 +390,12 @@ export async function matchWorkItem(
     }
     postings.push({ ...(summary[i] as (typeof summary)[number]), result: r.result, delivery: r.delivery });
   }
+  // Ids and amounts only: the item's reference carries the 835's CLP01 (maybe a patient account).
   await ports.noteMatch(claim.claimId, `MATCH#${keys.join('|')}`, {
     by: caller.sub,
-    workItem: { kind: ref.kind, reference: ref.reference },
+    workItemKind: ref.kind,
     traceNumber: remit.traceNumber,
+    payerClaimControlNumbers: payments.map((p) => p.payerClaimControlNumber),
     paidCents: payments.reduce((t, p) => t + p.paidCents, 0),
   });
   await ports.resolve(ref.kind, ref.reference, {

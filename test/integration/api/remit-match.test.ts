@@ -40,6 +40,7 @@ const SIB = claimFor('PRAC1', 'ENC-200', 'PAYER1'); // paid by the same 835 unde
 const OTHER_PAYER = claimFor('PRAC1', 'ENC-300', 'PAYER2');
 const SMALL = claimFor('PRAC1', 'ENC-400', 'PAYER1', [5000]);
 const D = claimFor('PRAC1', 'ENC-500', 'PAYER1');
+const E = claimFor('PRAC1', 'ENC-600', 'PAYER1');
 const P2 = claimFor('PRAC2', 'ENC-100', 'PAYER1');
 
 /** A $100 claim payment: paid 80, CO-45 20 on its one service line of 2026-01-15. */
@@ -71,12 +72,15 @@ const X12 = remit835(
     pay(SIB.claimId, 'PCN-S', 10000),
     pay('NOPE-2', 'PCN-U2'),
     pay('NOPE-3', 'PCN-U3'),
+    pay(SMALL.claimId, 'PCN-M'),
   ],
   { traceNumber: TRACE },
 );
 const U1 = { kind: 'UNMATCHED_REMIT', reference: `${TRACE}/ENC-100` };
 const U2 = { kind: 'UNMATCHED_REMIT', reference: `${TRACE}/NOPE-2` };
 const U3 = { kind: 'UNMATCHED_REMIT', reference: `${TRACE}/NOPE-3` };
+/** CLP01 is SMALL's id, but its $100 charge is not SMALL's $50: a mismatch of a PRAC1 claim. */
+const M = { kind: 'REMIT_MISMATCH', reference: `${TRACE}/${SMALL.claimId}` };
 
 let h: Harness;
 let claims: ClaimRepository;
@@ -89,6 +93,7 @@ let remitPorts: RemitPorts;
 let manager: string;
 let biller: string;
 let manager2: string;
+let biller2: string;
 const answered: { taskToken: string; output: unknown }[] = [];
 const tokens = {
   answer: async (taskToken: string, output: unknown) => {
@@ -117,7 +122,7 @@ beforeAll(async () => {
   audit = new AccessAuditRepository(h.doc, h.tableName);
   events = new EventRepository(h.doc, h.tableName);
   const remits = new RemitRepository(h.doc, h.tableName);
-  for (const c of [A, SIB, OTHER_PAYER, SMALL, D, P2]) {
+  for (const c of [A, SIB, OTHER_PAYER, SMALL, D, E, P2]) {
     await claims.putIfAbsent(c, T(0));
     await ledger.postCharges(c);
     await claims.transition(c.claimId, { claimId: c.claimId, to: 'SCRUBBED', event: 'SCRUBBED' }, T(1));
@@ -140,7 +145,7 @@ beforeAll(async () => {
     now: () => new Date(T(4)),
   };
   const first = await postRemittanceFile(X12, FILE, remitPorts);
-  expect(first).toMatchObject({ posted: 1, unmatched: 3 });
+  expect(first).toMatchObject({ posted: 1, unmatched: 3, mismatched: 1 });
   await work.add('REMIT_HELD', 'inbound/835/sim/held.x12', { rule: 'UNBALANCED' }, T(4));
   app = createApi({
     repositories: { claims, events, ledger, work, audit },
@@ -160,6 +165,7 @@ beforeAll(async () => {
   manager = await signLocalToken(SECRET, { sub: 'user-manager-1', groups: ['PRAC1', 'manager'] });
   biller = await signLocalToken(SECRET, { sub: 'user-biller-1', groups: ['PRAC1', 'biller'] });
   manager2 = await signLocalToken(SECRET, { sub: 'user-manager-2', groups: ['PRAC2', 'manager'] });
+  biller2 = await signLocalToken(SECRET, { sub: 'user-biller-2', groups: ['PRAC2', 'biller'] });
 });
 afterAll(async () => h?.stop());
 
@@ -283,7 +289,13 @@ describe('POST /api/work-items/match', () => {
     const types = (await events.list(A.claimId)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['REMIT_POSTED', 'REMIT_MATCHED']));
     const matched = (await events.list(A.claimId)).find((e) => e.type === 'REMIT_MATCHED');
-    expect(matched?.detail).toMatchObject({ by: 'user-manager-1', workItem: U1, traceNumber: TRACE });
+    expect(matched?.detail).toEqual({
+      by: 'user-manager-1',
+      workItemKind: 'UNMATCHED_REMIT',
+      traceNumber: TRACE,
+      payerClaimControlNumbers: ['PCN-U1'],
+      paidCents: 8000,
+    });
     const entry = (await audit.listDay('2026-03-01')).find(
       (e) => e.action === 'MATCH_REMIT' && e.outcome === 'OK',
     );
@@ -341,6 +353,38 @@ describe('POST /api/work-items/match', () => {
     expect(await res.json()).toEqual({ error: 'match_refused', rule: 'PAYMENTS_EXCEED_CHARGES' });
     expect(await paymentsOf(D.claimId)).toBe(10000);
     expect((await work.get(U3.kind, U3.reference))?.matchClaimId).toBeUndefined();
+  });
+
+  it("lets a biller match a mismatch of their practice's claim; another practice's biller gets 404", async () => {
+    const seen = await call('/api/work-items/candidates', biller, M);
+    expect(seen.status).toBe(200);
+    const ids = ((await seen.json()) as { candidates: { claimId: string }[] }).candidates.map(
+      (c) => c.claimId,
+    );
+    expect(ids).toContain(E.claimId);
+    expect((await call('/api/work-items/candidates', biller2, M)).status).toBe(404);
+    expect((await match({ ...M, claimId: E.claimId }, biller2)).status).toBe(404);
+    const res = await match({ ...M, claimId: E.claimId }, biller);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      claimId: E.claimId,
+      item: { ...M, claimId: SMALL.claimId, state: 'resolved', resolution: { by: 'user-biller-1' } },
+      postings: [{ payerClaimControlNumber: 'PCN-M', result: 'posted', delivery: 'pending' }],
+    });
+    expect(await paymentsOf(E.claimId)).toBe(8000);
+    expect(await paymentsOf(SMALL.claimId)).toBe(0);
+    // The claim detail lists the item (work-item index by claim), resolved to E.
+    const detail = await app.request(`/api/claims/${SMALL.claimId}`, {
+      headers: { authorization: `Bearer ${biller}` },
+    });
+    const items = ((await detail.json()) as { workItems: { reference: string; resolution?: unknown }[] })
+      .workItems;
+    expect(items).toEqual([
+      expect.objectContaining({
+        ...M,
+        resolution: expect.objectContaining({ match: { claimId: E.claimId } }),
+      }),
+    ]);
   });
 
   it('documents both routes in a valid OpenAPI 3.1 document', async () => {
