@@ -34,13 +34,15 @@ import { type ClaimPostingPorts, postClaimPayment, type WorkItem } from '../serv
 import type { ClaimPayment, Remittance } from '../x12/types';
 import { type Caller, canSee } from './access';
 import { isoDay } from './aging';
-import { type AccessAuditEntry, type AuditChange, auditEntry } from './audit';
+import type { AccessAuditEntry } from './audit';
 import {
   type ClaimRef,
   claimIdOf,
   mayWork,
+  type RequestInfo,
   type WorkItemData,
   type WorkItemSummary,
+  workItemAuditor,
   workItemSummary,
 } from './work-queue';
 
@@ -82,11 +84,6 @@ export interface RemitMatchPorts {
   ): Promise<'resolved' | 'already' | 'missing'>;
   audit(entry: AccessAuditEntry): Promise<void>;
   now(): Date;
-}
-
-interface RequestInfo {
-  route: string;
-  requestId?: string;
 }
 
 export interface MatchCandidate {
@@ -206,29 +203,19 @@ export async function matchCandidates(
 ): Promise<CandidatesResult> {
   const now = ports.now();
   const loaded = await visibleItem(ports, caller, ref);
-  const audit = (outcome: AccessAuditEntry['outcome'], claimIds: string[], practiceIds: string[]) =>
-    ports.audit(
-      auditEntry(
-        caller,
-        {
-          action: 'LIST_MATCH_CANDIDATES',
-          route: request.route,
-          outcome,
-          claimIds,
-          practiceIds,
-          workItem: ref,
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-        },
-        now,
-      ),
-    );
+  const audit = workItemAuditor(
+    ports.audit,
+    caller,
+    { action: 'LIST_MATCH_CANDIDATES', ref, request, now },
+    undefined,
+  );
   if (!loaded) {
-    await audit('NOT_FOUND', [], [...caller.practiceIds]);
+    await audit('NOT_FOUND');
     return { kind: 'not_found' };
   }
   const found = await payment(ports, loaded.item);
   if (found.kind === 'refused') {
-    await audit('REFUSED', [], [...caller.practiceIds]);
+    await audit('REFUSED');
     return found;
   }
   const pay = found.payments.find((p) => p.statusCode !== '22') ?? (found.payments[0] as ClaimPayment);
@@ -262,11 +249,10 @@ export async function matchCandidates(
     })
     .sort((a, b) => b.score - a.score || a.claimId.localeCompare(b.claimId))
     .slice(0, MAX_CANDIDATES);
-  await audit(
-    'OK',
-    candidates.map((c) => c.claimId),
-    [...new Set(candidates.map((c) => c.practiceId))],
-  );
+  await audit('OK', undefined, {
+    claimIds: candidates.map((c) => c.claimId),
+    practiceIds: [...new Set(candidates.map((c) => c.practiceId))],
+  });
   return { kind: 'ok', candidates };
 }
 
@@ -295,23 +281,7 @@ export async function matchWorkItem(
   const loaded = await visibleItem(ports, caller, ref);
   const target = await ports.getClaim(claimId);
   const claim = target && canSee(caller, target.practiceId) ? target : undefined;
-  const audit = (outcome: AccessAuditEntry['outcome'], changes?: AuditChange[]) =>
-    ports.audit(
-      auditEntry(
-        caller,
-        {
-          action: 'MATCH_REMIT',
-          route: request.route,
-          outcome,
-          claimIds: claim ? [claim.claimId] : [],
-          practiceIds: claim ? [claim.practiceId] : [...caller.practiceIds],
-          workItem: ref,
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-          ...(changes ? { changes } : {}),
-        },
-        now,
-      ),
-    );
+  const audit = workItemAuditor(ports.audit, caller, { action: 'MATCH_REMIT', ref, request, now }, claim);
   if (!loaded || !claim) {
     await audit('NOT_FOUND');
     return { kind: 'not_found' };

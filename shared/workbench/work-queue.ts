@@ -16,7 +16,7 @@
 import type { ClaimStatus } from '../claims/model';
 import { type Caller, canSee } from './access';
 import { ageInDays, isoDay } from './aging';
-import { type AccessAuditEntry, type AuditChange, auditEntry } from './audit';
+import { type AccessAuditEntry, type AuditAction, type AuditChange, auditEntry } from './audit';
 
 export interface WorkItemData {
   kind: string;
@@ -136,9 +136,43 @@ export interface WorkQueuePorts {
   now(): Date;
 }
 
-interface RequestInfo {
+export interface RequestInfo {
   route: string;
   requestId?: string;
+}
+
+/**
+ * The access-audit writer of one request on one work item: each entry names the item and the claim
+ * it concerns when the caller may see it (else the caller's practices), unless `scope` says which
+ * claims were read.
+ */
+export function workItemAuditor(
+  write: (entry: AccessAuditEntry) => Promise<void>,
+  caller: Caller,
+  what: { action: AuditAction; ref: { kind: string; reference: string }; request: RequestInfo; now: Date },
+  claim: Pick<ClaimRef, 'claimId' | 'practiceId'> | undefined,
+) {
+  return (
+    outcome: AccessAuditEntry['outcome'],
+    changes?: AuditChange[],
+    scope?: { claimIds: string[]; practiceIds: string[] },
+  ) =>
+    write(
+      auditEntry(
+        caller,
+        {
+          action: what.action,
+          route: what.request.route,
+          outcome,
+          claimIds: scope?.claimIds ?? (claim ? [claim.claimId] : []),
+          practiceIds: scope?.practiceIds ?? (claim ? [claim.practiceId] : caller.practiceIds),
+          workItem: what.ref,
+          ...(what.request.requestId ? { requestId: what.request.requestId } : {}),
+          ...(changes ? { changes } : {}),
+        },
+        what.now,
+      ),
+    );
 }
 
 async function claimOf(ports: WorkQueuePorts, item: WorkItemData): Promise<ClaimRef | undefined> {
@@ -206,23 +240,12 @@ export async function updateWorkItem(
   const item = ports.kinds.includes(ref.kind) ? await ports.get(ref.kind, ref.reference) : undefined;
   const claim = item ? await claimOf(ports, item) : undefined;
   const visible = item !== undefined && mayWork(caller, claim);
-  const audit = (outcome: AccessAuditEntry['outcome'], changes?: AuditChange[]) =>
-    ports.audit(
-      auditEntry(
-        caller,
-        {
-          action: 'UPDATE_WORK_ITEM',
-          route: request.route,
-          outcome,
-          claimIds: visible && claim ? [claim.claimId] : [],
-          practiceIds: visible && claim ? [claim.practiceId] : caller.practiceIds,
-          workItem: ref,
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-          ...(changes ? { changes } : {}),
-        },
-        now,
-      ),
-    );
+  const audit = workItemAuditor(
+    ports.audit,
+    caller,
+    { action: 'UPDATE_WORK_ITEM', ref, request, now },
+    visible ? claim : undefined,
+  );
   if (!visible || !item) {
     await audit('NOT_FOUND');
     return { kind: 'not_found' };
