@@ -196,14 +196,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     app,
     correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
   );
-  workItemRoutes(app, workQueuePorts(deps.repositories, clock));
-  const matching = remitMatchPorts(
-    deps.repositories,
-    deps.remitMatch,
-    deps.tokens ?? noTokens,
-    WORK_ITEM_KINDS,
-    clock,
-  );
+  const queue = workQueuePorts(deps.repositories, clock);
+  workItemRoutes(app, queue);
+  const matching = remitMatchPorts(deps.repositories, deps.remitMatch, deps.tokens ?? noTokens, queue);
   if (matching) remitMatchRoutes(app, matching);
 
   app.doc31(OPENAPI_PATH, {

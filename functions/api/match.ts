@@ -9,6 +9,7 @@ import { readRemittance, remitDelivery } from '../../shared/services/remit';
 import type { ClaimRepository, LedgerRepository, WorkItemRepository } from '../../shared/store';
 import { inboundPrefix } from '../../shared/webhooks/receive';
 import type { RemitMatchPorts } from '../../shared/workbench/remit-match';
+import type { WorkQueuePorts } from '../../shared/workbench/work-queue';
 import type { X12Input } from '../../shared/x12';
 import { outcomePorts } from '../lib/ports';
 import type { ApiRepositories } from './app';
@@ -23,12 +24,12 @@ export interface RemitMatchRepositories {
   read835(fileKey: string): Promise<X12Input>;
 }
 
+/** The match's ports: the work queue's own (items, resolve, audit, clock) plus posting and the 835. */
 export function remitMatchPorts(
   repos: ApiRepositories,
   match: RemitMatchRepositories | undefined,
   tokens: TaskTokens,
-  kinds: readonly string[],
-  clock: () => Date,
+  queue: WorkQueuePorts,
 ): RemitMatchPorts | undefined {
   if (!match) return undefined;
   const getState = (claimId: string) => repos.claims.get(claimId);
@@ -37,11 +38,11 @@ export function remitMatchPorts(
       { claims: { get: getState, saveOnce: (...a) => match.claims.saveOnce(...a) }, ledger: match.ledger },
       tokens,
     ),
-    now: clock,
+    now: queue.now,
   };
   return {
-    kinds,
-    getItem: (kind, reference) => repos.work.get(kind, reference),
+    kinds: queue.kinds,
+    getItem: queue.get,
     getClaim: getState,
     remittance: async (fileKey, traceNumber) =>
       // Only the remit poster's files: a work item's detail is data, not a path to anything.
@@ -59,13 +60,11 @@ export function remitMatchPorts(
     noteMatch: async (claimId, dedupeKey, detail) => {
       await note(outcomes, claimId, dedupeKey, 'REMIT_MATCHED', detail);
     },
-    workItem: (item) => match.work.add(item.kind, item.reference, item.detail, clock().toISOString()),
+    workItem: (item) => match.work.add(item.kind, item.reference, item.detail, queue.now().toISOString()),
     reserve: (kind, reference, claimId) => match.work.reserveMatch(kind, reference, claimId),
     release: (kind, reference, claimId) => match.work.releaseMatch(kind, reference, claimId),
-    resolve: (kind, reference, resolution) => repos.work.resolve(kind, reference, resolution),
-    audit: async (entry) => {
-      await repos.audit.append(entry);
-    },
-    now: clock,
+    resolve: queue.resolve,
+    audit: queue.audit,
+    now: queue.now,
   };
 }
