@@ -153,6 +153,7 @@ export class WorkItemRepository {
             TableName: this.tableName,
             Key: { PK: claimPk(claimId), SK: META },
             ProjectionExpression: 'practiceId',
+            ConsistentRead: true,
           }),
         )
       : undefined;
