@@ -23,6 +23,7 @@ import type { WorkQueuePorts } from '../../shared/workbench/work-queue';
 import type { Authenticate } from './auth';
 import { type BillingRepositories, billingPorts } from './billing';
 import type { ApiEnv } from './context';
+import { type RemitMatchRepositories, remitMatchPorts } from './match';
 import { type ChangeRepositories, correctionPorts, type TaskTokens } from './ports';
 import { appealRoutes } from './routes/appeals';
 import { auditRoutes } from './routes/audit';
@@ -31,7 +32,7 @@ import { correctionRoutes } from './routes/corrections';
 import { documentRoutes } from './routes/documents';
 import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
-import { workItemRoutes } from './routes/work-items';
+import { remitMatchRoutes, workItemRoutes } from './routes/work-items';
 
 /** Work item kinds the pipeline writes (shared/services WorkItem['kind']). */
 export const WORK_ITEM_KINDS = [
@@ -43,6 +44,7 @@ export const WORK_ITEM_KINDS = [
   'ACK_HELD',
   'DUPLICATE_REMIT',
   'CREDIT_BALANCE',
+  'INTAKE_CONFLICT',
 ] as const;
 
 /** The repository methods the API uses (shared/store classes satisfy them). */
@@ -57,7 +59,9 @@ export interface ApiRepositories {
   events: { list(claimId: string): Promise<ClaimEvent[]> };
   ledger: { getEntries(claimId: string): Promise<LedgerEntry[]> };
   work: {
-    list(kind: string): Promise<WorkItemRecord[]>;
+    listForPractice(practiceId: string): Promise<WorkItemRecord[]>;
+    listUnowned(): Promise<WorkItemRecord[]>;
+    listForClaim(practiceId: string, claimId: string): Promise<WorkItemRecord[]>;
     get(kind: string, reference: string): Promise<WorkItemRecord | undefined>;
     assign(
       kind: string,
@@ -97,6 +101,12 @@ export interface ApiDeps {
   timelyFilingDays?: number;
   /** The stored X12 files (837P interchanges, inbound 999 / 277CA / 835): the document route exists only with them. */
   x12?: X12Documents;
+  /**
+   * Matching a remit claim payment to a claim by hand (POST /api/work-items/candidates, /match):
+   * the routes exist only with these (the ledger, the 835 reader), and answer the claim's remit
+   * wait with `tokens`.
+   */
+  remitMatch?: RemitMatchRepositories;
 }
 
 /** Reading the claim's X12 documents: our interchange records and the X12 bucket. */
@@ -121,8 +131,8 @@ export function workbenchPorts(repos: ApiRepositories, clock: () => Date): Workb
     listClaims: (practiceIds, opts) => repos.claims.listForPractices(practiceIds, opts),
     events: (claimId) => repos.events.list(claimId),
     ledger: (claimId) => repos.ledger.getEntries(claimId),
-    // One query per kind; the use case keeps the items naming the claim.
-    workItems: async () => (await Promise.all(WORK_ITEM_KINDS.map((k) => repos.work.list(k)))).flat(),
+    // One query of the claim's practice's index partition; the use case keeps the items naming the claim.
+    workItems: (claimId, practiceId) => repos.work.listForClaim(practiceId, claimId),
     audit: async (entry) => {
       await repos.audit.append(entry);
     },
@@ -133,7 +143,8 @@ export function workbenchPorts(repos: ApiRepositories, clock: () => Date): Workb
 export function workQueuePorts(repos: ApiRepositories, clock: () => Date): WorkQueuePorts {
   return {
     kinds: WORK_ITEM_KINDS,
-    list: (kind) => repos.work.list(kind),
+    listForPractice: (practiceId) => repos.work.listForPractice(practiceId),
+    listUnowned: () => repos.work.listUnowned(),
     get: (kind, reference) => repos.work.get(kind, reference),
     claim: async (claimId) => {
       const r = await repos.claims.get(claimId);
@@ -200,7 +211,10 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     app,
     correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
   );
-  workItemRoutes(app, workQueuePorts(deps.repositories, clock));
+  const queue = workQueuePorts(deps.repositories, clock);
+  workItemRoutes(app, queue);
+  const matching = remitMatchPorts(deps.repositories, deps.remitMatch, deps.tokens ?? noTokens, queue);
+  if (matching) remitMatchRoutes(app, matching);
   auditRoutes(app, {
     pageDay: (day, opts) => deps.repositories.audit.pageDay(day, opts),
     audit: async (entry) => {

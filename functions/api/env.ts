@@ -4,7 +4,10 @@ export const envSchema = z.object({
   POWERTOOLS_SERVICE_NAME: z.string().default('claimflow'),
   POWERTOOLS_METRICS_NAMESPACE: z.string().default('claimflow'),
   TABLE_NAME: z.string().min(1),
-  /** The X12 bucket: 837P interchanges we sent and inbound 999 / 277CA / 835 files (read only). */
+  /**
+   * The X12 bucket, read only: 837P interchanges we sent and inbound 999 / 277CA / 835 files (the
+   * claim's documents; a manual remit match re-reads its claim payment from the inbound 835).
+   */
   X12_BUCKET: z.string().min(1),
   /**
    * cognito: API Gateway's JWT authorizer verified the token (AWS). local-jwt: the app verifies an

@@ -36,13 +36,16 @@ export function authenticateFor(e: Env): Authenticate {
 /** The app itself (the local runtime lists its routes from the OpenAPI document). */
 const claims = new ClaimRepository(doc, env.TABLE_NAME);
 const interchanges = new InterchangeRepository(doc, env.TABLE_NAME);
-const x12Objects = objects(s3Client());
+const ledger = new LedgerRepository(doc, env.TABLE_NAME);
+const work = new WorkItemRepository(doc, env.TABLE_NAME);
+const x12Bucket = env.X12_BUCKET;
+const store = objects(s3Client());
 export const app = createApi({
   repositories: {
     claims,
     events: new EventRepository(doc, env.TABLE_NAME),
-    ledger: new LedgerRepository(doc, env.TABLE_NAME),
-    work: new WorkItemRepository(doc, env.TABLE_NAME),
+    ledger,
+    work,
     audit: new AccessAuditRepository(doc, env.TABLE_NAME),
   },
   // Appeals, statements, patient payments and reports (docs/reports.md).
@@ -52,10 +55,12 @@ export const app = createApi({
     statements: new StatementRepository(doc, env.TABLE_NAME),
   },
   authenticate: authenticateFor(env),
+  // Matching a remit by hand: the ledger and the stored 835s (docs/remittance-posting.md).
+  remitMatch: { claims, ledger, work, read835: (key: string) => store.read(x12Bucket, key) },
   tokens: taskTokens(sfnClient()),
   timelyFilingDays: env.TIMELY_FILING_DAYS,
   // The claim's X12 documents (837P sent, 999 / 277CA / 835 received), shown as the claim's excerpt.
-  x12: { interchanges, read: (key) => x12Objects.readText(env.X12_BUCKET, key) },
+  x12: { interchanges, read: (key) => store.readText(x12Bucket, key) },
   log: (message, fields) => obs.logger.error(message, fields),
 });
 

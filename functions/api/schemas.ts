@@ -244,3 +244,39 @@ export const ClaimDetailSchema = z
     documents: z.array(DocumentSummarySchema),
   })
   .openapi('ClaimDetail');
+
+/** A manual remit match refused: the rule it broke (and the amounts, for a balancing rule). */
+export const MatchRefusedBody = z
+  .object({
+    error: z.literal('match_refused'),
+    rule: z.string().openapi({
+      description:
+        'OTHER_PAYER, ALREADY_PAID_FOR_TRACE, MATCHED_TO_OTHER_CLAIM, NOT_MATCHABLE, PAYMENT_NOT_FOUND, SAME_ADJUDICATION, ALREADY_ADJUDICATED, PAYMENTS_EXCEED_CHARGES, POSTED_WITH_OTHER_AMOUNTS (409); PAYER_UNKNOWN, CHARGE_MISMATCH, UNBALANCED, PATIENT_RESPONSIBILITY_MISMATCH, LEDGER_WOULD_NOT_BALANCE, NOTHING_TO_REVERSE, REVERSAL_DOES_NOT_MATCH_LEDGER, POSTING_TOO_LARGE (422)',
+    }),
+    expectedCents: cents.optional(),
+    actualCents: cents.optional(),
+  })
+  .openapi('MatchRefused');
+
+export const MatchCandidateSchema = z
+  .object({
+    claimId: z.string(),
+    practiceId: z.string(),
+    payerId: z.string(),
+    status: z.enum(CLAIM_STATUSES),
+    totalChargeCents: cents,
+    reasons: z.array(z.enum(['ACCOUNT', 'CHARGE', 'SERVICE_DATE'])),
+    score: z.number().int(),
+  })
+  .openapi('MatchCandidate');
+
+export const MatchPostingSchema = z
+  .object({
+    traceNumber: z.string(),
+    payerClaimControlNumber: z.string(),
+    statusCode: z.string(),
+    paidCents: cents,
+    result: z.enum(['posted', 'duplicate']),
+    delivery: z.string().openapi({ description: 'answered, pending, duplicate or unexpected' }),
+  })
+  .openapi('MatchPosting');

@@ -104,7 +104,10 @@ export function objects(s3: S3Client) {
   };
 }
 
-export function outcomePorts(repos: Repositories, tokens: ReturnType<typeof taskTokens>): OutcomePorts {
+export function outcomePorts(
+  repos: { claims: Pick<ClaimRepository, 'get' | 'saveOnce'>; ledger: Pick<LedgerRepository, 'isPosted'> },
+  tokens: Pick<ReturnType<typeof taskTokens>, 'answer'>,
+): OutcomePorts {
   return {
     getState: (claimId) => repos.claims.get(claimId),
     hasMarker: (claimId, key) => repos.ledger.isPosted(claimId, key),

@@ -3,8 +3,7 @@
  * malformed or unbalanced file (nothing posted), posts each matched claim payment once (keyed by
  * trace, CLP01, CLP07) and its PLBs to the provider ledger, and answers AwaitRemit.
  */
-import { deliver } from '../../shared/services/outcomes';
-import { postRemittanceFile } from '../../shared/services/remit';
+import { postRemittanceFile, remitDelivery } from '../../shared/services/remit';
 import type { InboundMessage } from '../../shared/webhooks/receive';
 import { loadEnv } from '../env-common';
 import { documentClient, s3Client, sfnClient } from '../lib/aws';
@@ -31,15 +30,7 @@ const processFile = oncePerFile(env.IDEMPOTENCY_TABLE_NAME, async (msg: InboundM
     ledger: (claimId) => repos.ledger.getLedger(claimId),
     post: (claimId, key, entries, guard) => repos.ledger.postPayment(claimId, key, entries, guard),
     postProviderAdjustment: (entry) => repos.ledger.postProviderAdjustment(entry),
-    deliver: (claimId, outcome, key) =>
-      deliver(outcomes, claimId, 'REMIT', outcome, `OUTCOME#${key}`, 'REMIT_POSTED', {
-        route: outcome.route,
-        paidCents: outcome.paidCents,
-        patientResponsibilityCents: outcome.patientResponsibilityCents,
-        carcs: outcome.carcs,
-        traceNumber: outcome.traceNumber,
-        fileKey: msg.key,
-      }),
+    deliver: remitDelivery(outcomes, msg.key),
     recordRemit: (header, fileKey, status, progress) =>
       repos.remits.track(header, fileKey, status, progress, new Date().toISOString()),
     workItem,

@@ -6,8 +6,9 @@
  * are created per practice by an admin (`aws cognito-idp create-group --group-name PRAC1 ...`).
  *
  * Grants: the table (read/write: corrections save claims, work items are updated, the access
- * audit is appended) and SendTaskSuccess / SendTaskFailure on the claim state machine (a
- * correction resumes the claim's waiting execution).
+ * audit is appended), SendTaskSuccess / SendTaskFailure on the claim state machine (a
+ * correction or a manual remit match resumes the claim's waiting execution) and reading the
+ * inbound 835s (a manual match re-reads the claim payment from its file).
  */
 import { Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
@@ -72,7 +73,10 @@ export interface WorkbenchApiProps {
   stateMachine: IStateMachine;
   /** Origins allowed to call the API from a browser (the console); none: no CORS. */
   allowedOrigins?: string[];
-  /** The X12 bucket: the claim detail shows the 837Ps sent and the 999 / 277CA / 835 files received. */
+  /**
+   * The X12 bucket: the claim detail shows the 837Ps sent and the 999 / 277CA / 835 files received,
+   * and a manual remit match re-reads the claim payment from its inbound 835.
+   */
   x12Bucket: IBucket;
 }
 
@@ -150,13 +154,14 @@ export class WorkbenchApi extends Construct {
       logRetentionDays: config.logRetentionDays,
     });
     grantTable(this.fn, props.table, [GSI1], props.dataKey, 'readwrite');
-    // The claim's X12 documents: read only, our interchanges and the inbound files, nothing else.
+    // Read only, our interchanges and the inbound files, nothing else: the claim's X12 documents, and
+    // the one claim payment a manual remit match re-reads from its 835.
     grantObjectRead(
       this.fn,
       props.x12Bucket,
       props.dataKey,
       [`${INTERCHANGE_PREFIX}*`, `${INBOUND_PREFIX}*`],
-      "The api function shows a claim's X12 documents (an excerpt of this claim's segments); their keys are named by the claim's events, known only per request, so the grant is s3:GetObject on the 837P interchange and inbound prefixes only.",
+      "The api function shows a claim's X12 documents (an excerpt of this claim's segments); their keys are named by the claim's events, known only per request, so the grant is s3:GetObject on the 837P interchange and inbound prefixes only (a manual remit match re-reads its 835 there too).",
     );
     // A separate policy (not the role's default one) keeps the state machine out of the function's
     // dependencies, as for record-transition.

@@ -31,7 +31,7 @@ import {
 import { routeRemit } from '../posting/route';
 import { checkBalance, iterate835, type Remittance, stream835, X12Error, type X12Input } from '../x12';
 import type { ClaimPayment } from '../x12/types';
-import type { Delivery } from './outcomes';
+import { type Delivery, deliver, type OutcomePorts } from './outcomes';
 
 export interface WorkItem {
   kind:
@@ -318,102 +318,21 @@ async function postOne(
       });
       continue;
     }
-    const key = postingKey(
-      remit.traceNumber,
-      payment.patientControlNumber,
-      payment.payerClaimControlNumber,
-      payment.statusCode,
-    );
-    const entries = remitEntries(claim, payment, remit, at, fileKey);
-    let result: 'posted' | 'duplicate' | 'refused' | undefined;
-    for (let attempt = 1; result === undefined; attempt++) {
-      if (attempt > MAX_POSTING_ATTEMPTS) {
-        throw new Error(`claim ${claim.claimId}: the ledger kept changing while posting ${ref}`);
-      }
-      const ledger = await ports.ledger(claim.claimId);
-      if (hasPosting(ledger.entries, key)) {
-        if (samePosting(ledger.entries, key, entries)) {
-          // An earlier run posted this payment (and may have stopped before delivering it).
-          result = 'duplicate';
-          break;
-        }
-        // The same (trace, CLP01, CLP07) was posted with other amounts: never silently ignored.
-        summary.mismatched++;
-        await ports.workItem({
-          kind: 'REMIT_MISMATCH',
-          reference: ref,
-          detail: {
-            fileKey,
-            problem: 'POSTED_WITH_OTHER_AMOUNTS',
-            payerClaimControlNumber: payment.payerClaimControlNumber,
-            paidCents: payment.paidCents,
-          },
-        });
-        result = 'refused';
-        break;
-      }
-      // Checked against what is already posted to the claim, not just this adjudication.
-      const check = checkAgainstLedger(claim, ledger.entries, payment, entries, {
-        key,
-        at,
-        traceNumber: remit.traceNumber,
-        fileKey,
-      });
-      if (!check.ok) {
-        if (check.kind === 'REMIT_MISMATCH') summary.mismatched++;
-        else summary.refused++;
-        await ports.workItem({
-          kind: check.kind,
-          reference: ref,
-          detail: {
-            fileKey,
-            problem: check.problem,
-            message: check.message,
-            statusCode: payment.statusCode,
-            payerClaimControlNumber: payment.payerClaimControlNumber,
-            paidCents: payment.paidCents,
-            postedPaymentsCents: check.postedPaymentsCents,
-            chargesCents: check.chargesCents,
-          },
-        });
-        result = 'refused';
-        break;
-      }
-      let out: 'posted' | 'duplicate' | 'conflict';
-      try {
-        out = await ports.post(claim.claimId, key, check.entries, {
-          version: ledger.version,
-          traceNumber: remit.traceNumber,
-          paidCents: payment.paidCents,
-        });
-      } catch (err) {
-        // More entries than one transaction holds: retrying cannot help, a person posts it.
-        if ((err as Error).name !== 'TransactionTooLargeError') throw err;
-        summary.mismatched++;
-        await ports.workItem({
-          kind: 'REMIT_MISMATCH',
-          reference: ref,
-          detail: { fileKey, problem: 'POSTING_TOO_LARGE', entries: check.entries.length },
-        });
-        result = 'refused';
-        break;
-      }
-      if (out !== 'conflict') result = out;
-    }
-    if (result === 'refused') {
+    const r = await postClaimPayment(claim, payment, remit, fileKey, ports, at);
+    if (r.result === 'refused') {
+      if (r.kind === 'REMIT_MISMATCH') summary.mismatched++;
+      else summary.refused++;
+      await ports.workItem({ kind: r.kind, reference: ref, detail: r.detail });
       complete = false;
       continue; // not posted: no outcome is delivered
     }
     posted++;
-    if (result === 'posted') summary.posted++;
+    if (r.result === 'posted') summary.posted++;
     else {
       summary.duplicates++;
       duplicates++;
     }
-    // Delivered even on a duplicate posting: an earlier attempt may have stopped after posting.
-    // deliver() itself is once-only per key.
-    const delivery = await ports.deliver(claim.claimId, routeRemit(payment, remit.traceNumber), key);
-    if (delivery === 'unexpected') {
+    if (r.delivery === 'unexpected') {
       await ports.workItem({
         kind: 'UNEXPECTED_REMIT',
         reference: `${remit.traceNumber}/${claim.claimId}`,
@@ -445,4 +364,145 @@ async function postOne(
     duplicateClaims: duplicates,
     unmatchedClaimIds,
   });
+}
+
+/** What posting one claim payment needs (a subset of RemitPorts; the workbench's manual match too). */
+export type ClaimPostingPorts = Pick<RemitPorts, 'ledger' | 'post' | 'deliver'>;
+
+export type ClaimPosting =
+  | {
+      /** posted now, or found posted as is by an earlier run ('duplicate'); the outcome delivered. */
+      result: 'posted' | 'duplicate';
+      key: string;
+      delivery: Delivery;
+    }
+  | {
+      /** Nothing posted, nothing delivered: the work item a person should get, and why. */
+      result: 'refused';
+      key: string;
+      kind: Extract<WorkItem['kind'], 'REMIT_MISMATCH' | 'DUPLICATE_REMIT' | 'CREDIT_BALANCE'>;
+      /** The rule: POSTED_WITH_OTHER_AMOUNTS, POSTING_TOO_LARGE or a checkAgainstLedger problem. */
+      problem: string;
+      detail: Record<string, unknown>;
+    };
+
+/**
+ * Posts one claim payment of an 835 to `claim` (whose id is the payment's CLP01: the auto-poster's
+ * match, or a person's) with every check of auto-posting: keyed by (TRN02, CLP01, CLP07) so a
+ * replay posts nothing twice, checked against what is already posted to the claim (duplicate
+ * adjudication, credit balance, a ledger that would not balance), written only if the claim's
+ * ledger did not change since it was read; then delivers the routed outcome to the claim's
+ * AwaitRemit wait (once per posting key, also when an earlier run posted it). checkRemit (the
+ * payment's own balancing against the claim) is the caller's.
+ */
+export async function postClaimPayment(
+  claim: Claim,
+  payment: ClaimPayment,
+  remit: Pick<Remittance, 'traceNumber'>,
+  fileKey: string,
+  ports: ClaimPostingPorts,
+  at: string,
+): Promise<ClaimPosting> {
+  const ref = `${remit.traceNumber}/${payment.patientControlNumber}`;
+  const key = postingKey(
+    remit.traceNumber,
+    payment.patientControlNumber,
+    payment.payerClaimControlNumber,
+    payment.statusCode,
+  );
+  const entries = remitEntries(claim, payment, remit, at, fileKey);
+  const refuse = (
+    kind: Extract<ClaimPosting, { result: 'refused' }>['kind'],
+    problem: string,
+    detail: Record<string, unknown>,
+  ): ClaimPosting => ({ result: 'refused', key, kind, problem, detail: { fileKey, ...detail } });
+  let result: 'posted' | 'duplicate' | undefined;
+  for (let attempt = 1; result === undefined; attempt++) {
+    if (attempt > MAX_POSTING_ATTEMPTS) {
+      throw new Error(`claim ${claim.claimId}: the ledger kept changing while posting ${ref}`);
+    }
+    const ledger = await ports.ledger(claim.claimId);
+    if (hasPosting(ledger.entries, key)) {
+      // An earlier run posted this payment (and may have stopped before delivering it).
+      if (samePosting(ledger.entries, key, entries)) {
+        result = 'duplicate';
+        break;
+      }
+      // The same (trace, CLP01, CLP07) was posted with other amounts: never silently ignored.
+      return refuse('REMIT_MISMATCH', 'POSTED_WITH_OTHER_AMOUNTS', {
+        problem: 'POSTED_WITH_OTHER_AMOUNTS',
+        payerClaimControlNumber: payment.payerClaimControlNumber,
+        paidCents: payment.paidCents,
+      });
+    }
+    // Checked against what is already posted to the claim, not just this adjudication.
+    const check = checkAgainstLedger(claim, ledger.entries, payment, entries, {
+      key,
+      at,
+      traceNumber: remit.traceNumber,
+      fileKey,
+    });
+    if (!check.ok) {
+      return refuse(check.kind, check.problem, {
+        problem: check.problem,
+        message: check.message,
+        statusCode: payment.statusCode,
+        payerClaimControlNumber: payment.payerClaimControlNumber,
+        paidCents: payment.paidCents,
+        postedPaymentsCents: check.postedPaymentsCents,
+        chargesCents: check.chargesCents,
+      });
+    }
+    let out: 'posted' | 'duplicate' | 'conflict';
+    try {
+      out = await ports.post(claim.claimId, key, check.entries, {
+        version: ledger.version,
+        traceNumber: remit.traceNumber,
+        paidCents: payment.paidCents,
+      });
+    } catch (err) {
+      // More entries than one transaction holds: retrying cannot help, a person posts it.
+      if ((err as Error).name !== 'TransactionTooLargeError') throw err;
+      return refuse('REMIT_MISMATCH', 'POSTING_TOO_LARGE', {
+        problem: 'POSTING_TOO_LARGE',
+        entries: check.entries.length,
+      });
+    }
+    if (out !== 'conflict') result = out;
+  }
+  // Delivered even on a duplicate posting: an earlier attempt may have stopped after posting.
+  // deliver() itself is once-only per key.
+  const delivery = await ports.deliver(claim.claimId, routeRemit(payment, remit.traceNumber), key);
+  return { result, key, delivery };
+}
+
+/**
+ * The transaction set with trace number `traceNumber` of an 835 (the posting pass's reader), or
+ * undefined when the file has none. For a manual match: the file was valid when it was posted.
+ */
+export async function readRemittance(
+  source: RemitSource,
+  traceNumber: string,
+): Promise<Remittance | undefined> {
+  for await (const remit of iterate835(await openSource(source))) {
+    if (remit.traceNumber === traceNumber) return remit;
+  }
+  return undefined;
+}
+
+/**
+ * RemitPorts.deliver over the outcome ports: the routed outcome to the claim's AwaitRemit wait, once
+ * per posting key (marker OUTCOME#<key>), with a REMIT_POSTED event (amounts and codes only).
+ */
+export function remitDelivery(outcomes: OutcomePorts, fileKey?: string): RemitPorts['deliver'] {
+  return (claimId, outcome, key) =>
+    deliver(outcomes, claimId, 'REMIT', outcome, `OUTCOME#${key}`, 'REMIT_POSTED', {
+      route: outcome.route,
+      paidCents: outcome.paidCents,
+      patientResponsibilityCents: outcome.patientResponsibilityCents,
+      carcs: outcome.carcs,
+      traceNumber: outcome.traceNumber,
+      // The 835 the payment came from: the claim's documents list it (shared/workbench/documents.ts).
+      ...(fileKey ? { fileKey } : {}),
+    });
 }

@@ -16,6 +16,7 @@
  * | interchange         | ICN#<n>            | META                    |                                        |
  * | interchange member  | ICN#<n>            | CLAIM#<claimId>         |                                        |
  * | counter             | COUNTER#<name>     | META                    |                                        |
+ * | work item           | WORK#<kind>        | REF#<reference>         | PRACTICE#<p>#WORK (or WORK#UNOWNED) / CLAIM#<claimId>#<kind>#<reference> |
  */
 export const META = 'META';
 export const CHARGES_POSTING_KEY = 'CHARGES';
@@ -51,3 +52,13 @@ export function normalizeControlNumber(n: string | number): string {
 }
 export const workPk = (kind: string) => `WORK#${kind}`;
 export const workSk = (reference: string) => `REF#${reference}`;
+/**
+ * The work-item index on GSI1 (no GSI of its own): one partition per practice (items naming a stored
+ * claim of it) and one for items naming no stored claim. The sort key starts with the claim id, so
+ * one claim's items are a begins_with query of its practice's partition.
+ */
+export const workPracticeGsiPk = (practiceId: string) => `PRACTICE#${practiceId}#WORK`;
+export const WORK_UNOWNED_GSI_PK = 'WORK#UNOWNED';
+export const workClaimGsiPrefix = (claimId: string) => `CLAIM#${claimId}#`;
+export const workGsiSk = (claimId: string | undefined, kind: string, reference: string) =>
+  `${claimId ? workClaimGsiPrefix(claimId) : ''}${kind}#${reference}`;

@@ -22,7 +22,10 @@ export type AuditAction =
   // corrections and work queues (shared/workbench/correct-claim.ts, work-queue.ts)
   | 'CORRECT_CLAIM'
   | 'LIST_WORK_ITEMS'
-  | 'UPDATE_WORK_ITEM';
+  | 'UPDATE_WORK_ITEM'
+  // matching a remit claim payment to a claim by hand (remit-match.ts)
+  | 'LIST_MATCH_CANDIDATES'
+  | 'MATCH_REMIT';
 /**
  * OK: data was returned / the change was made. NOT_FOUND: the claim (work item) does not exist or
  * belongs to another practice. REFUSED: the change was not allowed or not valid; CONFLICT: the

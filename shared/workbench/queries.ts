@@ -40,8 +40,8 @@ export interface WorkbenchPorts extends ClaimListPort {
   getClaim(claimId: string): Promise<ClaimRecordView | undefined>;
   events(claimId: string): Promise<ClaimEvent[]>;
   ledger(claimId: string): Promise<LedgerEntry[]>;
-  /** Work items that may name the claim (filtered again here). */
-  workItems(claimId: string): Promise<WorkItemView[]>;
+  /** Work items that may name the claim (its practice's work-item index; filtered again here). */
+  workItems(claimId: string, practiceId: string): Promise<WorkItemView[]>;
   audit(entry: AccessAuditEntry): Promise<void>;
   now(): Date;
 }
@@ -134,7 +134,7 @@ export async function readClaim(
     const [events, ledger, workItems] = await Promise.all([
       ports.events(claimId),
       ports.ledger(claimId),
-      ports.workItems(claimId),
+      ports.workItems(claimId, record.practiceId),
     ]);
     detail = claimDetail(record, { events, ledger, workItems }, isoDay(now));
   }

@@ -8,11 +8,15 @@
  * the callers of that practice, like the claim. An item naming no stored claim (an 835 for a claim
  * id we never sent, a held file) belongs to no practice: it holds ids, codes and amounts only, and
  * managers and admins see it (billers do not, since it may concern another practice).
+ *
+ * The queue reads the work-item index (shared/store/work-items.ts): one partition per practice of
+ * the caller, plus the unowned partition for managers and admins; who may see an item is checked
+ * again against its claim as read now.
  */
 import type { ClaimStatus } from '../claims/model';
 import { type Caller, canSee } from './access';
 import { ageInDays, isoDay } from './aging';
-import { type AccessAuditEntry, type AuditChange, auditEntry } from './audit';
+import { type AccessAuditEntry, type AuditAction, type AuditChange, auditEntry } from './audit';
 
 export interface WorkItemData {
   kind: string;
@@ -22,8 +26,10 @@ export interface WorkItemData {
   lastSeen: string;
   occurrences: number;
   assignee?: string;
+  /** A manual match in progress: the claim the item's payment is being posted to. */
+  matchClaimId?: string;
   comments?: { at: string; by: string; text: string }[];
-  resolution?: { at: string; by: string; note?: string };
+  resolution?: { at: string; by: string; note?: string; match?: { claimId: string } };
 }
 
 /** What a work item needs to know of the claim it names. */
@@ -107,8 +113,12 @@ export function byAge(a: WorkItemSummary, b: WorkItemSummary): number {
 }
 
 export interface WorkQueuePorts {
+  /** The kinds people work (others are not listed and answer 404). */
   kinds: readonly string[];
-  list(kind: string): Promise<WorkItemData[]>;
+  /** The items of one practice (index partition), every kind and state. */
+  listForPractice(practiceId: string): Promise<WorkItemData[]>;
+  /** The items naming no stored claim. */
+  listUnowned(): Promise<WorkItemData[]>;
   get(kind: string, reference: string): Promise<WorkItemData | undefined>;
   claim(claimId: string): Promise<ClaimRef | undefined>;
   assign(kind: string, reference: string, assignee: string | undefined): Promise<WorkItemData | undefined>;
@@ -120,15 +130,49 @@ export interface WorkQueuePorts {
   resolve(
     kind: string,
     reference: string,
-    resolution: { at: string; by: string; note?: string },
+    resolution: { at: string; by: string; note?: string; match?: { claimId: string } },
   ): Promise<'resolved' | 'already' | 'missing'>;
   audit(entry: AccessAuditEntry): Promise<void>;
   now(): Date;
 }
 
-interface RequestInfo {
+export interface RequestInfo {
   route: string;
   requestId?: string;
+}
+
+/**
+ * The access-audit writer of one request on one work item: each entry names the item and the claim
+ * it concerns when the caller may see it (else the caller's practices), unless `scope` says which
+ * claims were read.
+ */
+export function workItemAuditor(
+  write: (entry: AccessAuditEntry) => Promise<void>,
+  caller: Caller,
+  what: { action: AuditAction; ref: { kind: string; reference: string }; request: RequestInfo; now: Date },
+  claim: Pick<ClaimRef, 'claimId' | 'practiceId'> | undefined,
+) {
+  return (
+    outcome: AccessAuditEntry['outcome'],
+    changes?: AuditChange[],
+    scope?: { claimIds: string[]; practiceIds: string[] },
+  ) =>
+    write(
+      auditEntry(
+        caller,
+        {
+          action: what.action,
+          route: what.request.route,
+          outcome,
+          claimIds: scope?.claimIds ?? (claim ? [claim.claimId] : []),
+          practiceIds: scope?.practiceIds ?? (claim ? [claim.practiceId] : caller.practiceIds),
+          workItem: what.ref,
+          ...(what.request.requestId ? { requestId: what.request.requestId } : {}),
+          ...(changes ? { changes } : {}),
+        },
+        what.now,
+      ),
+    );
 }
 
 async function claimOf(ports: WorkQueuePorts, item: WorkItemData): Promise<ClaimRef | undefined> {
@@ -145,8 +189,9 @@ export async function listWorkItems(
 ): Promise<WorkItemSummary[]> {
   const now = ports.now();
   const today = isoDay(now);
-  const kinds = filter.kind ? ports.kinds.filter((k) => k === filter.kind) : ports.kinds;
-  const items = (await Promise.all(kinds.map((k) => ports.list(k)))).flat();
+  const reads = caller.practiceIds.map((p) => ports.listForPractice(p));
+  if (caller.role === 'manager' || caller.role === 'admin') reads.push(ports.listUnowned());
+  const items = (await Promise.all(reads)).flat().filter((i) => ports.kinds.includes(i.kind));
   const out: WorkItemSummary[] = [];
   for (const item of items) {
     const claim = await claimOf(ports, item);
@@ -195,23 +240,12 @@ export async function updateWorkItem(
   const item = ports.kinds.includes(ref.kind) ? await ports.get(ref.kind, ref.reference) : undefined;
   const claim = item ? await claimOf(ports, item) : undefined;
   const visible = item !== undefined && mayWork(caller, claim);
-  const audit = (outcome: AccessAuditEntry['outcome'], changes?: AuditChange[]) =>
-    ports.audit(
-      auditEntry(
-        caller,
-        {
-          action: 'UPDATE_WORK_ITEM',
-          route: request.route,
-          outcome,
-          claimIds: visible && claim ? [claim.claimId] : [],
-          practiceIds: visible && claim ? [claim.practiceId] : caller.practiceIds,
-          workItem: ref,
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-          ...(changes ? { changes } : {}),
-        },
-        now,
-      ),
-    );
+  const audit = workItemAuditor(
+    ports.audit,
+    caller,
+    { action: 'UPDATE_WORK_ITEM', ref, request, now },
+    visible ? claim : undefined,
+  );
   if (!visible || !item) {
     await audit('NOT_FOUND');
     return { kind: 'not_found' };

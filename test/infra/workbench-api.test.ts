@@ -78,7 +78,7 @@ describe('workbench API', () => {
     s.appTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
   });
 
-  it('gives the api Lambda the table, its key and task responses on the claim state machine only', () => {
+  it('gives the api Lambda the table, its key, task responses on the claim state machine and the inbound 835s only', () => {
     const [, fn] = byMetadata(s.appJson, 'claimflow:function', 'api');
     expect(
       (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
@@ -98,7 +98,8 @@ describe('workbench API', () => {
     );
     expect(names).toContain('states:SendTaskSuccess');
     expect(names.filter((n) => /^(sqs|secretsmanager):/.test(n) || n.endsWith('*'))).toEqual([]);
-    // S3: reading the claim's X12 documents only: our 837P interchanges and the inbound files.
+    // S3: reading only our 837P interchanges and the inbound files (the claim's documents; a manual
+    // remit match re-reads its 835).
     const s3 = actions.filter((a) => a.action.startsWith('s3:'));
     expect([...new Set(s3.map((a) => a.action))]).toEqual(['s3:GetObject']);
     const arns = JSON.stringify(s3.map((a) => a.resource)).match(/:s3:::claimflow-x12-[^/]*\/[^"]*/g);
