@@ -94,9 +94,13 @@ export function outcomeFor(seed: number | string, claimId: string): Outcome {
   return (['DENIED_16', 'DENIED_50', 'DENIED_29', 'DENIED_22'] as const)[(h[4] as number) % 4] as Outcome;
 }
 
-/** The payer claim control number (REF*1K / CLP07) of an accepted claim. */
-export function payerClaimNumber(claimId: string): string {
-  return `PCN${claimId}`;
+/**
+ * The payer claim control number (REF*1K / CLP07) of an accepted claim. A replacement (frequency 7)
+ * is a new adjudication and gets a number of its own, as payers assign, so that posting can tell it
+ * from the adjudication it replaces (REF*F8).
+ */
+export function payerClaimNumber(claimId: string, frequencyCode?: string): string {
+  return frequencyCode === '7' ? `PCN${claimId}R` : `PCN${claimId}`;
 }
 
 const allowedOf = (chargeCents: number) => Math.floor((chargeCents * ALLOWED_PERCENT) / 100);
@@ -196,7 +200,7 @@ export function decide(seed: number | string, claim: AdjudicableClaim): Decision
   const patientResponsibilityCents = [...claimAdjustments, ...services.flatMap((s) => s.adjustments)]
     .filter((a) => a.group === 'PR')
     .reduce((t, a) => t + a.amountCents, 0);
-  const payerClaimControlNumber = payerClaimNumber(claim.claimId);
+  const payerClaimControlNumber = payerClaimNumber(claim.claimId, claim.frequencyCode);
   const sub = claim.subscriber;
   return {
     ack: 'accepted',

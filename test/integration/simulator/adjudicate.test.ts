@@ -158,6 +158,11 @@ describe('a corrected CO-16 claim', () => {
       expect(replacement.payment?.statusCode).toBe('1');
       expect(replacement.payment?.paidCents).toBeGreaterThan(0);
       expect(replacement.payment?.frequencyCode).toBe('7');
+      // A new adjudication: its own claim control number, not the replaced one (REF*F8).
+      expect(replacement.payment?.payerClaimControlNumber).toBe(`PCN${c.claimId}R`);
+      expect(replacement.payment?.payerClaimControlNumber).not.toBe(
+        decide(SEED, c).payment?.payerClaimControlNumber,
+      );
     }
   });
 
