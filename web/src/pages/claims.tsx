@@ -8,68 +8,14 @@ import type { Schemas } from '../api/client';
 import { BUCKETS } from '../charts';
 import { money, words } from '../lib/format';
 import { href } from '../lib/routes';
+import { EMPTY_FILTERS, type Filters, STATUSES, searchBody } from '../lib/search';
 import { must, PageTitle, Show, useApp, useLoad } from '../ui';
 import { practicesOf } from './reports';
 
-type Search = Schemas['ClaimSearch'];
-export const STATUSES = [
-  'RECEIVED',
-  'SCRUBBED',
-  'NEEDS_CORRECTION',
-  'SUBMITTED',
-  'ACCEPTED',
-  'REJECTED',
-  'PAID',
-  'PATIENT_BALANCE',
-  'DENIED',
-  'CORRECTED',
-  'APPEAL',
-  'WRITTEN_OFF',
-  'SECONDARY',
-  'HUMAN_REVIEW',
-  'CLOSED',
-] as const satisfies readonly NonNullable<Search['status']>[];
-
-interface Filters {
-  status: string;
-  payerId: string;
-  practiceId: string;
-  serviceFrom: string;
-  serviceTo: string;
-  arBucket: string;
-  searchBy: 'claimId' | 'patientAccount';
-  search: string;
-}
-
-const EMPTY: Filters = {
-  status: '',
-  payerId: '',
-  practiceId: '',
-  serviceFrom: '',
-  serviceTo: '',
-  arBucket: '',
-  searchBy: 'claimId',
-  search: '',
-};
-
-/** The search request for the filters: only what is set. Pure. */
-export function searchBody(f: Filters, cursor: string | undefined, limit = 25): Search {
-  const body: Search = { limit };
-  if (f.status) body.status = f.status as Search['status'];
-  if (f.payerId.trim()) body.payerId = f.payerId.trim();
-  if (f.practiceId) body.practiceId = f.practiceId;
-  if (f.serviceFrom) body.serviceFrom = f.serviceFrom;
-  if (f.serviceTo) body.serviceTo = f.serviceTo;
-  if (f.arBucket) body.arBucket = f.arBucket as Search['arBucket'];
-  if (f.search.trim()) body[f.searchBy] = f.search.trim();
-  if (cursor) body.cursor = cursor;
-  return body;
-}
-
 export function Claims() {
   const { api, session } = useApp();
-  const [draft, setDraft] = useState<Filters>(EMPTY);
-  const [applied, setApplied] = useState<Filters>(EMPTY);
+  const [draft, setDraft] = useState<Filters>(EMPTY_FILTERS);
+  const [applied, setApplied] = useState<Filters>(EMPTY_FILTERS);
   // cursors[i] is the cursor that fetches page i (page 0 has none).
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const pageNo = cursors.length - 1;
@@ -153,8 +99,8 @@ export function Claims() {
           <button
             type="button"
             onClick={() => {
-              setDraft(EMPTY);
-              setApplied(EMPTY);
+              setDraft(EMPTY_FILTERS);
+              setApplied(EMPTY_FILTERS);
               setCursors([undefined]);
             }}
           >
