@@ -4,13 +4,16 @@
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
+import { AR_BUCKETS } from '../../shared/workbench/aging';
 import type { Schemas } from './api/client';
 import { money } from './lib/format';
+import { Thead } from './ui';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 type Aging = Schemas['ArAging'];
-export const BUCKETS = ['0-30', '31-60', '61-90', '91-120', '120+'] as const;
+/** The A/R age buckets in order (shared with the API's reports). */
+export const BUCKETS = AR_BUCKETS;
 
 export function AgingChart({ aging, id }: { aging: Aging; id: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -60,14 +63,7 @@ export function AgingChart({ aging, id }: { aging: Aging; id: string }) {
 export function AgingTable({ aging, captionId }: { aging: Aging; captionId: string }) {
   return (
     <table aria-labelledby={captionId}>
-      <thead>
-        <tr>
-          <th scope="col">Bucket (days)</th>
-          <th scope="col">Claims</th>
-          <th scope="col">Insurance</th>
-          <th scope="col">Patient</th>
-        </tr>
-      </thead>
+      <Thead cols={['Bucket (days)', 'Claims', 'Insurance', 'Patient']} />
       <tbody>
         {BUCKETS.map((b) => (
           <tr key={b}>

@@ -85,3 +85,49 @@ export function PageTitle({ children }: { children: ComponentChildren }) {
     </h1>
   );
 }
+
+/** The caller's practices: its groups that are not a role. */
+export function practicesOf(groups: readonly string[]): string[] {
+  return groups.filter((g) => !['biller', 'manager', 'admin'].includes(g));
+}
+
+/** A labelled select of the caller's practices, optionally with an "all" choice. */
+export function PracticeSelect({
+  value,
+  onChange,
+  all,
+}: {
+  value: string;
+  onChange: (practiceId: string) => void;
+  all?: boolean;
+}) {
+  const { session } = useApp();
+  return (
+    <label>
+      Practice
+      <select name="practiceId" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {all && <option value="">All my practices</option>}
+        {practicesOf(session.groups).map((p) => (
+          <option key={p} value={p}>
+            {p}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A table head of column headers. */
+export function Thead({ cols }: { cols: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

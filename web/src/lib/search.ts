@@ -2,26 +2,12 @@
  * The claims list's filters and the POST /api/claims/search body built from them. Pure. The body
  * carries every filter, so nothing (a patient account is PHI) goes into a URL.
  */
+import { CLAIM_STATUSES } from '../../../shared/claims/model';
 import type { components } from '../api/schema';
 
 type Search = components['schemas']['ClaimSearch'];
-export const STATUSES = [
-  'RECEIVED',
-  'SCRUBBED',
-  'NEEDS_CORRECTION',
-  'SUBMITTED',
-  'ACCEPTED',
-  'REJECTED',
-  'PAID',
-  'PATIENT_BALANCE',
-  'DENIED',
-  'CORRECTED',
-  'APPEAL',
-  'WRITTEN_OFF',
-  'SECONDARY',
-  'HUMAN_REVIEW',
-  'CLOSED',
-] as const satisfies readonly NonNullable<Search['status']>[];
+/** Every claim status, in lifecycle order (the API's enum). */
+export const STATUSES: readonly NonNullable<Search['status']>[] = CLAIM_STATUSES;
 
 export interface Filters {
   status: string;

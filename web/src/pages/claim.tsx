@@ -2,15 +2,17 @@
  * Claim detail: summary, patient and payer, lines, diagnoses, scrub findings, the event timeline, the
  * ledger with its running balance, work items, and the actions the claim's status allows.
  */
+import { EXPECTING_OUTCOME } from '../../../shared/claims/state';
 import type { Schemas } from '../api/client';
 import { VoidClaimHook } from '../hooks';
 import { money, when, words } from '../lib/format';
 import { href } from '../lib/routes';
-import { must, PageTitle, Show, useApp, useLoad } from '../ui';
+import { must, PageTitle, Show, Thead, useApp, useLoad } from '../ui';
 
 type Detail = Schemas['ClaimDetail'];
 
-export const CORRECTABLE = ['NEEDS_CORRECTION', 'CORRECTED', 'REJECTED', 'DENIED'];
+/** The statuses in which the workflow takes a correction (the API refuses others with 409). */
+export const CORRECTABLE: readonly string[] = EXPECTING_OUTCOME.CORRECTION;
 export const APPEALABLE = ['DENIED', 'APPEAL'];
 
 export function ClaimPage({ claimId }: { claimId: string }) {
@@ -86,17 +88,7 @@ function ClaimDetail({ d }: { d: Detail }) {
       <section aria-labelledby="c-lines">
         <h2 id="c-lines">Service lines</h2>
         <table aria-labelledby="c-lines">
-          <thead>
-            <tr>
-              <th scope="col">Line</th>
-              <th scope="col">Date</th>
-              <th scope="col">Procedure</th>
-              <th scope="col">Modifiers</th>
-              <th scope="col">Units</th>
-              <th scope="col">Pointers</th>
-              <th scope="col">Charge</th>
-            </tr>
-          </thead>
+          <Thead cols={['Line', 'Date', 'Procedure', 'Modifiers', 'Units', 'Pointers', 'Charge']} />
           <tbody>
             {claim.lines.map((l) => (
               <tr key={l.lineId}>
@@ -141,16 +133,7 @@ function ClaimDetail({ d }: { d: Detail }) {
       <section aria-labelledby="c-ledger">
         <h2 id="c-ledger">Ledger</h2>
         <table aria-labelledby="c-ledger">
-          <thead>
-            <tr>
-              <th scope="col">Posted</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Code</th>
-              <th scope="col">Line</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Balance</th>
-            </tr>
-          </thead>
+          <Thead cols={['Posted', 'Kind', 'Code', 'Line', 'Amount', 'Balance']} />
           <tbody>
             {d.ledger.rows.map((r) => (
               <tr key={r.entryId}>

@@ -9,11 +9,10 @@ import { BUCKETS } from '../charts';
 import { money, words } from '../lib/format';
 import { href } from '../lib/routes';
 import { EMPTY_FILTERS, type Filters, STATUSES, searchBody } from '../lib/search';
-import { must, PageTitle, Show, useApp, useLoad } from '../ui';
-import { practicesOf } from './reports';
+import { must, PageTitle, PracticeSelect, Show, Thead, useApp, useLoad } from '../ui';
 
 export function Claims() {
-  const { api, session } = useApp();
+  const { api } = useApp();
   const [draft, setDraft] = useState<Filters>(EMPTY_FILTERS);
   const [applied, setApplied] = useState<Filters>(EMPTY_FILTERS);
   // cursors[i] is the cursor that fetches page i (page 0 has none).
@@ -53,17 +52,11 @@ export function Claims() {
           Payer id
           <input name="payerId" value={draft.payerId} onInput={set('payerId')} autocomplete="off" />
         </label>
-        <label>
-          Practice
-          <select name="practiceId" value={draft.practiceId} onChange={set('practiceId')}>
-            <option value="">All my practices</option>
-            {practicesOf(session.groups).map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PracticeSelect
+          value={draft.practiceId}
+          onChange={(practiceId) => setDraft({ ...draft, practiceId })}
+          all
+        />
         <label>
           Service from
           <input type="date" name="serviceFrom" value={draft.serviceFrom} onInput={set('serviceFrom')} />
@@ -134,18 +127,7 @@ function ClaimTable({ items }: { items: Schemas['ClaimSummary'][] }) {
   if (items.length === 0) return <p>No claims match.</p>;
   return (
     <table class="claims" aria-labelledby="claims-results">
-      <thead>
-        <tr>
-          <th scope="col">Claim</th>
-          <th scope="col">Practice</th>
-          <th scope="col">Status</th>
-          <th scope="col">Payer</th>
-          <th scope="col">Service</th>
-          <th scope="col">Charge</th>
-          <th scope="col">Freq.</th>
-          <th scope="col">A/R days</th>
-        </tr>
-      </thead>
+      <Thead cols={['Claim', 'Practice', 'Status', 'Payer', 'Service', 'Charge', 'Freq.', 'A/R days']} />
       <tbody>
         {items.map((c) => (
           <tr key={c.claimId} data-status={c.status}>

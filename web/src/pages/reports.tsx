@@ -3,14 +3,10 @@ import { useState } from 'preact/hooks';
 import { type Schemas, saveBlob } from '../api/client';
 import { AgingChart, BUCKETS } from '../charts';
 import { money, percent } from '../lib/format';
-import { must, Notice, PageTitle, Show, useApp, useLoad } from '../ui';
-
-export function practicesOf(groups: readonly string[]): string[] {
-  return groups.filter((g) => !['biller', 'manager', 'admin'].includes(g));
-}
+import { must, Notice, PageTitle, PracticeSelect, Show, Thead, useApp, useLoad } from '../ui';
 
 export function Reports() {
-  const { api, session } = useApp();
+  const { api } = useApp();
   const [practiceId, setPracticeId] = useState('');
   const [notice, setNotice] = useState<string>();
   const query = practiceId ? { practiceId } : {};
@@ -36,17 +32,7 @@ export function Reports() {
     <>
       <PageTitle>Reports</PageTitle>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Practice
-          <select value={practiceId} onChange={(e) => setPracticeId(e.currentTarget.value)}>
-            <option value="">All my practices</option>
-            {practicesOf(session.groups).map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PracticeSelect value={practiceId} onChange={setPracticeId} all />
         <button type="button" onClick={() => download('ar-aging')}>
           Download A/R aging CSV
         </button>
@@ -63,15 +49,7 @@ export function Reports() {
               <AgingChart aging={aging} id="rep-aging-caption" />
               <h3 id="r-aging-payer">By payer and bucket</h3>
               <table aria-labelledby="r-aging-payer">
-                <thead>
-                  <tr>
-                    <th scope="col">Payer</th>
-                    <th scope="col">Bucket</th>
-                    <th scope="col">Claims</th>
-                    <th scope="col">Insurance</th>
-                    <th scope="col">Patient</th>
-                  </tr>
-                </thead>
+                <Thead cols={['Payer', 'Bucket', 'Claims', 'Insurance', 'Patient']} />
                 <tbody>
                   {[...aging.rows]
                     .sort(
@@ -146,14 +124,7 @@ function RateTable({ id, rows, label }: { id: string; rows: [string, Rate][]; la
   if (rows.length === 0) return <p class="muted">None.</p>;
   return (
     <table aria-labelledby={id}>
-      <thead>
-        <tr>
-          <th scope="col">{label}</th>
-          <th scope="col">Denied</th>
-          <th scope="col">Of</th>
-          <th scope="col">Rate</th>
-        </tr>
-      </thead>
+      <Thead cols={[label, 'Denied', 'Of', 'Rate']} />
       <tbody>
         {rows.map(([k, r]) => (
           <tr key={k}>

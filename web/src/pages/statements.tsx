@@ -2,13 +2,11 @@
 import { useState } from 'preact/hooks';
 import { errorText, type Schemas, saveBlob } from '../api/client';
 import { money } from '../lib/format';
-import { Notice, PageTitle, useApp } from '../ui';
-import { practicesOf } from './reports';
+import { Notice, PageTitle, PracticeSelect, practicesOf, Thead, useApp } from '../ui';
 
 export function Statements() {
   const { api, session } = useApp();
-  const practices = practicesOf(session.groups);
-  const [practiceId, setPracticeId] = useState(practices[0] ?? '');
+  const [practiceId, setPracticeId] = useState(practicesOf(session.groups)[0] ?? '');
   const [runNumber, setRunNumber] = useState('1');
   const [run, setRun] = useState<Schemas['StatementRun']>();
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
@@ -42,16 +40,7 @@ export function Statements() {
     <>
       <PageTitle>Patient statements</PageTitle>
       <form onSubmit={submit} class="filters" aria-label="Statement run">
-        <label>
-          Practice
-          <select value={practiceId} onChange={(e) => setPracticeId(e.currentTarget.value)}>
-            {practices.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PracticeSelect value={practiceId} onChange={setPracticeId} />
         <label>
           Run number
           <input
@@ -78,14 +67,7 @@ export function Statements() {
             <p>No patient balances: no statements.</p>
           ) : (
             <table aria-labelledby="st-list">
-              <thead>
-                <tr>
-                  <th scope="col">Statement</th>
-                  <th scope="col">Claims</th>
-                  <th scope="col">Amount due</th>
-                  <th scope="col">PDF</th>
-                </tr>
-              </thead>
+              <Thead cols={['Statement', 'Claims', 'Amount due', 'PDF']} />
               <tbody>
                 {run.statements.map((s) => (
                   <tr key={s.statementNumber}>
