@@ -263,6 +263,18 @@ describe.skipIf(!hasChromium)(NAME, () => {
     await page.getByRole('button', { name: 'Run statements' }).click();
     await page.getByText(/already existed/).waitFor();
     await shot('statements');
+
+    // The patient pays a dollar of the first statement's claim.
+    const claimId = ((await page.locator('table tbody tr td').first().textContent()) ?? '')
+      .split(',')[0]
+      ?.trim();
+    expect(claimId).toMatch(/^C[A-Z0-9]{16}$/);
+    await go(`#/claims/${claimId}`, `Claim ${claimId}`);
+    await page.getByLabel('Amount (dollars)').fill('1.00');
+    await page.getByRole('button', { name: 'Post patient payment' }).click();
+    await page.getByText(/Payment posted; patient balance/).waitFor();
+    expect(await page.getByRole('button', { name: 'Write off the amount above' }).count()).toBe(0); // billers may not
+    await shot('patient-payment');
   });
 
   it('shows the work queue and the reports, and downloads a report as CSV', async () => {

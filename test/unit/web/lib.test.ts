@@ -1,6 +1,6 @@
 /** The console's pure modules: routes (no PHI in URLs), idle sign-out, search bodies, formatting. */
 import { describe, expect, it } from 'vitest';
-import { chargeText, money, percent, when } from '../../../web/src/lib/format';
+import { chargeText, money, parseDollars, percent, when } from '../../../web/src/lib/format';
 import { idleWatch } from '../../../web/src/lib/idle';
 import { href, parseRoute } from '../../../web/src/lib/routes';
 import { EMPTY_FILTERS, searchBody } from '../../../web/src/lib/search';
@@ -104,5 +104,16 @@ describe('format', () => {
     expect(percent(null)).toBe('n/a');
     expect(when('2026-03-01T12:34:56.000Z')).toBe('2026-03-01 12:34 UTC');
     expect(when('2026-03-01')).toBe('2026-03-01');
+  });
+});
+
+describe('parseDollars', () => {
+  it('reads what people type as cents, and refuses anything else', () => {
+    expect(parseDollars('12')).toBe(1200);
+    expect(parseDollars(' 12.3 ')).toBe(1230);
+    expect(parseDollars('$1,234.05')).toBe(123405);
+    expect(parseDollars('0.07')).toBe(7);
+    for (const bad of ['', '12.345', '-5', '1,23', '12,00', 'ten', '1e3', '.5'])
+      expect(parseDollars(bad)).toBeUndefined();
   });
 });

@@ -19,3 +19,10 @@ export const chargeText = (cents: number): string =>
 
 /** A status constant as words: NEEDS_CORRECTION -> "needs correction". */
 export const words = (constant: string): string => constant.toLowerCase().replaceAll('_', ' ');
+
+/** A dollar amount typed by a person ("12", "12.3", "$1,234.50") as cents; undefined if it is not one. */
+export function parseDollars(text: string): number | undefined {
+  const m = /^\$?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  return Number((m[1] as string).replaceAll(',', '')) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}

@@ -8,6 +8,7 @@ import { VoidClaimHook } from '../hooks';
 import { money, when, words } from '../lib/format';
 import { href } from '../lib/routes';
 import { must, PageTitle, Show, Thead, useApp, useLoad } from '../ui';
+import { PatientSide } from './patient';
 
 type Detail = Schemas['ClaimDetail'];
 
@@ -160,6 +161,7 @@ function ClaimDetail({ d }: { d: Detail }) {
           </tfoot>
         </table>
       </section>
+      {d.ledger.totals.patientResponsibilityCents > 0 && <PatientSide claimId={claim.claimId} />}
       <section aria-labelledby="c-x12">
         <h2 id="c-x12">X12 documents</h2>
         <p class="muted">The API does not return the claim's X12 documents yet (issue 6, item 2).</p>
