@@ -3,8 +3,9 @@
  * the local runtime with the demo data settled, as `npm start` serves it. A biller signs in, fixes a
  * scrub-stopped claim through the correction form until it is CLOSED (a first, refused attempt names
  * the field), corrects a CO-16 denial into a frequency-7 replacement that gets paid, opens an appeal
- * and downloads its packet, runs patient statements and downloads one (PDF text checked), downloads a
- * report CSV, and is signed out when idle. Every page's screenshot goes to test-artifacts/console/.
+ * and downloads its packet, runs patient statements and downloads one (PDF text checked), posts a
+ * patient payment, works a work item (assign, comment, resolve), downloads a report CSV, and is
+ * signed out when idle. Every page's screenshot goes to test-artifacts/console/.
  * Without Chromium (CHROMIUM_PATH, default /usr/bin/chromium) the test is skipped and says why.
  *
  * The data: seed 1, 24 demo claims. The simulator's outcomes are a pure function of (seed, claim
@@ -20,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRACTICES, uploadDemoFiles } from '../../local/demo';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { outcomeFor } from '../../local/simulator/adjudicate';
+import { WorkItemRepository } from '../../shared/store';
 import { DIST_DIR, ensureWebBuilt } from '../../web/build';
 import { pdfText } from '../support/pdf';
 
@@ -277,11 +279,39 @@ describe.skipIf(!hasChromium)(NAME, () => {
     await shot('patient-payment');
   });
 
-  it('shows the work queue and the reports, and downloads a report as CSV', async () => {
+  it('works a work item: assign, comment, resolve', async () => {
+    // A remit mismatch naming a PRAC1 claim, as post-remittance writes one (ids and codes only).
+    const reference = `E2ETRACE/${FIX}`;
+    await new WorkItemRepository(rt.doc, rt.tableName).add(
+      'REMIT_MISMATCH',
+      reference,
+      { claimId: FIX, problem: 'LEDGER_WOULD_NOT_BALANCE' },
+      new Date().toISOString(),
+    );
     await go('#/work', 'Work queue');
-    await page.getByRole('button', { name: 'Apply filters' }).waitFor();
-    await page.locator('main p, main ul.work').first().waitFor();
+    await page.getByLabel('Kind').selectOption('REMIT_MISMATCH');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const item = page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: new RegExp(reference) }) });
+    await item.waitFor();
+    await item.getByRole('button', { name: 'Assign to me' }).click();
+    await item.getByText('Assigned to: local-biller').waitFor();
+    await item.getByLabel('Comment').fill('called the payer, ref 123');
+    await item.getByRole('button', { name: 'Add comment' }).click();
+    await item.getByText(/local-biller: called the payer, ref 123/).waitFor();
     await shot('work-queue');
+    await item.getByLabel('Resolution note').fill('posted by hand');
+    await item.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByText('No work items.').waitFor(); // the open queue is empty again
+    const resolved = await new WorkItemRepository(rt.doc, rt.tableName).get('REMIT_MISMATCH', reference);
+    expect(resolved).toMatchObject({
+      assignee: 'local-biller',
+      resolution: { by: 'local-biller', note: 'posted by hand' },
+    });
+  });
+
+  it('shows the reports and downloads one as CSV', async () => {
     await go('#/reports', 'Reports');
     await page.getByRole('heading', { name: 'By payer and bucket' }).waitFor();
     const csv = (
