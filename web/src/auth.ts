@@ -8,35 +8,14 @@
  */
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import type { CognitoAuthConfig, ConsoleConfig } from './config';
+import { type Session, sessionFromToken } from './lib/session';
 
-export interface Session {
-  token: string;
-  /** Who: the token's sub and its groups (practice ids and a role). No PHI. */
-  sub: string;
-  groups: string[];
-  expiresAt: number;
-}
+export type { Session };
 
 export const LOCAL_ROLES = ['biller', 'manager', 'admin'] as const;
 export type LocalRole = (typeof LOCAL_ROLES)[number];
 
 const KEY = 'claimflow.session';
-
-function decodeClaims(token: string): { sub?: string; 'cognito:groups'?: string[]; exp?: number } {
-  const part = token.split('.')[1] ?? '';
-  const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-  return JSON.parse(json) as { sub?: string; 'cognito:groups'?: string[]; exp?: number };
-}
-
-export function sessionFromToken(token: string): Session {
-  const c = decodeClaims(token);
-  return {
-    token,
-    sub: c.sub ?? 'unknown',
-    groups: Array.isArray(c['cognito:groups']) ? c['cognito:groups'] : [],
-    expiresAt: (c.exp ?? 0) * 1000,
-  };
-}
 
 function userManager(auth: CognitoAuthConfig): UserManager {
   const store = new WebStorageStateStore({ store: window.sessionStorage });
