@@ -23,6 +23,7 @@ import { type PollerOptions, startQueuePoller } from './emulators/queue-poller';
 import { startSecretsManager } from './emulators/secrets-stub';
 import { startStepFunctions } from './emulators/sfn';
 import { resolveStateMachine } from './emulators/template';
+import { webConsoleRoutes } from './emulators/web-server';
 import { startSimulator } from './simulator/clearinghouse';
 import type { SimulatorFaults } from './simulator/server';
 
@@ -43,6 +44,11 @@ export interface LocalRuntimeOptions {
    */
   functionTimeoutSeconds?: number;
   retryDelaySeconds?: number;
+  /**
+   * Serve the web console (`npm start`): web/dist, /config.json and the local sign-in POST /local/token
+   * on the workbench API's origin. Its users are demo users of `practices` (sub `local-<role>`).
+   */
+  webConsole?: { distDir: string; practices: readonly string[]; idleMinutes?: number };
 }
 
 export interface RuntimeFaults {
@@ -248,17 +254,32 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     const apiDoc = (await (await apiApp.request('/api/openapi.json')).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
+    const web = opts.webConsole;
     const apiHttp = await startHttpApi({
-      // The document does not list itself.
-      routes: [['/api/openapi.json', { get: {} }] as const, ...Object.entries(apiDoc.paths)].flatMap(
-        ([path, ops]) =>
-          Object.keys(ops).map((method) => ({
-            method: method.toUpperCase(),
-            path,
-            functionName: 'api',
-            handler: lazy('api') as never,
-          })),
-      ),
+      routes: [
+        // The document does not list itself.
+        ...[['/api/openapi.json', { get: {} }] as const, ...Object.entries(apiDoc.paths)].flatMap(
+          ([path, ops]) =>
+            Object.keys(ops).map((method) => ({
+              method: method.toUpperCase(),
+              path,
+              functionName: 'api',
+              handler: lazy('api') as never,
+            })),
+        ),
+        ...(web
+          ? webConsoleRoutes({
+              distDir: web.distDir,
+              ...(web.idleMinutes ? { idleMinutes: web.idleMinutes } : {}),
+              signIn: (role) =>
+                signLocalToken(
+                  apiSecret,
+                  { sub: `local-${role}`, groups: [...web.practices, role] },
+                  { ttlSeconds: 12 * 3600 },
+                ),
+            })
+          : []),
+      ],
       maxBodyBytes: 1024 * 1024,
     });
     stops.push(() => apiHttp.stop());

@@ -1,13 +1,20 @@
 /**
  * `npm start`: the local runtime with the demo data settled, kept running until Ctrl-C.
- * Prints the workbench API (`console http://127.0.0.1:<port>`) and a bearer token of a biller of the
- * demo practices (`token <jwt>`, HS256 with this run's local key, valid 12 h). Charge files can still
- * be uploaded to the printed bucket (charges/<practiceId>/<file>.csv) with any S3 client.
+ * Prints the web console and workbench API (`console http://127.0.0.1:<port>`, same origin) and a
+ * bearer token of a biller of the demo practices (`token <jwt>`, HS256 with this run's local key,
+ * valid 12 h). The console (web/dist, built first when missing or stale) offers a local sign-in as
+ * biller, manager or admin. Charge files can still be uploaded to the printed bucket
+ * (charges/<practiceId>/<file>.csv) with any S3 client.
  */
+import { DIST_DIR, ensureWebBuilt } from '../web/build';
 import { DEMO_PRACTICES, uploadDemoFiles } from './demo';
 import { startLocalRuntime } from './runtime';
 
-const runtime = await startLocalRuntime({ verbose: process.argv.includes('--verbose') });
+await ensureWebBuilt();
+const runtime = await startLocalRuntime({
+  verbose: process.argv.includes('--verbose'),
+  webConsole: { distDir: DIST_DIR, practices: DEMO_PRACTICES },
+});
 const shutdown = async () => {
   await runtime.stop();
   process.exit(0);

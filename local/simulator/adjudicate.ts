@@ -3,7 +3,8 @@
  * comes from sha256(`${seed}:${claimId}`): ~4% rejected at the 277CA (A7:562:85), ~60% paid less a
  * contractual adjustment (CO-45, paid = 80% of charge), ~20% paid with patient responsibility
  * (PR-1 deductible, PR-2 coinsurance or PR-3 copay, plus CO-45), ~16% denied (CLP02 = 4, paid 0):
- * CO-16 + MA130 (correct), CO-50 (appeal), CO-29 (write-off), CO-22 (secondary).
+ * CO-16 + MA130 (correct), CO-50 (appeal), CO-29 (write-off), CO-22 (secondary). A frequency-7
+ * replacement of a CO-16 claim (the corrected claim) is paid.
  *
  * All adjustments are at service-line level so that SVC02 - line CAS = SVC03 per line and
  * CLP03 - CAS = CLP04 per claim (a CLM02 that differs from the sum of the lines is settled by a
@@ -93,9 +94,13 @@ export function outcomeFor(seed: number | string, claimId: string): Outcome {
   return (['DENIED_16', 'DENIED_50', 'DENIED_29', 'DENIED_22'] as const)[(h[4] as number) % 4] as Outcome;
 }
 
-/** The payer claim control number (REF*1K / CLP07) of an accepted claim. */
-export function payerClaimNumber(claimId: string): string {
-  return `PCN${claimId}`;
+/**
+ * The payer claim control number (REF*1K / CLP07) of an accepted claim. A replacement (frequency 7)
+ * is a new adjudication and gets a number of its own, as payers assign, so that posting can tell it
+ * from the adjudication it replaces (REF*F8).
+ */
+export function payerClaimNumber(claimId: string, frequencyCode?: string): string {
+  return frequencyCode === '7' ? `PCN${claimId}R` : `PCN${claimId}`;
 }
 
 const allowedOf = (chargeCents: number) => Math.floor((chargeCents * ALLOWED_PERCENT) / 100);
@@ -134,9 +139,22 @@ function settle(
   return { paidCents: allowed - pr, adjustments };
 }
 
+/**
+ * The outcome of one submission: the claim id's (outcomeFor), except that a replacement claim
+ * (frequency 7) of a claim denied CO-16 + MA130 (information missing) is paid, since the correction
+ * supplied what was missing. Originals and re-sent originals keep their outcome.
+ */
+export function submissionOutcome(
+  seed: number | string,
+  claim: Pick<AdjudicableClaim, 'claimId' | 'frequencyCode'>,
+): Outcome {
+  const outcome = outcomeFor(seed, claim.claimId);
+  return outcome === 'DENIED_16' && claim.frequencyCode === '7' ? 'PAID' : outcome;
+}
+
 /** Adjudicates one claim: the 277CA answer and, when accepted, its 835 claim payment. */
 export function decide(seed: number | string, claim: AdjudicableClaim): Decision {
-  const outcome = outcomeFor(seed, claim.claimId);
+  const outcome = submissionOutcome(seed, claim);
   if (outcome === 'REJECTED') {
     return { ack: 'rejected', outcome, categoryCode: 'A7', statusCode: '562', entityCode: '85' };
   }
@@ -182,7 +200,7 @@ export function decide(seed: number | string, claim: AdjudicableClaim): Decision
   const patientResponsibilityCents = [...claimAdjustments, ...services.flatMap((s) => s.adjustments)]
     .filter((a) => a.group === 'PR')
     .reduce((t, a) => t + a.amountCents, 0);
-  const payerClaimControlNumber = payerClaimNumber(claim.claimId);
+  const payerClaimControlNumber = payerClaimNumber(claim.claimId, claim.frequencyCode);
   const sub = claim.subscriber;
   return {
     ack: 'accepted',

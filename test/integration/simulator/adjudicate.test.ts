@@ -7,6 +7,7 @@ import {
   type Outcome,
   outcomeFor,
   payerClaimNumber,
+  submissionOutcome,
 } from '../../../local/simulator/adjudicate';
 import { checkBalance, read835Sync, write835 } from '../../../shared/x12';
 import { makePayerEnvelope } from '../../unit/x12/fixtures';
@@ -140,5 +141,35 @@ describe('decide / outcomeFor', () => {
     const { remit } = remitOf(odd);
     expect(remit && checkBalance(remit)).toEqual([]);
     expect(remit?.claims.some((c) => c.adjustments.length > 0)).toBe(true);
+  });
+});
+
+describe('a corrected CO-16 claim', () => {
+  const denied16 = Array.from({ length: 400 }, (_, i) => fakeClaim(i)).filter(
+    (c) => outcomeFor(SEED, c.claimId) === 'DENIED_16',
+  );
+
+  it('is paid when resubmitted as a replacement (frequency 7), and denied again as an original', () => {
+    expect(denied16.length).toBeGreaterThan(0);
+    for (const c of denied16) {
+      expect(decide(SEED, c).outcome).toBe('DENIED_16');
+      const replacement = decide(SEED, { ...c, frequencyCode: '7' });
+      expect(replacement.outcome).toBe('PAID');
+      expect(replacement.payment?.statusCode).toBe('1');
+      expect(replacement.payment?.paidCents).toBeGreaterThan(0);
+      expect(replacement.payment?.frequencyCode).toBe('7');
+      // A new adjudication: its own claim control number, not the replaced one (REF*F8).
+      expect(replacement.payment?.payerClaimControlNumber).toBe(`PCN${c.claimId}R`);
+      expect(replacement.payment?.payerClaimControlNumber).not.toBe(
+        decide(SEED, c).payment?.payerClaimControlNumber,
+      );
+    }
+  });
+
+  it('changes no other outcome: a frequency-7 claim of any other kind keeps its outcome', () => {
+    for (const c of Array.from({ length: 400 }, (_, i) => fakeClaim(i))) {
+      const first = outcomeFor(SEED, c.claimId);
+      if (first !== 'DENIED_16') expect(submissionOutcome(SEED, { ...c, frequencyCode: '7' })).toBe(first);
+    }
   });
 });
