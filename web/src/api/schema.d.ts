@@ -292,6 +292,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access-audit entries of one day concerning the caller's practices, oldest first, paged: admin only (the read is audited) */
+        get: operations["readAccessAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -371,6 +388,7 @@ export interface components {
                 totals: components["schemas"]["Balances"];
             };
             workItems: components["schemas"]["WorkItem"][];
+            documents: components["schemas"]["ClaimDocumentSummary"][];
         };
         Claim: {
             claimId: string;
@@ -508,6 +526,14 @@ export interface components {
             firstSeen: string;
             lastSeen: string;
             occurrences: number;
+        };
+        ClaimDocumentSummary: {
+            documentId: string;
+            /** @enum {string} */
+            kind: "835" | "999" | "837P" | "277CA";
+            /** @enum {string} */
+            direction: "sent" | "received";
+            at: string;
         };
         Appeal: {
             claimId: string;
@@ -835,6 +861,29 @@ export interface components {
             kind: string;
             reference: string;
             note?: string;
+        };
+        AccessAuditRecord: {
+            auditId: string;
+            at: string;
+            sub: string;
+            /** @enum {string} */
+            role: "biller" | "manager" | "admin";
+            action: string;
+            route: string;
+            /** @enum {string} */
+            outcome: "OK" | "NOT_FOUND" | "REFUSED" | "CONFLICT";
+            claimIds: string[];
+            practiceIds: string[];
+            requestId?: string;
+            changes?: {
+                path: string;
+                before?: unknown;
+                after?: unknown;
+            }[];
+            workItem?: {
+                kind: string;
+                reference: string;
+            };
         };
     };
     responses: never;
@@ -1917,6 +1966,68 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         error: "already_resolved";
+                    };
+                };
+            };
+        };
+    };
+    readAccessAudit: {
+        parameters: {
+            query: {
+                /** @description UTC day of the entries */
+                day: string;
+                claimId?: string;
+                /** @description The user's opaque Cognito sub */
+                sub?: string;
+                limit?: number;
+                /** @description Opaque, from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AccessAuditRecord"][];
+                        cursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Only admins read the audit log */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "forbidden";
                     };
                 };
             };
