@@ -80,6 +80,13 @@ function digitsOf(v: string, start: number, end: number): number {
 
 /** YYYY-MM-DD (or an ISO timestamp) -> CCYYMMDD. */
 export function toX12Date(iso: string): string {
+  if (iso.length >= 10 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45) {
+    // the common case without the regex: the same digits, the same result
+    const y = iso.slice(0, 4);
+    const m = iso.slice(5, 7);
+    const d = iso.slice(8, 10);
+    if (digitsOf(y, 0, 4) >= 0 && digitsOf(m, 0, 2) >= 0 && digitsOf(d, 0, 2) >= 0) return y + m + d;
+  }
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   if (!m) throw new X12Error('INVALID_INPUT', 'date is not ISO YYYY-MM-DD');
   return `${m[1]}${m[2]}${m[3]}`;

@@ -167,7 +167,12 @@ function checkEnvelope(env: Envelope837P): void {
 /** 2000A/2010AA are keyed by everything they hold: the same NPI at another tax id or address is another loop. */
 function billingKey(bp: BillingProvider): string {
   const a = bp.address;
-  return JSON.stringify([bp.npi, bp.taxId, bp.name, a.line1, a.line2 ?? '', a.city, a.state, a.zip]);
+  // each value prefixed with its length, so no two different providers make one key
+  let key = '';
+  for (const v of [bp.npi, bp.taxId, bp.name, a.line1, a.line2 ?? '', a.city, a.state, a.zip]) {
+    key += `${v.length}:${v}`;
+  }
+  return key;
 }
 
 /** N3/N4; validate() has checked every element (text, USPS state, ZIP) beforehand. */
