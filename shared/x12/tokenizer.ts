@@ -457,6 +457,11 @@ class Scanner {
     return this.index;
   }
 
+  /** The char code of the current segment terminator; -1 outside an interchange (before its ISA). */
+  get terminatorCode(): number {
+    return this.delims === undefined ? -1 : this.delims.segment.charCodeAt(0);
+  }
+
   /** Appends text and returns the complete segments it made available. */
   push(chunk: string, out: Segment[], final = false): void {
     this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
@@ -768,6 +773,61 @@ function rawScanner<T>(
 }
 
 /**
+ * Pieces of about CHUNK characters of a string, each ending after a segment terminator when one
+ * is near, so the scanner rarely has a partial segment to join to the next piece. [piece, last].
+ */
+function* stringPieces(text: string, scanner: Scanner): Generator<[string, boolean], void, undefined> {
+  let offset = 0;
+  do {
+    let end = Math.min(text.length, offset + CHUNK);
+    if (end < text.length && scanner.terminatorCode >= 0) {
+      const cut = text.lastIndexOf(String.fromCharCode(scanner.terminatorCode), end - 1) + 1;
+      if (cut > offset) end = cut;
+    }
+    yield [text.slice(offset, end), end >= text.length];
+    offset = end;
+  } while (offset < text.length);
+}
+
+/**
+ * Decodes byte chunks as UTF-8 in pieces that end after the last segment terminator of the chunk
+ * (the bytes after it wait for the next chunk), so each piece is one flat string the scanner reads
+ * without joining a partial segment to it. Cutting after an ASCII byte never splits a character.
+ * Before the ISA, without a terminator in the chunk or with a non-ASCII terminator, the chunk is
+ * decoded whole (as the Segment readers do).
+ */
+class BytePieces {
+  private readonly decoder = new TextDecoder('utf-8');
+  private pending: Uint8Array | undefined;
+
+  next(chunk: string | Uint8Array, terminator: number): string {
+    if (typeof chunk === 'string') return this.flush() + chunk;
+    let bytes = chunk;
+    if (this.pending) {
+      bytes = new Uint8Array(this.pending.length + chunk.length);
+      bytes.set(this.pending);
+      bytes.set(chunk, this.pending.length);
+      this.pending = undefined;
+    }
+    const cut = terminator < 0 || terminator > 0x7f ? 0 : bytes.lastIndexOf(terminator) + 1;
+    if (cut === 0) return this.decoder.decode(bytes, { stream: true }); // the scanner keeps the rest
+    if (cut < bytes.length) this.pending = bytes.slice(cut);
+    return this.decoder.decode(bytes.subarray(0, cut), { stream: true });
+  }
+
+  private flush(): string {
+    const rest = this.pending;
+    this.pending = undefined;
+    return rest ? this.decoder.decode(rest, { stream: true }) : '';
+  }
+
+  /** What is left, with the decoder's end of input. */
+  end(): string {
+    return this.flush() + this.decoder.decode();
+  }
+}
+
+/**
  * mapSegments for handlers that read segments in place: only envelope segments (ISA, GS, ST, SE,
  * GE, IEA, TA1) and what the handler asks for are split into elements, and no Segment object is
  * made for the others. The handler may add any number of items to `out` per segment; they are
@@ -801,25 +861,23 @@ export async function* mapRawSegmentBatches<T>(
     return items;
   };
   if (typeof input === 'string') {
-    for (let offset = 0; offset < input.length || offset === 0; offset += CHUNK) {
-      const last = offset + CHUNK >= input.length;
-      scanner.push(input.slice(offset, offset + CHUNK), [], last);
+    for (const [piece, last] of stringPieces(input, scanner)) {
+      scanner.push(piece, [], last);
       const items = take();
       if (items) yield items;
-      if (last) break;
     }
   } else {
-    const decoder = new TextDecoder('utf-8');
+    const pieces = new BytePieces();
     const chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> =
       input instanceof Uint8Array ? [input] : input;
     for await (const chunk of chunks) {
-      const text = toText(chunk, decoder, true);
+      const text = pieces.next(chunk, scanner.terminatorCode);
       if (text.length === 0) continue;
       scanner.push(text, []);
       const items = take();
       if (items) yield items;
     }
-    scanner.push(decoder.decode(), [], true);
+    scanner.push(pieces.end(), [], true);
   }
   if (scanner.segmentCount === 0) {
     throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
@@ -837,11 +895,7 @@ export function mapRawSegmentsSync<T>(
 ): T[] {
   const ready: { items: T[] } = { items: [] };
   const scanner = rawScanner(opts, handler, ready);
-  for (let offset = 0; offset < text.length || offset === 0; offset += CHUNK) {
-    const last = offset + CHUNK >= text.length;
-    scanner.push(text.slice(offset, offset + CHUNK), [], last);
-    if (last) break;
-  }
+  for (const [piece, last] of stringPieces(text, scanner)) scanner.push(piece, [], last);
   if (scanner.segmentCount === 0) {
     throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
   }
