@@ -5,7 +5,8 @@
  *    a provider for every PLB) keeping only per-set
  *    headers and counts. Any defect holds the file: one REMIT_HELD work item naming the rule, every
  *    remit record seen says HELD, and nothing from the file is posted.
- * 2. posting: the file is opened again and, per transaction set, each claim payment is matched to
+ * 2. posting: the file is opened again and read as a stream of claim payments (a check is never
+ *    held: flat memory for any check size); per transaction set, each claim payment is matched to
  *    our claim (CLP01), checked against what is already posted to that claim (its ledger) and posted
  *    in one transaction keyed by (trace, CLP01, CLP07) so a replay posts nothing twice; the routed
  *    outcome is delivered to the claim's AwaitRemit wait. PLB adjustments post to the provider's
