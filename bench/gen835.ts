@@ -29,8 +29,8 @@ export interface Gen835Result {
 
 const PAYEE_NPI = '1234567893';
 
-/** A deterministic claim payment with 1-3 service lines that balances (every rule). */
-function claim(k: number): ClaimPayment835Input {
+/** A deterministic claim payment with 1-3 service lines that balances (every rule); claim k of the file. */
+export function claim(k: number): ClaimPayment835Input {
   const lines = 1 + (k % 3);
   const services: ClaimPayment835Input['services'] = [];
   let charge = 0;

@@ -56,7 +56,8 @@ export function formatX12Amount(cents: Cents): string {
   const whole = Math.trunc(abs / 100);
   const frac = abs % 100;
   if (frac === 0) return `${sign}${whole}`;
-  const f = String(frac).padStart(2, '0').replace(/0$/, '');
+  // two decimals without the trailing zero: 50 -> "5", 5 -> "05", 55 -> "55"
+  const f = frac % 10 === 0 ? String(frac / 10) : frac < 10 ? `0${frac}` : String(frac);
   return `${sign}${whole}.${f}`;
 }
 

@@ -5,7 +5,8 @@
  *    a provider for every PLB) keeping only per-set
  *    headers and counts. Any defect holds the file: one REMIT_HELD work item naming the rule, every
  *    remit record seen says HELD, and nothing from the file is posted.
- * 2. posting: the file is opened again and, per transaction set, each claim payment is matched to
+ * 2. posting: the file is opened again and read as a stream of claim payments (a check is never
+ *    held: flat memory for any check size); per transaction set, each claim payment is matched to
  *    our claim (CLP01), checked against what is already posted to that claim (its ledger) and posted
  *    in one transaction keyed by (trace, CLP01, CLP07) so a replay posts nothing twice; the routed
  *    outcome is delivered to the claim's AwaitRemit wait. PLB adjustments post to the provider's
@@ -29,7 +30,7 @@ import {
   samePosting,
 } from '../posting/ledger';
 import { routeRemit } from '../posting/route';
-import { checkBalance, iterate835, type Remittance, stream835, X12Error, type X12Input } from '../x12';
+import { iterate835, type Remittance, stream835Batches, X12Error, type X12Input } from '../x12';
 import type { ClaimPayment } from '../x12/types';
 import { type Delivery, deliver, type OutcomePorts } from './outcomes';
 
@@ -170,44 +171,46 @@ async function validate(source: RemitSource): Promise<Validation> {
   let setKeys = new Set<string>();
   let paidTwice: ClaimPayment | undefined;
   try {
-    for await (const item of stream835(await openSource(source))) {
-      if (item.type === 'claim') {
-        const c = item.claim;
-        const key = postingKey('', c.patientControlNumber, c.payerClaimControlNumber, c.statusCode);
-        if (setKeys.has(key)) paidTwice ??= c;
-        else setKeys.add(key);
-        continue;
+    for await (const batch of stream835Batches(await openSource(source))) {
+      for (const item of batch) {
+        if (item.type === 'claim') {
+          const c = item.claim;
+          const key = postingKey('', c.patientControlNumber, c.payerClaimControlNumber, c.statusCode);
+          if (setKeys.has(key)) paidTwice ??= c;
+          else setKeys.add(key);
+          continue;
+        }
+        const remit = item.remittance;
+        const issues: string[] = [];
+        const balance = item.issues;
+        for (const i of balance.slice(0, MAX_ISSUES)) issues.push(`${i.rule}: ${i.message}`);
+        if (balance.length > MAX_ISSUES) issues.push(`... ${balance.length - MAX_ISSUES} more`);
+        if (balance[0]) hold(balance[0].rule, balance[0].message, balance.length);
+        if (remit.traceNumber === '') {
+          const message = `transaction set ${remit.transactionSetControlNumber} has no TRN02 trace number`;
+          issues.push(`MISSING_TRACE: ${message}`);
+          hold('MISSING_TRACE', message);
+        } else if (traces.has(remit.traceNumber)) {
+          const message = `trace number ${remit.traceNumber} appears in more than one transaction set`;
+          issues.push(`DUPLICATE_TRACE: ${message}`);
+          hold('DUPLICATE_TRACE', message);
+        }
+        traces.add(remit.traceNumber);
+        if (paidTwice) {
+          const message = `transaction set ${remit.transactionSetControlNumber}: claim ${paidTwice.patientControlNumber} is paid twice under payer claim number ${paidTwice.payerClaimControlNumber}`;
+          issues.push(`DUPLICATE_CLAIM_PAYMENT: ${message}`);
+          hold('DUPLICATE_CLAIM_PAYMENT', message);
+        }
+        setKeys = new Set();
+        paidTwice = undefined;
+        const noProvider = remit.providerAdjustments.findIndex((p) => !p.providerId && !remit.payeeNpi);
+        if (noProvider >= 0) {
+          const message = `transaction set ${remit.transactionSetControlNumber}: PLB ${noProvider + 1} names no provider`;
+          issues.push(`PLB_NO_PROVIDER: ${message}`);
+          hold('PLB_NO_PROVIDER', message);
+        }
+        out.headers.push({ ...headerOf(remit, item.claimCount), issues });
       }
-      const remit = item.remittance;
-      const issues: string[] = [];
-      const balance = item.issues;
-      for (const i of balance.slice(0, MAX_ISSUES)) issues.push(`${i.rule}: ${i.message}`);
-      if (balance.length > MAX_ISSUES) issues.push(`... ${balance.length - MAX_ISSUES} more`);
-      if (balance[0]) hold(balance[0].rule, balance[0].message, balance.length);
-      if (remit.traceNumber === '') {
-        const message = `transaction set ${remit.transactionSetControlNumber} has no TRN02 trace number`;
-        issues.push(`MISSING_TRACE: ${message}`);
-        hold('MISSING_TRACE', message);
-      } else if (traces.has(remit.traceNumber)) {
-        const message = `trace number ${remit.traceNumber} appears in more than one transaction set`;
-        issues.push(`DUPLICATE_TRACE: ${message}`);
-        hold('DUPLICATE_TRACE', message);
-      }
-      traces.add(remit.traceNumber);
-      if (paidTwice) {
-        const message = `transaction set ${remit.transactionSetControlNumber}: claim ${paidTwice.patientControlNumber} is paid twice under payer claim number ${paidTwice.payerClaimControlNumber}`;
-        issues.push(`DUPLICATE_CLAIM_PAYMENT: ${message}`);
-        hold('DUPLICATE_CLAIM_PAYMENT', message);
-      }
-      setKeys = new Set();
-      paidTwice = undefined;
-      const noProvider = remit.providerAdjustments.findIndex((p) => !p.providerId && !remit.payeeNpi);
-      if (noProvider >= 0) {
-        const message = `transaction set ${remit.transactionSetControlNumber}: PLB ${noProvider + 1} names no provider`;
-        issues.push(`PLB_NO_PROVIDER: ${message}`);
-        hold('PLB_NO_PROVIDER', message);
-      }
-      out.headers.push({ ...headerOf(remit, item.claimCount), issues });
     }
   } catch (err) {
     if (!(err instanceof X12Error)) throw err;
@@ -255,91 +258,176 @@ export async function postRemittanceFile(
     return summary;
   }
 
-  // Pass 2: the file was valid as a whole; read it again and post.
-  let n = 0;
-  for await (const remit of iterate835(await openSource(source))) {
-    const expected = checked.headers[n++];
-    if (
-      !expected ||
-      expected.traceNumber !== remit.traceNumber ||
-      expected.paymentCents !== remit.paymentCents ||
-      checkBalance(remit).length > 0
-    ) {
-      throw new Error(`835 ${fileKey} changed between the validation and the posting pass`);
-    }
-    await postOne(remit, fileKey, ports, summary);
-  }
-  if (n !== checked.headers.length) {
-    throw new Error(`835 ${fileKey} changed between the validation and the posting pass`);
-  }
+  // Pass 2: the file was valid as a whole; read it again and post each claim payment as it comes.
+  await postFile(source, fileKey, checked.headers, ports, summary);
   return summary;
 }
 
-async function postOne(
-  remit: Remittance,
+/** The transaction set pass 2 is posting: its header from pass 1 and what it has posted so far. */
+interface SetInPosting {
+  header: RemitHeader;
+  at: string;
+  claims: number;
+  posted: number;
+  duplicates: number;
+  complete: boolean;
+  unmatchedClaimIds: string[];
+}
+
+/**
+ * Pass 2 over a stream of claim payments (stream835Batches), never a whole check in memory: each
+ * claim payment is posted as it is read, then its set's PLBs and record. The trace number and
+ * BPR02 a claim posts under are pass 1's for that set (the claims of a set come before its end);
+ * each set's end is compared with pass 1 (ST02, trace, BPR02, claim count, balance) and a
+ * difference stops the run: the file changed between the passes (a content-addressed S3 key
+ * cannot).
+ */
+async function postFile(
+  source: RemitSource,
   fileKey: string,
+  headers: RemitHeader[],
   ports: RemitPorts,
   summary: RemitSummary,
 ): Promise<void> {
-  const header = headerOf(remit);
-  // The record exists (with BPR02) before any posting, so a reconciliation can always find it.
-  await ports.recordRemit(header, fileKey, 'RECEIVED', {});
-  const at = ports.now().toISOString();
-  let posted = 0;
-  let duplicates = 0;
-  let complete = true;
-  const unmatchedClaimIds: string[] = [];
-  for (const payment of remit.claims) {
-    const ref = `${remit.traceNumber}/${payment.patientControlNumber}`;
-    const claim = await ports.loadClaim(payment.patientControlNumber);
-    if (!claim) {
-      summary.unmatched++;
-      complete = false;
-      unmatchedClaimIds.push(payment.patientControlNumber);
-      await ports.workItem({
-        kind: 'UNMATCHED_REMIT',
-        reference: ref,
-        detail: {
-          fileKey,
-          payerClaimControlNumber: payment.payerClaimControlNumber,
-          paidCents: payment.paidCents,
-        },
+  const changed = () => new Error(`835 ${fileKey} changed between the validation and the posting pass`);
+  let n = 0;
+  let set: SetInPosting | undefined;
+  const begin = async (st02: string): Promise<SetInPosting> => {
+    const expected = headers[n];
+    if (!expected || expected.transactionSetControlNumber !== st02) throw changed();
+    const header: RemitHeader = {
+      traceNumber: expected.traceNumber,
+      transactionSetControlNumber: expected.transactionSetControlNumber,
+      ...(expected.payerIdentifier ? { payerIdentifier: expected.payerIdentifier } : {}),
+      paymentCents: expected.paymentCents,
+      claimCount: expected.claimCount,
+    };
+    // The record exists (with BPR02) before any posting, so a reconciliation can always find it.
+    await ports.recordRemit(header, fileKey, 'RECEIVED', {});
+    return {
+      header,
+      at: ports.now().toISOString(),
+      claims: 0,
+      posted: 0,
+      duplicates: 0,
+      complete: true,
+      unmatchedClaimIds: [],
+    };
+  };
+  for await (const batch of stream835Batches(await openSource(source))) {
+    for (const item of batch) {
+      if (item.type === 'claim') {
+        set ??= await begin(item.transactionSetControlNumber);
+        if (item.transactionSetControlNumber !== set.header.transactionSetControlNumber) throw changed();
+        set.claims++;
+        const payment = item.claim;
+        const result = await postPayment(payment, set.header.traceNumber, fileKey, set.at, ports, summary);
+        if (result === 'posted' || result === 'duplicate') {
+          set.posted++;
+          if (result === 'duplicate') set.duplicates++;
+        } else {
+          set.complete = false;
+          if (result === 'unmatched') set.unmatchedClaimIds.push(payment.patientControlNumber);
+        }
+        continue;
+      }
+      const remit = item.remittance;
+      set ??= await begin(remit.transactionSetControlNumber);
+      const { header } = set;
+      if (
+        remit.transactionSetControlNumber !== header.transactionSetControlNumber ||
+        remit.traceNumber !== header.traceNumber ||
+        remit.paymentCents !== header.paymentCents ||
+        item.claimCount !== header.claimCount ||
+        set.claims !== header.claimCount ||
+        item.issues.length > 0
+      ) {
+        throw changed();
+      }
+      if (!(await postProviderAdjustments(remit, fileKey, set.at, ports, summary))) set.complete = false;
+      await ports.recordRemit(header, fileKey, set.complete ? 'POSTED' : 'PARTIAL', {
+        postedClaims: set.posted,
+        duplicateClaims: set.duplicates,
+        unmatchedClaimIds: set.unmatchedClaimIds,
       });
-      continue;
-    }
-    const problems = checkRemit(claim, payment);
-    if (problems.length > 0) {
-      summary.mismatched++;
-      complete = false;
-      await ports.workItem({
-        kind: 'REMIT_MISMATCH',
-        reference: ref,
-        detail: { fileKey, problems: problems.map((p) => p.code) },
-      });
-      continue;
-    }
-    const r = await postClaimPayment(claim, payment, remit, fileKey, ports, at);
-    if (r.result === 'refused') {
-      if (r.kind === 'REMIT_MISMATCH') summary.mismatched++;
-      else summary.refused++;
-      await ports.workItem({ kind: r.kind, reference: ref, detail: r.detail });
-      complete = false;
-      continue; // not posted: no outcome is delivered
-    }
-    posted++;
-    if (r.result === 'posted') summary.posted++;
-    else {
-      summary.duplicates++;
-      duplicates++;
-    }
-    if (r.delivery === 'unexpected') {
-      await ports.workItem({
-        kind: 'UNEXPECTED_REMIT',
-        reference: `${remit.traceNumber}/${claim.claimId}`,
-        detail: { fileKey, statusCode: payment.statusCode },
-      });
+      set = undefined;
+      n++;
     }
   }
+  if (set !== undefined || n !== headers.length) throw changed();
+}
+
+/** What became of one claim payment of the posting pass (see postPayment). */
+export type ClaimPostingResult = 'posted' | 'duplicate' | 'unmatched' | 'refused';
+
+/**
+ * Auto-posts one claim payment of an 835 under its transaction set's trace number: matched to our
+ * claim by CLP01 and balanced against it (checkRemit), then posted by postClaimPayment (the checks
+ * a manual match shares) and its outcome delivered; anything else becomes a work item. Counts go to
+ * `summary`. 'posted' / 'duplicate' (an earlier run posted it): on the ledger; 'unmatched' (no such
+ * claim) and 'refused' (mismatch, duplicate adjudication, credit balance...): a work item.
+ */
+async function postPayment(
+  payment: ClaimPayment,
+  traceNumber: string,
+  fileKey: string,
+  at: string,
+  ports: RemitPorts,
+  summary: RemitSummary,
+): Promise<ClaimPostingResult> {
+  const ref = `${traceNumber}/${payment.patientControlNumber}`;
+  const claim = await ports.loadClaim(payment.patientControlNumber);
+  if (!claim) {
+    summary.unmatched++;
+    await ports.workItem({
+      kind: 'UNMATCHED_REMIT',
+      reference: ref,
+      detail: {
+        fileKey,
+        payerClaimControlNumber: payment.payerClaimControlNumber,
+        paidCents: payment.paidCents,
+      },
+    });
+    return 'unmatched';
+  }
+  const problems = checkRemit(claim, payment);
+  if (problems.length > 0) {
+    summary.mismatched++;
+    await ports.workItem({
+      kind: 'REMIT_MISMATCH',
+      reference: ref,
+      detail: { fileKey, problems: problems.map((p) => p.code) },
+    });
+    return 'refused';
+  }
+  const r = await postClaimPayment(claim, payment, { traceNumber }, fileKey, ports, at);
+  if (r.result === 'refused') {
+    if (r.kind === 'REMIT_MISMATCH') summary.mismatched++;
+    else summary.refused++;
+    await ports.workItem({ kind: r.kind, reference: ref, detail: r.detail });
+    return 'refused'; // not posted: no outcome is delivered
+  }
+  if (r.result === 'posted') summary.posted++;
+  else summary.duplicates++;
+  if (r.delivery === 'unexpected') {
+    await ports.workItem({
+      kind: 'UNEXPECTED_REMIT',
+      reference: `${traceNumber}/${claim.claimId}`,
+      detail: { fileKey, statusCode: payment.statusCode },
+    });
+  }
+  return r.result;
+}
+
+/** Posts a transaction set's PLB adjustments to the provider ledger; false when one became a work item. */
+async function postProviderAdjustments(
+  remit: Pick<Remittance, 'traceNumber' | 'providerAdjustments' | 'payeeNpi'>,
+  fileKey: string,
+  at: string,
+  ports: RemitPorts,
+  summary: RemitSummary,
+): Promise<boolean> {
+  let complete = true;
   for (const entry of providerEntries(remit, at, fileKey)) {
     const out = await ports.postProviderAdjustment(entry);
     if (out === 'posted') summary.providerAdjustments++;
@@ -359,11 +447,7 @@ async function postOne(
       });
     }
   }
-  await ports.recordRemit(header, fileKey, complete ? 'POSTED' : 'PARTIAL', {
-    postedClaims: posted,
-    duplicateClaims: duplicates,
-    unmatchedClaimIds,
-  });
+  return complete;
 }
 
 /** What posting one claim payment needs (a subset of RemitPorts; the workbench's manual match too). */

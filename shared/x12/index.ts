@@ -8,7 +8,15 @@ export {
   read277CASync,
 } from './read277ca';
 export type { BalanceIssue, BalanceRule, Read835Options, Remit835Item } from './read835';
-export { checkBalance, iterate835, read835, read835Strict, read835Sync, stream835 } from './read835';
+export {
+  checkBalance,
+  iterate835,
+  read835,
+  read835Strict,
+  read835Sync,
+  stream835,
+  stream835Batches,
+} from './read835';
 export { iterate999, read999, read999Sync } from './read999';
 export {
   components,

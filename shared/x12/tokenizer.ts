@@ -59,24 +59,42 @@ export function components(seg: Segment, n: number): string[] {
 // Segment ids as interned strings, so a raw segment's id costs no allocation and compares fast.
 const KNOWN_IDS =
   'ISA IEA TA1 GS GE ST SE BPR TRN CUR REF DTM N1 N2 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB BHT HL PRV SBR PAT CLM HI NTE SV1 SV2 SV3 LIN CTP AK1 AK2 IK3 IK4 CTX IK5 AK9 STC K3 PWK CN1 DMG';
-const ID_CACHE = new Map<number, string>();
-for (const id of KNOWN_IDS.split(' ')) ID_CACHE.set(idKey(id, 0, id.length), id);
+const ENVELOPE_IDS = new Set(['ISA', 'TA1', 'GS', 'ST', 'SE', 'GE', 'IEA']);
 
+/** An interned segment id and whether it is an envelope segment (checked by EnvelopeChecker). */
+interface KnownId {
+  id: string;
+  envelope: boolean;
+}
+
+const ID_CACHE = new Map<number, KnownId>();
+for (const id of KNOWN_IDS.split(' '))
+  ID_CACHE.set(idKey(id, 0, id.length), { id, envelope: ENVELOPE_IDS.has(id) });
+
+/** A number naming an id of 1-3 ASCII characters (-1 for anything else). */
 function idKey(text: string, start: number, end: number): number {
+  if (end - start > 3 || end - start < 1) return -1;
   let key = end - start;
-  for (let p = start; p < end; p++) key = key * 256 + (text.charCodeAt(p) & 0xff);
+  for (let p = start; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c > 0x7f) return -1;
+    key = key * 256 + c;
+  }
   return key;
 }
 
-function segmentId(buf: string, start: number, end: number): string {
-  if (end - start > 3 || end - start < 1) return buf.slice(start, end);
-  for (let p = start; p < end; p++) if (buf.charCodeAt(p) > 0x7f) return buf.slice(start, end);
+function segmentId(buf: string, start: number, end: number): KnownId {
   const key = idKey(buf, start, end);
+  if (key < 0) {
+    const id = buf.slice(start, end);
+    return { id, envelope: ENVELOPE_IDS.has(id) };
+  }
   const known = ID_CACHE.get(key);
   if (known !== undefined) return known;
   const id = buf.slice(start, end);
-  if (ID_CACHE.size < 2000) ID_CACHE.set(key, id);
-  return id;
+  const made = { id, envelope: ENVELOPE_IDS.has(id) };
+  if (ID_CACHE.size < 2000) ID_CACHE.set(key, made);
+  return made;
 }
 
 /**
@@ -86,6 +104,8 @@ function segmentId(buf: string, start: number, end: number): string {
  */
 export class RawSegment {
   id = '';
+  /** An envelope segment (ISA, TA1, GS, ST, SE, GE, IEA). */
+  envelope = false;
   /** 1-based position in the input (as Segment.index). */
   index = 0;
   buf = '';
@@ -101,7 +121,9 @@ export class RawSegment {
     this.buf = buf;
     this.start = start;
     this.end = end;
-    this.id = segmentId(buf, start, idEnd);
+    const known = segmentId(buf, start, idEnd);
+    this.id = known.id;
+    this.envelope = known.envelope;
     this.index = index;
     this.delimiters = d;
     this.split = undefined;
@@ -114,6 +136,7 @@ export class RawSegment {
     this.start = 0;
     this.end = 0;
     this.id = seg.id;
+    this.envelope = ENVELOPE_IDS.has(seg.id);
     this.index = seg.index;
     this.delimiters = seg.delimiters;
     this.split = seg;
@@ -161,6 +184,64 @@ export class RawSegment {
       }
     }
     return centsAt(this.toSegment(), n);
+  }
+
+  /** Whether element n is empty or absent (as `el(n) === ''`), without reading it. */
+  isEmpty(n: number): boolean {
+    if (this.split) return (this.split.elements[n] ?? '') === '';
+    const count = this.count < 0 ? this.findBounds() : this.count;
+    if (n > count || n < 1) return n === 0 ? this.id === '' : true;
+    return (this.bounds[n - 1] as number) + 1 === (this.bounds[n] as number);
+  }
+
+  /** Whether element n is exactly `text` (as `el(n) === text`), without making a string. */
+  is(n: number, text: string): boolean {
+    if (this.split || n < 1) return this.el(n) === text;
+    const count = this.count < 0 ? this.findBounds() : this.count;
+    if (n > count) return text === '';
+    const from = (this.bounds[n - 1] as number) + 1;
+    if ((this.bounds[n] as number) - from !== text.length) return false;
+    for (let i = 0; i < text.length; i++) {
+      if (this.buf.charCodeAt(from + i) !== text.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Element n as a number when it is 1-15 ASCII digits and nothing else (then it equals
+   * `Number(el(n))`); -1 otherwise (empty, signs, points, spaces: the caller reads those itself).
+   */
+  digits(n: number): number {
+    if (this.split || n < 1) return -1;
+    const count = this.count < 0 ? this.findBounds() : this.count;
+    if (n > count) return -1;
+    const from = (this.bounds[n - 1] as number) + 1;
+    const to = this.bounds[n] as number;
+    if (to === from || to - from > 15) return -1;
+    let v = 0;
+    for (let p = from; p < to; p++) {
+      const c = this.buf.charCodeAt(p) - 48;
+      if (c < 0 || c > 9) return -1;
+      v = v * 10 + c;
+    }
+    return v;
+  }
+
+  /** Whether element n is empty, absent or whitespace only (as `el(n).trim() === ''`). */
+  isBlank(n: number): boolean {
+    if (this.isEmpty(n)) return true;
+    if (this.split || n < 1) return this.el(n).trim() === '';
+    const c = this.buf.charCodeAt((this.bounds[n - 1] as number) + 1);
+    if (c > 32 && c < 127) return false; // starts with a visible ASCII character
+    return this.el(n).trim() === '';
+  }
+
+  /** Number of characters of element n (0 when absent). */
+  length(n: number): number {
+    if (this.split || n < 1) return this.el(n).length;
+    const count = this.count < 0 ? this.findBounds() : this.count;
+    if (n > count) return 0;
+    return (this.bounds[n] as number) - (this.bounds[n - 1] as number) - 1;
   }
 
   /** The segment split into elements (made once per segment). */
@@ -376,6 +457,11 @@ class Scanner {
     return this.index;
   }
 
+  /** The char code of the current segment terminator; -1 outside an interchange (before its ISA). */
+  get terminatorCode(): number {
+    return this.delims === undefined ? -1 : this.delims.segment.charCodeAt(0);
+  }
+
   /** Appends text and returns the complete segments it made available. */
   push(chunk: string, out: Segment[], final = false): void {
     this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
@@ -426,8 +512,15 @@ class Scanner {
       this.emit(buf.slice(start, end), d, out);
       return;
     }
-    let idEnd = buf.indexOf(d.element, start);
-    if (idEnd < 0 || idEnd > end) idEnd = end;
+    // the id is 2-3 characters: look at the first four before searching further
+    const sep = d.element.charCodeAt(0);
+    let idEnd = start;
+    const near = Math.min(end, start + 4);
+    while (idEnd < near && buf.charCodeAt(idEnd) !== sep) idEnd++;
+    if (idEnd === near && idEnd < end) {
+      idEnd = buf.indexOf(d.element, idEnd);
+      if (idEnd < 0 || idEnd > end) idEnd = end;
+    }
     const raw = this.raw;
     raw.set(buf, start, end, idEnd, this.index + 1, d);
     if (raw.id === 'ISA') {
@@ -656,8 +749,6 @@ export async function* mapSegments<T>(
   yield* flush();
 }
 
-const ENVELOPE_IDS = new Set(['ISA', 'TA1', 'GS', 'ST', 'SE', 'GE', 'IEA']);
-
 /** A Scanner in raw mode that runs the envelope checks and the handler on every segment. */
 function rawScanner<T>(
   opts: TokenizeOptions,
@@ -667,7 +758,7 @@ function rawScanner<T>(
   let env: EnvelopeChecker | undefined;
   const scanner = new Scanner(opts, (raw) => {
     const checker = env as EnvelopeChecker;
-    if (ENVELOPE_IDS.has(raw.id)) {
+    if (raw.envelope) {
       const seg = raw.toSegment();
       checker.before(seg);
       handler(raw, ready.items);
@@ -682,6 +773,61 @@ function rawScanner<T>(
 }
 
 /**
+ * Pieces of about CHUNK characters of a string, each ending after a segment terminator when one
+ * is near, so the scanner rarely has a partial segment to join to the next piece. [piece, last].
+ */
+function* stringPieces(text: string, scanner: Scanner): Generator<[string, boolean], void, undefined> {
+  let offset = 0;
+  do {
+    let end = Math.min(text.length, offset + CHUNK);
+    if (end < text.length && scanner.terminatorCode >= 0) {
+      const cut = text.lastIndexOf(String.fromCharCode(scanner.terminatorCode), end - 1) + 1;
+      if (cut > offset) end = cut;
+    }
+    yield [text.slice(offset, end), end >= text.length];
+    offset = end;
+  } while (offset < text.length);
+}
+
+/**
+ * Decodes byte chunks as UTF-8 in pieces that end after the last segment terminator of the chunk
+ * (the bytes after it wait for the next chunk), so each piece is one flat string the scanner reads
+ * without joining a partial segment to it. Cutting after an ASCII byte never splits a character.
+ * Before the ISA, without a terminator in the chunk or with a non-ASCII terminator, the chunk is
+ * decoded whole (as the Segment readers do).
+ */
+class BytePieces {
+  private readonly decoder = new TextDecoder('utf-8');
+  private pending: Uint8Array | undefined;
+
+  next(chunk: string | Uint8Array, terminator: number): string {
+    if (typeof chunk === 'string') return this.flush() + chunk;
+    let bytes = chunk;
+    if (this.pending) {
+      bytes = new Uint8Array(this.pending.length + chunk.length);
+      bytes.set(this.pending);
+      bytes.set(chunk, this.pending.length);
+      this.pending = undefined;
+    }
+    const cut = terminator < 0 || terminator > 0x7f ? 0 : bytes.lastIndexOf(terminator) + 1;
+    if (cut === 0) return this.decoder.decode(bytes, { stream: true }); // the scanner keeps the rest
+    if (cut < bytes.length) this.pending = bytes.slice(cut);
+    return this.decoder.decode(bytes.subarray(0, cut), { stream: true });
+  }
+
+  private flush(): string {
+    const rest = this.pending;
+    this.pending = undefined;
+    return rest ? this.decoder.decode(rest, { stream: true }) : '';
+  }
+
+  /** What is left, with the decoder's end of input. */
+  end(): string {
+    return this.flush() + this.decoder.decode();
+  }
+}
+
+/**
  * mapSegments for handlers that read segments in place: only envelope segments (ISA, GS, ST, SE,
  * GE, IEA, TA1) and what the handler asks for are split into elements, and no Segment object is
  * made for the others. The handler may add any number of items to `out` per segment; they are
@@ -693,38 +839,52 @@ export async function* mapRawSegments<T>(
   opts: TokenizeOptions,
   handler: (raw: RawSegment, out: T[]) => void,
 ): AsyncGenerator<T, void, undefined> {
+  for await (const batch of mapRawSegmentBatches(input, opts, handler)) yield* batch;
+}
+
+/**
+ * mapRawSegments handing out the items of each input chunk as one array (never empty), in order:
+ * one step of the async iteration per chunk instead of one per item, which is what a consumer of
+ * many small items (a claim per few hundred bytes) saves most on.
+ */
+export async function* mapRawSegmentBatches<T>(
+  input: X12Input,
+  opts: TokenizeOptions,
+  handler: (raw: RawSegment, out: T[]) => void,
+): AsyncGenerator<T[], void, undefined> {
   const ready: { items: T[] } = { items: [] };
   const scanner = rawScanner(opts, handler, ready);
-  const flush = function* (): Generator<T, void, undefined> {
-    if (ready.items.length === 0) return;
+  const take = (): T[] | undefined => {
+    if (ready.items.length === 0) return undefined;
     const items = ready.items;
     ready.items = [];
-    yield* items;
+    return items;
   };
   if (typeof input === 'string') {
-    for (let offset = 0; offset < input.length || offset === 0; offset += CHUNK) {
-      const last = offset + CHUNK >= input.length;
-      scanner.push(input.slice(offset, offset + CHUNK), [], last);
-      yield* flush();
-      if (last) break;
+    for (const [piece, last] of stringPieces(input, scanner)) {
+      scanner.push(piece, [], last);
+      const items = take();
+      if (items) yield items;
     }
   } else {
-    const decoder = new TextDecoder('utf-8');
+    const pieces = new BytePieces();
     const chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> =
       input instanceof Uint8Array ? [input] : input;
     for await (const chunk of chunks) {
-      const text = toText(chunk, decoder, true);
+      const text = pieces.next(chunk, scanner.terminatorCode);
       if (text.length === 0) continue;
       scanner.push(text, []);
-      yield* flush();
+      const items = take();
+      if (items) yield items;
     }
-    scanner.push(decoder.decode(), [], true);
+    scanner.push(pieces.end(), [], true);
   }
   if (scanner.segmentCount === 0) {
     throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
   }
   scanner.envelope.end(scanner.segmentCount);
-  yield* flush();
+  const items = take();
+  if (items) yield items;
 }
 
 /** mapRawSegments over a string, synchronously: all items at once. */
@@ -735,11 +895,7 @@ export function mapRawSegmentsSync<T>(
 ): T[] {
   const ready: { items: T[] } = { items: [] };
   const scanner = rawScanner(opts, handler, ready);
-  for (let offset = 0; offset < text.length || offset === 0; offset += CHUNK) {
-    const last = offset + CHUNK >= text.length;
-    scanner.push(text.slice(offset, offset + CHUNK), [], last);
-    if (last) break;
-  }
+  for (const [piece, last] of stringPieces(text, scanner)) scanner.push(piece, [], last);
   if (scanner.segmentCount === 0) {
     throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
   }

@@ -53,8 +53,40 @@ export function optionalDateAt(seg: Segment, n: number): string | undefined {
   return el(seg, n).trim() === '' ? undefined : dateAt(seg, n);
 }
 
+/**
+ * Whether v is a calendar date written YYYY-MM-DD: what `new Date(\`${v}T00:00:00Z\`)` reads back
+ * to the same day (proleptic Gregorian, years 0000-9999), without making a Date.
+ */
+export function isIsoDate(v: string | undefined): boolean {
+  if (v === undefined || v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
+  const y = digitsOf(v, 0, 4);
+  const m = digitsOf(v, 5, 7);
+  const d = digitsOf(v, 8, 10);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+}
+
+/** The number written by the ASCII digits v[start..end), -1 if any is not a digit. */
+function digitsOf(v: string, start: number, end: number): number {
+  let n = 0;
+  for (let p = start; p < end; p++) {
+    const c = v.charCodeAt(p) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 /** YYYY-MM-DD (or an ISO timestamp) -> CCYYMMDD. */
 export function toX12Date(iso: string): string {
+  if (iso.length >= 10 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45) {
+    // the common case without the regex: the same digits, the same result
+    const y = iso.slice(0, 4);
+    const m = iso.slice(5, 7);
+    const d = iso.slice(8, 10);
+    if (digitsOf(y, 0, 4) >= 0 && digitsOf(m, 0, 2) >= 0 && digitsOf(d, 0, 2) >= 0) return y + m + d;
+  }
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   if (!m) throw new X12Error('INVALID_INPUT', 'date is not ISO YYYY-MM-DD');
   return `${m[1]}${m[2]}${m[3]}`;

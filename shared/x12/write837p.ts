@@ -18,7 +18,7 @@ import {
 import { formatX12Amount } from '../money';
 import { check837PClaim } from './check837p';
 import { X12Error } from './errors';
-import { CLAIM_FILING_INDICATORS, toX12Date } from './values';
+import { CLAIM_FILING_INDICATORS, isIsoDate, toX12Date } from './values';
 import {
   cleanText,
   closeInterchange,
@@ -82,7 +82,7 @@ function validate(claim: Claim, payerId: string): void {
     throw invalid(claim, `frequency ${claim.frequencyCode} needs originalPayerClaimNumber`);
   }
   let total = 0;
-  claim.lines.forEach((line, i) => {
+  for (const [i, line] of claim.lines.entries()) {
     const where = `line ${i + 1}`;
     if (line.modifiers.length > 4) throw invalid(claim, `${where}: at most 4 modifiers`);
     if (line.diagnosisPointers.length < 1 || line.diagnosisPointers.length > 4) {
@@ -98,7 +98,7 @@ function validate(claim: Claim, payerId: string): void {
     }
     if (!(line.units > 0)) throw invalid(claim, `${where}: units must be > 0`);
     total += line.chargeCents;
-  });
+  }
   if (total !== claim.totalChargeCents) throw invalid(claim, 'totalChargeCents is not the sum of the lines');
 
   // Element content: every value goes in unaltered (free text only loses delimiters and case).
@@ -116,12 +116,12 @@ function validate(claim: Claim, payerId: string): void {
   ] as const) {
     if (!['M', 'F', 'U'].includes(gender)) throw invalid(claim, `${element}: gender must be M, F or U`);
   }
-  claim.diagnoses.forEach((d, i) => {
+  for (const [i, d] of claim.diagnoses.entries()) {
     if (!/^[A-Z0-9]{3,7}$/.test(diagnosisCode(d))) {
       throw invalid(claim, `2300 HI diagnosis ${i + 1}: must be 3..7 letters/digits (one dot allowed)`);
     }
-  });
-  claim.lines.forEach((line, i) => {
+  }
+  for (const [i, line] of claim.lines.entries()) {
     const where = `line ${i + 1}`;
     if (!/^[A-Z0-9]{5}$/.test(line.procedureCode))
       throw invalid(claim, `${where}: 2400 SV101-2 procedure code must be 5 letters/digits`);
@@ -130,14 +130,8 @@ function validate(claim: Claim, payerId: string): void {
     if (line.placeOfService !== undefined && !/^\d{2}$/.test(line.placeOfService))
       throw invalid(claim, `${where}: 2400 SV105 place of service must be 2 digits`);
     if (!isIsoDate(line.dateOfService)) throw invalid(claim, `${where}: 2400 DTP03 is not a YYYY-MM-DD date`);
-  });
+  }
   // The optional content (onset, accident, attachments, providers, NDC) is checked by check837PClaim above.
-}
-
-function isIsoDate(v: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
 /** ICD-10-CM as sent in HI: the one optional dot after the category dropped ("E11.9" -> "E119"). */
@@ -173,7 +167,12 @@ function checkEnvelope(env: Envelope837P): void {
 /** 2000A/2010AA are keyed by everything they hold: the same NPI at another tax id or address is another loop. */
 function billingKey(bp: BillingProvider): string {
   const a = bp.address;
-  return JSON.stringify([bp.npi, bp.taxId, bp.name, a.line1, a.line2 ?? '', a.city, a.state, a.zip]);
+  // each value prefixed with its length, so no two different providers make one key
+  let key = '';
+  for (const v of [bp.npi, bp.taxId, bp.name, a.line1, a.line2 ?? '', a.city, a.state, a.zip]) {
+    key += `${v.length}:${v}`;
+  }
+  return key;
 }
 
 /** N3/N4; validate() has checked every element (text, USPS state, ZIP) beforehand. */
@@ -354,7 +353,7 @@ export function write837P(input: Write837PInput): Write837PResult {
       // 2310D supervising provider
       if (claim.supervisingProvider) namedProvider(out, 'DQ', claim.supervisingProvider);
       // 2400 service lines
-      claim.lines.forEach((line, i) => {
+      for (const [i, line] of claim.lines.entries()) {
         out.add('LX', String(i + 1));
         const proc = ['HC', line.procedureCode, ...line.modifiers].join(':');
         const pos =
@@ -378,7 +377,7 @@ export function write837P(input: Write837PInput): Write837PResult {
           out.add('CTP', '', '', '', formatQuantity(drug.quantity), drug.unit);
           if (drug.prescriptionNumber) out.add('REF', 'XZ', drug.prescriptionNumber);
         }
-      });
+      }
       written.push(claim.claimId);
     }
   }

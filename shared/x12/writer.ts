@@ -34,11 +34,31 @@ const DELIMITER_CHARS = /[*~:^|>\\]/g;
  */
 export function normalizeText(value: string | undefined, keepCase = false): string {
   if (!value) return '';
+  if (isPlainText(value)) return keepCase ? value : value.toUpperCase();
   let s = value.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   s = s.replace(DELIMITER_CHARS, ' ').replace(/[^\x20-\x7e]/g, ' ');
   s = s.replace(/\s+/g, ' ').trim();
   return keepCase ? s : s.toUpperCase();
 }
+
+/**
+ * Whether normalizeText leaves the value as it is (but for case): printable ASCII without the
+ * delimiter characters, single spaces between words, none at either end. Most values are.
+ */
+function isPlainText(value: string): boolean {
+  const last = value.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 32) {
+      if (i === 0 || i === last || value.charCodeAt(i - 1) === 32) return false;
+    } else if (c < 33 || c > 126 || DELIMITER_CODES[c] === 1) return false;
+  }
+  return true;
+}
+
+/** 1 at the char codes of * ~ : ^ | > \ (DELIMITER_CHARS). */
+const DELIMITER_CODES = new Uint8Array(128);
+for (const c of '*~:^|>\\') DELIMITER_CODES[c.charCodeAt(0)] = 1;
 
 /**
  * Free text for an AN element: normalizeText cut to max. Writers check with textProblem first, so

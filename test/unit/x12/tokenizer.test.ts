@@ -290,3 +290,40 @@ describe('segments read in place (RawSegment)', () => {
     expect(() => mapRawSegmentsSync(bad, {}, () => {})).toThrow((await failure(bad)).message);
   });
 });
+
+describe('byte chunks decoded in pieces that end at a segment terminator', () => {
+  // a two-byte character (É) next to terminators, and a second interchange with other delimiters
+  const first =
+    'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260101*1200*^*00501*000000001*0*T*:~GS*HP*S*R*20260101*1200*1*X*005010X221A1~ST*835*0001~BPR*I*1*C*CHK~N1*PR*PAYÉR~SE*4*0001~GE*1*1~IEA*1*000000001~';
+  const second =
+    'ISA|00|          |00|          |ZZ|SENDER         |ZZ|RECEIVER       |260101|1200|^|00501|000000002|0|T|>!\nGS|HP|S|R|20260101|1200|2|X|005010X221A1!ST|835|0001!BPR|I|1|C|CHK!N1|PR|É!SE|4|0001!GE|1|2!IEA|1|000000002!';
+  const text = `${first}\n${second}`;
+  const bytes = new TextEncoder().encode(text);
+  const seen = (raw: RawSegment, out: unknown[]) => out.push([raw.id, raw.toSegment().elements, raw.index]);
+
+  it('reads the same segments however the bytes are cut, characters split included', async () => {
+    const want = mapRawSegmentsSync(text, {}, seen);
+    expect(want).toHaveLength(16);
+    for (const size of [1, 2, 3, 5, 7, 13, 64, 100, 200]) {
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
+      const got: unknown[] = [];
+      for await (const item of mapRawSegments(parts, {}, seen)) got.push(item);
+      expect(got, `chunks of ${size} bytes`).toEqual(want);
+    }
+  });
+
+  it('gives the same envelope error from bytes as from the string', async () => {
+    const bad = new TextEncoder().encode(text.replace('SE|4|', 'SE|5|'));
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < bad.length; i += 9) parts.push(bad.subarray(i, i + 9));
+    const expected = await failure(text.replace('SE|4|', 'SE|5|'));
+    await expect(
+      (async () => {
+        for await (const _ of mapRawSegments(parts, {}, () => {})) {
+          // drain
+        }
+      })(),
+    ).rejects.toThrow(expected.message);
+  });
+});
