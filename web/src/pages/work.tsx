@@ -1,10 +1,11 @@
-/** Work queue: items by kind, payer and age; assign, comment, resolve. */
+/** Work queue: items by kind, payer and age; assign, comment, resolve; match a remit to a claim. */
 import { useState } from 'preact/hooks';
 import { errorText, type Schemas } from '../api/client';
-import { ManualMatchHook } from '../hooks';
+import { isMatchable } from '../lib/documents';
 import { when, words } from '../lib/format';
 import { href } from '../lib/routes';
 import { must, Notice, PageTitle, Show, useApp, useLoad } from '../ui';
+import { MatchToClaim } from './match';
 
 export const WORK_KINDS = [
   'UNMATCHED_REMIT',
@@ -207,7 +208,9 @@ function WorkItemCard({ item, onChange }: { item: Item; onChange: () => void }) 
             </label>
             <button type="submit">Resolve</button>
           </form>
-          <ManualMatchHook kind={item.kind} reference={item.reference} />
+          {isMatchable(item.kind) && (
+            <MatchToClaim id={id} kind={item.kind} reference={item.reference} onMatched={onChange} />
+          )}
         </div>
       )}
       {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
