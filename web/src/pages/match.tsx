@@ -1,6 +1,7 @@
 /**
  * "Match to claim" on an UNMATCHED_REMIT / REMIT_MISMATCH work item: list the candidate claims
- * (POST /api/work-items/candidates), pick one, confirm, post the match (POST /api/work-items/match).
+ * (POST /api/work-items/candidates), pick one (or type a claim id the person knows), confirm, post the
+ * match (POST /api/work-items/match).
  * The item's reference (it may hold a patient account) only ever travels in request bodies.
  * Refusals are shown by their rule name (docs/api.md), never a value.
  */
@@ -33,6 +34,11 @@ export function MatchToClaim({
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
   const item = { kind, reference };
 
+  const choose = (claimId: string) => {
+    setPicked(claimId);
+    setConfirming(false);
+  };
+
   const find = async () => {
     setNotice(undefined);
     setConfirming(false);
@@ -63,17 +69,17 @@ export function MatchToClaim({
       <button type="button" onClick={find}>
         {candidates ? 'Find candidate claims again' : 'Find candidate claims'}
       </button>
-      {candidates &&
-        (candidates.length === 0 ? (
-          <p>No candidate claim among your practices.</p>
-        ) : (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (confirming) void match();
-              else setConfirming(true);
-            }}
-          >
+      {candidates && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (confirming) void match();
+            else setConfirming(true);
+          }}
+        >
+          {candidates.length === 0 ? (
+            <p>No candidate claim among your practices.</p>
+          ) : (
             <table aria-label="Candidate claims, best first">
               <Thead cols={['Pick', 'Claim', 'Practice', 'Payer', 'Status', 'Charge', 'Why']} />
               <tbody>
@@ -86,10 +92,7 @@ export function MatchToClaim({
                         value={c.claimId}
                         checked={picked === c.claimId}
                         aria-label={`Pick ${c.claimId}`}
-                        onChange={() => {
-                          setPicked(c.claimId);
-                          setConfirming(false);
-                        }}
+                        onChange={() => choose(c.claimId)}
                       />
                     </td>
                     <th scope="row">
@@ -106,27 +109,37 @@ export function MatchToClaim({
                 ))}
               </tbody>
             </table>
-            <label>
-              Match note
-              <input value={note} maxLength={2000} onInput={(e) => setNote(e.currentTarget.value)} />
-            </label>
+          )}
+          <label>
+            {candidates.length === 0 ? 'Claim id' : 'Or another claim id'}
+            <input
+              value={candidates.some((c) => c.claimId === picked) ? '' : picked}
+              autocomplete="off"
+              pattern="[A-Za-z0-9-]{1,38}"
+              onInput={(e) => choose(e.currentTarget.value.trim())}
+            />
+          </label>
+          <label>
+            Match note
+            <input value={note} maxLength={2000} onInput={(e) => setNote(e.currentTarget.value)} />
+          </label>
+          {confirming && (
+            <p role="status">
+              Post this 835 claim payment to {picked}? This posts money to its ledger and resolves the item.
+            </p>
+          )}
+          <div class="actions">
+            <button type="submit" disabled={!picked}>
+              {confirming ? `Confirm match to ${picked}` : 'Match to the picked claim'}
+            </button>
             {confirming && (
-              <p role="status">
-                Post this 835 claim payment to {picked}? This posts money to its ledger and resolves the item.
-              </p>
-            )}
-            <div class="actions">
-              <button type="submit" disabled={!picked}>
-                {confirming ? `Confirm match to ${picked}` : 'Match to the picked claim'}
+              <button type="button" onClick={() => setConfirming(false)}>
+                Cancel
               </button>
-              {confirming && (
-                <button type="button" onClick={() => setConfirming(false)}>
-                  Cancel
-                </button>
-              )}
-            </div>
-          </form>
-        ))}
+            )}
+          </div>
+        </form>
+      )}
       {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
     </section>
   );
