@@ -24,7 +24,8 @@ export function MatchToClaim({
   id: string;
   kind: string;
   reference: string;
-  onMatched: () => void;
+  /** The item is resolved: `text` says what was posted (the queue shows it; this item leaves it). */
+  onMatched: (text: string) => void;
 }) {
   const { api } = useApp();
   const [candidates, setCandidates] = useState<Candidate[]>();
@@ -55,11 +56,9 @@ export function MatchToClaim({
     });
     setConfirming(false);
     if (r.data) {
-      setNotice({
-        kind: 'ok',
-        text: `Matched to ${r.data.claimId}: ${r.data.postings.map((p) => postingText(p, money)).join('; ')}.`,
-      });
-      onMatched();
+      const text = `Matched to ${r.data.claimId}: ${r.data.postings.map((p) => postingText(p, money)).join('; ')}.`;
+      setNotice({ kind: 'ok', text });
+      onMatched(text);
     } else setNotice({ kind: 'error', text: matchRefusalText(r.response.status, r.error) });
   };
 

@@ -41,6 +41,7 @@ export function WorkQueue() {
   const { api } = useApp();
   const [draft, setDraft] = useState<Filters>({ kind: '', payerId: '', minAgeDays: '', state: 'open' });
   const [applied, setApplied] = useState(draft);
+  const [matched, setMatched] = useState<string>();
   const [list, reload] = useLoad(async () => {
     const query = {
       state: applied.state,
@@ -95,6 +96,7 @@ export function WorkQueue() {
           <button type="submit">Apply filters</button>
         </div>
       </form>
+      {matched && <Notice kind="ok">{matched}</Notice>}
       <Show value={list}>
         {(items) =>
           items.length === 0 ? (
@@ -102,7 +104,15 @@ export function WorkQueue() {
           ) : (
             <ul class="work">
               {items.map((it) => (
-                <WorkItemCard key={`${it.kind}/${it.reference}`} item={it} onChange={reload} />
+                <WorkItemCard
+                  key={`${it.kind}/${it.reference}`}
+                  item={it}
+                  onChange={reload}
+                  onMatched={(text) => {
+                    setMatched(text);
+                    reload();
+                  }}
+                />
               ))}
             </ul>
           )
@@ -112,7 +122,15 @@ export function WorkQueue() {
   );
 }
 
-function WorkItemCard({ item, onChange }: { item: Item; onChange: () => void }) {
+function WorkItemCard({
+  item,
+  onChange,
+  onMatched,
+}: {
+  item: Item;
+  onChange: () => void;
+  onMatched: (text: string) => void;
+}) {
   const { api, session } = useApp();
   const [comment, setComment] = useState('');
   const [note, setNote] = useState('');
@@ -209,7 +227,7 @@ function WorkItemCard({ item, onChange }: { item: Item; onChange: () => void }) 
             <button type="submit">Resolve</button>
           </form>
           {isMatchable(item.kind) && (
-            <MatchToClaim id={id} kind={item.kind} reference={item.reference} onMatched={onChange} />
+            <MatchToClaim id={id} kind={item.kind} reference={item.reference} onMatched={onMatched} />
           )}
         </div>
       )}
