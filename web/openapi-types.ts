@@ -20,6 +20,8 @@ export async function openApiDocument(): Promise<OpenAPI3> {
   const app = createApi({
     repositories: {} as never,
     billing: {} as never,
+    x12: {} as never,
+    remitMatch: {} as never,
     authenticate: async () => undefined,
   });
   return (await (await app.request('/api/openapi.json')).json()) as OpenAPI3;

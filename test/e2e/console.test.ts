@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRACTICES, uploadDemoFiles } from '../../local/demo';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { outcomeFor } from '../../local/simulator/adjudicate';
-import { WorkItemRepository } from '../../shared/store';
+import { EventRepository, WorkItemRepository } from '../../shared/store';
 import { DIST_DIR, ensureWebBuilt } from '../../web/build';
 import { pdfText } from '../support/pdf';
 
@@ -309,6 +309,82 @@ describe.skipIf(!hasChromium)(NAME, () => {
       assignee: 'local-biller',
       resolution: { by: 'local-biller', note: 'posted by hand' },
     });
+  });
+
+  it("shows a closed claim's X12 documents: the 835 parsed view and the raw excerpt", async () => {
+    const paid = (await detail(FIX)).ledger.totals.paymentsCents;
+    await go(`#/claims/${FIX}`, `Claim ${FIX}`);
+    const docs = page.getByTestId('documents');
+    for (const kind of ['837P claim', '999 acknowledgment', '277CA claim acknowledgment', '835 remittance'])
+      expect(await docs.getByRole('button', { name: new RegExp(kind) }).count()).toBeGreaterThan(0);
+    // The disclosure works by keyboard: focus it, Enter opens it.
+    const show835 = docs.getByRole('button', { name: /835 remittance/ }).last();
+    await show835.focus();
+    await page.keyboard.press('Enter');
+    expect(await show835.getAttribute('aria-expanded')).toBe('true');
+    const paidCell = docs.getByTestId('remit-paid').first();
+    await paidCell.waitFor();
+    expect(await paidCell.textContent()).toBe(`$${(paid / 100).toFixed(2)}`);
+    const raw = docs.locator('details.raw').last();
+    await raw.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    const excerpt = await raw.getByTestId('raw-excerpt').textContent();
+    expect(excerpt).toContain(`CLP*${FIX}*`);
+    expect(excerpt).toMatch(/^\s*1 ISA\*/);
+    // The 837P's parsed view is its segments table.
+    await docs
+      .getByRole('button', { name: /837P claim \(sent\)/ })
+      .first()
+      .click();
+    await docs
+      .getByRole('table', { name: 'Segments of this claim' })
+      .first()
+      .getByText('CLM')
+      .first()
+      .waitFor();
+    expect(page.url()).toMatch(/#\/claims\/C[A-Z0-9]+$/); // the document id stays out of the page URL
+    await shot('claim-documents');
+  });
+
+  it('matches an unmatched remit to a claim by hand, and shows a refusal by its rule', async () => {
+    // The 835 claim payment that paid FIX, as an UNMATCHED_REMIT item (as if it had found no claim),
+    // and one naming a trace that 835 does not hold (refused: PAYMENT_NOT_FOUND).
+    const events = await new EventRepository(rt.doc, rt.tableName).list(FIX);
+    const remit = events.find((e) => e.type === 'REMIT_POSTED' && typeof e.detail?.fileKey === 'string');
+    const trace = remit?.detail?.traceNumber as string;
+    const fileKey = remit?.detail?.fileKey as string;
+    expect(fileKey).toMatch(/^inbound\/835\//);
+    const paidBefore = (await detail(FIX)).ledger.totals.paymentsCents;
+    expect(paidBefore).toBeGreaterThan(0);
+    const work = new WorkItemRepository(rt.doc, rt.tableName);
+    const now = new Date().toISOString();
+    await work.add('UNMATCHED_REMIT', `${trace}/${FIX}`, { fileKey }, now);
+    await work.add('UNMATCHED_REMIT', `E2EMISSING/${FIX}`, { fileKey }, now);
+    await go('#/work', 'Work queue');
+    await page.getByLabel('Kind').selectOption('UNMATCHED_REMIT');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const card = (ref: string) =>
+      page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: new RegExp(`${ref}$`) }) });
+
+    const missing = card(`E2EMISSING/${FIX}`);
+    await missing.getByRole('button', { name: 'Find candidate claims' }).click();
+    await missing.getByRole('alert').getByText('rule PAYMENT_NOT_FOUND').waitFor();
+
+    const item = card(`${trace}/${FIX}`);
+    await item.getByRole('button', { name: 'Find candidate claims' }).click();
+    await item.getByLabel(/Claim id|Or another claim id/).fill(FIX);
+    await item.getByRole('button', { name: 'Match to the picked claim' }).click();
+    await item.getByText(`Post this 835 claim payment to ${FIX}?`).waitFor();
+    await shot('work-match');
+    await item.getByRole('button', { name: `Confirm match to ${FIX}` }).click();
+    // Auto-posting posted this payment already: the match finds it posted (never twice) and resolves the item.
+    await expect
+      .poll(async () => (await work.get('UNMATCHED_REMIT', `${trace}/${FIX}`))?.resolution)
+      .toMatchObject({
+        by: 'local-biller',
+        match: { claimId: FIX },
+      });
+    expect((await detail(FIX)).ledger.totals.paymentsCents).toBe(paidBefore); // not posted twice
   });
 
   it('shows the reports and downloads one as CSV', async () => {

@@ -5,8 +5,6 @@
  *
  * - HOOK(void): POST /api/claims/{claimId}/void (frequency 8, manager role), from the workflow
  *   branch. Render a "Void claim" button on the claim page for managers when the route exists.
- * - HOOK(manual-match): matching an unmatched remit to a claim by hand, from the remitmatch branch.
- *   Render a "Match to claim" form on UNMATCHED_REMIT work items when the route exists.
  */
 import type { paths } from './api/schema';
 
@@ -17,10 +15,5 @@ export const VOID_ROUTE_AVAILABLE: HasPath<'/api/claims/{claimId}/void'> = false
 
 export function VoidClaimHook(_: { claimId: string }) {
   // HOOK(void): see above.
-  return null;
-}
-
-export function ManualMatchHook(_: { kind: string; reference: string }) {
-  // HOOK(manual-match): see above.
   return null;
 }

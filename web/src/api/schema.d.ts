@@ -292,6 +292,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/work-items/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claims of the caller's practices the item's 835 claim payment may pay: same payer; patient account, charge, service dates near (ids and amounts; audited) */
+        post: operations["listMatchCandidates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-items/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Match an unmatched or mismatched remit claim payment to a claim: posted with auto-posting's checks, the claim's remit wait answered, the item resolved (once only; audited) */
+        post: operations["matchWorkItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -301,6 +335,23 @@ export interface paths {
         };
         /** Access-audit entries of one day concerning the caller's practices, oldest first, paged: admin only (the read is audited) */
         get: operations["readAccessAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/claims/{claimId}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One X12 document of the claim (ids from the claim detail's documents): this claim's segments only, raw and parsed (audited) */
+        get: operations["getClaimDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -862,6 +913,49 @@ export interface components {
             reference: string;
             note?: string;
         };
+        MatchCandidate: {
+            claimId: string;
+            practiceId: string;
+            payerId: string;
+            /** @enum {string} */
+            status: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED";
+            /** @description Integer cents */
+            totalChargeCents: number;
+            reasons: ("ACCOUNT" | "CHARGE" | "SERVICE_DATE")[];
+            score: number;
+        };
+        MatchRefused: {
+            /** @enum {string} */
+            error: "match_refused";
+            /** @description OTHER_PAYER, ALREADY_PAID_FOR_TRACE, MATCHED_TO_OTHER_CLAIM, NOT_MATCHABLE, PAYMENT_NOT_FOUND, SAME_ADJUDICATION, ALREADY_ADJUDICATED, PAYMENTS_EXCEED_CHARGES, POSTED_WITH_OTHER_AMOUNTS (409); PAYER_UNKNOWN, CHARGE_MISMATCH, UNBALANCED, PATIENT_RESPONSIBILITY_MISMATCH, LEDGER_WOULD_NOT_BALANCE, NOTHING_TO_REVERSE, REVERSAL_DOES_NOT_MATCH_LEDGER, POSTING_TOO_LARGE (422) */
+            rule: string;
+            /** @description Integer cents */
+            expectedCents?: number;
+            /** @description Integer cents */
+            actualCents?: number;
+        };
+        MatchCandidatesRequest: {
+            kind: string;
+            reference: string;
+        };
+        MatchPosting: {
+            traceNumber: string;
+            payerClaimControlNumber: string;
+            statusCode: string;
+            /** @description Integer cents */
+            paidCents: number;
+            /** @enum {string} */
+            result: "posted" | "duplicate";
+            /** @description answered, pending, duplicate or unexpected */
+            delivery: string;
+        };
+        /** @description The claim (of the caller's practices) the item's 835 claim payment pays */
+        MatchWorkItem: {
+            kind: string;
+            reference: string;
+            claimId: string;
+            note?: string;
+        };
         AccessAuditRecord: {
             auditId: string;
             at: string;
@@ -884,6 +978,23 @@ export interface components {
                 kind: string;
                 reference: string;
             };
+        };
+        ClaimDocument: components["schemas"]["ClaimDocumentSummary"] & {
+            raw: string;
+            segments: {
+                index: number;
+                id: string;
+                elements: string[];
+                text: string;
+            }[];
+            /** @description 999: acknowledgments; 277CA: this claim's statuses; 835: remittances with this claim's payments */
+            parsed?: {
+                /** @enum {string} */
+                kind: "835" | "999" | "837P" | "277CA";
+            } & {
+                [key: string]: unknown;
+            };
+            parseError?: string;
         };
     };
     responses: never;
@@ -1971,6 +2082,156 @@ export interface operations {
             };
         };
     };
+    listMatchCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchCandidatesRequest"];
+            };
+        };
+        responses: {
+            /** @description Candidates, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        candidates: components["schemas"]["MatchCandidate"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such work item among those the caller may work */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Resolved before, or refused: another payer, already paid for the trace, a duplicate or credit balance */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "already_resolved";
+                    } | components["schemas"]["MatchRefused"];
+                };
+            };
+            /** @description Refused: the amounts do not balance against the claim */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchRefused"];
+                };
+            };
+        };
+    };
+    matchWorkItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchWorkItem"];
+            };
+        };
+        responses: {
+            /** @description Posted (or found posted by an earlier attempt) and resolved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        item: components["schemas"]["WorkItem"];
+                        claimId: string;
+                        postings: components["schemas"]["MatchPosting"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such work item or claim among those the caller may work */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Resolved before, or refused: another payer, already paid for the trace, a duplicate or credit balance */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "already_resolved";
+                    } | components["schemas"]["MatchRefused"];
+                };
+            };
+            /** @description Refused: the amounts do not balance against the claim */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchRefused"];
+                };
+            };
+        };
+    };
     readAccessAudit: {
         parameters: {
             query: {
@@ -2029,6 +2290,56 @@ export interface operations {
                         /** @enum {string} */
                         error: "forbidden";
                     };
+                };
+            };
+        };
+    };
+    getClaimDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claimId: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The excerpt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimDocument"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such claim among the caller's practices, or no such document of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

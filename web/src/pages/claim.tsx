@@ -1,6 +1,7 @@
 /**
  * Claim detail: summary, patient and payer, lines, diagnoses, scrub findings, the event timeline, the
- * ledger with its running balance, work items, and the actions the claim's status allows.
+ * ledger with its running balance, the X12 documents (pages/documents.tsx), work items, and the actions
+ * the claim's status allows.
  */
 import { EXPECTING_OUTCOME } from '../../../shared/claims/state';
 import type { Schemas } from '../api/client';
@@ -8,6 +9,7 @@ import { VoidClaimHook } from '../hooks';
 import { money, when, words } from '../lib/format';
 import { href } from '../lib/routes';
 import { must, PageTitle, Show, Thead, useApp, useLoad } from '../ui';
+import { ClaimDocuments } from './documents';
 import { PatientSide } from './patient';
 
 type Detail = Schemas['ClaimDetail'];
@@ -164,7 +166,7 @@ function ClaimDetail({ d }: { d: Detail }) {
       {d.ledger.totals.patientResponsibilityCents > 0 && <PatientSide claimId={claim.claimId} />}
       <section aria-labelledby="c-x12">
         <h2 id="c-x12">X12 documents</h2>
-        <p class="muted">The API does not return the claim's X12 documents yet (issue 6, item 2).</p>
+        <ClaimDocuments claimId={claim.claimId} documents={d.documents} />
       </section>
       <section aria-labelledby="c-work">
         <h2 id="c-work">Work items</h2>

@@ -1,10 +1,11 @@
-/** Work queue: items by kind, payer and age; assign, comment, resolve. */
+/** Work queue: items by kind, payer and age; assign, comment, resolve; match a remit to a claim. */
 import { useState } from 'preact/hooks';
 import { errorText, type Schemas } from '../api/client';
-import { ManualMatchHook } from '../hooks';
+import { isMatchable } from '../lib/documents';
 import { when, words } from '../lib/format';
 import { href } from '../lib/routes';
 import { must, Notice, PageTitle, Show, useApp, useLoad } from '../ui';
+import { MatchToClaim } from './match';
 
 export const WORK_KINDS = [
   'UNMATCHED_REMIT',
@@ -40,6 +41,7 @@ export function WorkQueue() {
   const { api } = useApp();
   const [draft, setDraft] = useState<Filters>({ kind: '', payerId: '', minAgeDays: '', state: 'open' });
   const [applied, setApplied] = useState(draft);
+  const [matched, setMatched] = useState<string>();
   const [list, reload] = useLoad(async () => {
     const query = {
       state: applied.state,
@@ -94,6 +96,7 @@ export function WorkQueue() {
           <button type="submit">Apply filters</button>
         </div>
       </form>
+      {matched && <Notice kind="ok">{matched}</Notice>}
       <Show value={list}>
         {(items) =>
           items.length === 0 ? (
@@ -101,7 +104,15 @@ export function WorkQueue() {
           ) : (
             <ul class="work">
               {items.map((it) => (
-                <WorkItemCard key={`${it.kind}/${it.reference}`} item={it} onChange={reload} />
+                <WorkItemCard
+                  key={`${it.kind}/${it.reference}`}
+                  item={it}
+                  onChange={reload}
+                  onMatched={(text) => {
+                    setMatched(text);
+                    reload();
+                  }}
+                />
               ))}
             </ul>
           )
@@ -111,7 +122,15 @@ export function WorkQueue() {
   );
 }
 
-function WorkItemCard({ item, onChange }: { item: Item; onChange: () => void }) {
+function WorkItemCard({
+  item,
+  onChange,
+  onMatched,
+}: {
+  item: Item;
+  onChange: () => void;
+  onMatched: (text: string) => void;
+}) {
   const { api, session } = useApp();
   const [comment, setComment] = useState('');
   const [note, setNote] = useState('');
@@ -207,7 +226,9 @@ function WorkItemCard({ item, onChange }: { item: Item; onChange: () => void }) 
             </label>
             <button type="submit">Resolve</button>
           </form>
-          <ManualMatchHook kind={item.kind} reference={item.reference} />
+          {isMatchable(item.kind) && (
+            <MatchToClaim id={id} kind={item.kind} reference={item.reference} onMatched={onMatched} />
+          )}
         </div>
       )}
       {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
