@@ -4,6 +4,7 @@
  * lets the simulator answer with 999, 277CA and 835 through the webhook, replays an 835 to show it
  * posts nothing twice, prints a summary, and exits 0 when every claim reached a resting state.
  */
+import { parseArgs } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 import { generateDemoChargeCsv } from './sample-data/generate';
@@ -100,7 +101,18 @@ export async function runDemo(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
-  runDemo({ log: (l) => console.log(l) })
+  const { values } = parseArgs({ options: { claims: { type: 'string' }, seed: { type: 'string' } } });
+  const claims = values.claims === undefined ? undefined : Number(values.claims);
+  if (claims !== undefined && !(Number.isInteger(claims) && claims >= 1 && claims <= 10_000)) {
+    console.error('--claims takes a whole number from 1 to 10000');
+    process.exit(2);
+  }
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  runDemo({
+    log: (l) => console.log(l),
+    ...(claims !== undefined ? { claims } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  })
     .then((r) => {
       console.log('');
       console.log('=== claimflow demo summary ===');

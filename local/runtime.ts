@@ -19,6 +19,8 @@ import { PayerRepository, tableDefinition } from '../shared/store';
 import { createTable, startDynamo, type WriteFaultHook } from './emulators/dynamo';
 import { forwardObjectCreated, localClientConfig, localS3Config, startSqsS3 } from './emulators/fauxqs';
 import { startHttpApi } from './emulators/http-api-server';
+import type { LocalRequestHandler } from './emulators/in-process';
+import type { Meter } from './emulators/meter';
 import { type PollerOptions, startQueuePoller } from './emulators/queue-poller';
 import { startSecretsManager } from './emulators/secrets-stub';
 import { startStepFunctions } from './emulators/sfn';
@@ -43,6 +45,8 @@ export interface LocalRuntimeOptions {
    */
   functionTimeoutSeconds?: number;
   retryDelaySeconds?: number;
+  /** Metering hook (npm run cost): every emulator and every handler invocation reports to it. */
+  meter?: Meter;
 }
 
 export interface RuntimeFaults {
@@ -68,6 +72,24 @@ const MAX_RECEIVE = 5;
 
 /** The payer registry's seed: the simulated payers the demo bills. */
 export const PAYER_SEED_FILE = path.resolve(import.meta.dirname, '../events/payers.json');
+
+/**
+ * The in-process request handlers the handlers' SDK clients use (functions/lib/aws.ts). The handler
+ * modules are imported once per process and keep their clients, so they get a stable handler that
+ * forwards to the emulators of the runtime running now.
+ */
+const current: { dynamodb?: LocalRequestHandler; sfn?: LocalRequestHandler } = {};
+const forwardTo = (service: keyof typeof current): LocalRequestHandler => ({
+  handle: (request) => {
+    const target = current[service];
+    if (!target) return Promise.reject(new Error(`no local ${service} emulator is running`));
+    return target.handle(request);
+  },
+  updateHttpClientConfig() {},
+  httpHandlerConfigs: () => ({}),
+  destroy() {},
+});
+let inProcessRegistered = false;
 
 /** Seed the payer registry (idempotent: existing payers are kept), retrying injected write faults. */
 async function seedPayerRegistry(doc: DynamoDBDocumentClient): Promise<void> {
@@ -98,9 +120,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
   try {
     // 1. Emulators.
     const faults = opts.faults ?? {};
-    const dynamo = await startDynamo(faults.dynamo ? { onWrite: faults.dynamo } : {});
+    const meter = opts.meter;
+    const dynamo = await startDynamo({
+      ...(faults.dynamo ? { onWrite: faults.dynamo } : {}),
+      ...(meter ? { meter } : {}),
+    });
     stops.push(() => dynamo.stop());
-    const aws = await startSqsS3();
+    const aws = await startSqsS3(meter ? { meter } : {});
     stops.push(() => aws.stop());
     const secrets = await startSecretsManager({
       'claimflow/webhook-keys': JSON.stringify({ [CLEARINGHOUSE]: WEBHOOK_KEY }),
@@ -109,7 +135,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     stops.push(() => secrets.stop());
 
     const creds = { accessKeyId: 'local', secretAccessKey: 'local' };
-    const ddb = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: creds });
+    const ddb = new DynamoDBClient({
+      region: REGION,
+      endpoint: dynamo.endpoint,
+      credentials: creds,
+      requestHandler: dynamo.requestHandler,
+    });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
     const sqs = new SQSClient(localClientConfig(aws.endpoint));
     const s3 = new S3Client(localS3Config(aws.endpoint));
@@ -148,15 +179,23 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     const lambdas: Record<string, Handler> = {};
     const lazy =
       (name: string): Handler =>
-      (event, context) => {
+      async (event, context) => {
         const fn = lambdas[name];
         if (!fn) throw new Error(`no local handler for ${name}`);
-        return fn(event, context);
+        if (!meter) return fn(event, context);
+        if (name === 'api' || name === 'receive-webhook') meter.httpApi();
+        const started = performance.now();
+        try {
+          return await fn(event, context);
+        } finally {
+          meter.lambda(name, performance.now() - started);
+        }
       };
     const sfn = await startStepFunctions({
       lambdas: { 'scrub-claim': lazy('scrub-claim'), 'record-transition': lazy('record-transition') },
       sqs,
       ...(faults.stepFunctions ? { faults: faults.stepFunctions } : {}),
+      ...(meter ? { meter } : {}),
     });
     stops.push(() => sfn.stop());
     const { app, appStack } = createApp({ skipBundling: true });
@@ -207,6 +246,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       POWERTOOLS_TRACE_ENABLED: 'false',
+      // Tracing is off locally; in its default (automatic) mode the X-Ray SDK the tracer loads installs
+      // an async hook (cls-hooked) that slows every promise of the process.
+      AWS_XRAY_MANUAL_MODE: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: opts.verbose ? 'INFO' : 'SILENT',
       TABLE_NAME: TABLE,
@@ -233,6 +275,18 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       API_AUTH: 'local-jwt',
       LOCAL_JWT_SECRET: apiSecret,
     });
+    current.dynamodb = dynamo.requestHandler;
+    current.sfn = sfn.requestHandler;
+    stops.push(async () => {
+      if (current.dynamodb === dynamo.requestHandler) delete current.dynamodb;
+      if (current.sfn === sfn.requestHandler) delete current.sfn;
+    });
+    if (!inProcessRegistered) {
+      // Imported here, after the environment above: the module reads it when first loaded.
+      const { useInProcessHandlers } = await import('../functions/lib/aws');
+      useInProcessHandlers({ dynamodb: forwardTo('dynamodb'), sfn: forwardTo('sfn') as never });
+      inProcessRegistered = true;
+    }
     let apiApp: { request(path: string): Promise<Response> } | undefined;
     for (const name of FUNCTION_NAMES) {
       const mod = (await import(`../functions/${name}/handler.ts`)) as {
@@ -283,6 +337,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         retryDelaySeconds,
         functionTimeoutMs: functionTimeoutSeconds * 1000,
         faults: faults.queues?.(p.fn),
+        ...(meter ? { meter } : {}),
         onError: (err) => {
           console.error(
             `${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`,

@@ -32,6 +32,8 @@ export interface PollerOptions {
   /** The function's timeout, as its context reports it (getRemainingTimeInMillis); default 60 s. */
   functionTimeoutMs?: number;
   onError?: (err: unknown) => void;
+  /** Metering (npm run cost): a receive that returned messages, with their bodies' size. */
+  meter?: { sqs(payloadBytes: number): void };
   /** Fault hooks of the chaos harness. */
   faults?: {
     /** true: the message is delivered once more (a copy is enqueued; copies are not copied again). */
@@ -63,7 +65,10 @@ export function startQueuePoller(opts: PollerOptions) {
         VisibilityTimeout: 60,
       }),
     );
-    return out.Messages ?? [];
+    const messages = out.Messages ?? [];
+    if (messages.length > 0)
+      opts.meter?.sqs(messages.reduce((n, m) => n + Buffer.byteLength(m.Body ?? ''), 0));
+    return messages;
   };
 
   const toEvent = (messages: Message[]): SQSEvent => ({
