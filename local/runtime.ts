@@ -47,6 +47,8 @@ export interface LocalRuntimeOptions {
   retryDelaySeconds?: number;
   /** Metering hook (npm run cost): every emulator and every handler invocation reports to it. */
   meter?: Meter;
+  /** Handlers' log level (POWERTOOLS_LOG_LEVEL); default SILENT, INFO with `verbose`. */
+  handlerLogLevel?: string;
 }
 
 export interface RuntimeFaults {
@@ -250,7 +252,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       // an async hook (cls-hooked) that slows every promise of the process.
       AWS_XRAY_MANUAL_MODE: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: opts.verbose ? 'INFO' : 'SILENT',
+      POWERTOOLS_LOG_LEVEL: opts.handlerLogLevel ?? (opts.verbose ? 'INFO' : 'SILENT'),
       TABLE_NAME: TABLE,
       IDEMPOTENCY_TABLE_NAME: IDEMPOTENCY_TABLE,
       ERRORS_BUCKET: CHARGES_BUCKET,

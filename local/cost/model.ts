@@ -210,7 +210,9 @@ export interface Usage {
     logEvents: { all: number; error: number; fatal: number };
   };
   /** Per function: invocations and the billed milliseconds summed over them (each rounded up to 1 ms). */
-  lambda: Record<string, { requests: number; billedMs: number; logBytes: number }>;
+  lambda: Record<string, { requests: number; billedMs: number }>;
+  /** What the handlers logged at the deployed log level, all functions together, bytes. */
+  lambdaLogBytes: number;
   dynamo: {
     requests: Record<string, number>;
     tableWru: number;
@@ -262,7 +264,7 @@ export function costModel(usage: Usage, deployment: Deployment): CostReport {
   let gbSecondsArm = 0;
   let gbSecondsX86 = 0;
   let requests = 0;
-  let lambdaLogBytes = 0;
+  let lambdaLogBytes = usage.lambdaLogBytes;
   for (const [name, u] of Object.entries(usage.lambda)) {
     const fn = deployment.functions[name];
     if (!fn) continue; // not deployed as a function (e.g. a local stand-in)
@@ -270,7 +272,7 @@ export function costModel(usage: Usage, deployment: Deployment): CostReport {
     if (fn.arm) gbSecondsArm += gbs;
     else gbSecondsX86 += gbs;
     requests += u.requests;
-    lambdaLogBytes += u.logBytes + u.requests * LAMBDA_PLATFORM_LOG_BYTES;
+    lambdaLogBytes += u.requests * LAMBDA_PLATFORM_LOG_BYTES;
   }
   add('Lambda', 'requests', requests, PRICES.lambdaRequest);
   if (gbSecondsArm > 0) add('Lambda', 'GB-seconds (Arm)', gbSecondsArm, PRICES.lambdaGbSecondArm);

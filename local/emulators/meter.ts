@@ -29,6 +29,7 @@ export class Meter implements DynamoMeter {
     claims: 0,
     stepFunctions: { executions: 0, transitions: 0, logEvents: { all: 0, error: 0, fatal: 0 } },
     lambda: {},
+    lambdaLogBytes: 0,
     dynamo: { requests: {}, tableWru: 0, indexWru: 0, rru: 0 },
     sqsRequests: 0,
     s3: { put: 0, get: 0 },
@@ -59,13 +60,17 @@ export class Meter implements DynamoMeter {
     this.usage.dynamo.indexWru += u.indexes;
   }
 
-  /** One Lambda invocation of `name`, `ms` long; `logBytes` its own log output at the deployed level. */
-  lambda(name: string, ms: number, logBytes = 0): void {
-    const l = this.usage.lambda[name] ?? { requests: 0, billedMs: 0, logBytes: 0 };
+  /** One Lambda invocation of `name`, `ms` long. */
+  lambda(name: string, ms: number): void {
+    const l = this.usage.lambda[name] ?? { requests: 0, billedMs: 0 };
     this.usage.lambda[name] = l;
     l.requests++;
     l.billedMs += Math.max(1, Math.ceil(ms));
-    l.logBytes += logBytes;
+  }
+
+  /** Handler log output (the cost run logs at the deployed level and counts instead of printing). */
+  lambdaLog(bytes: number): void {
+    this.usage.lambdaLogBytes += bytes;
   }
 
   /** One SQS request carrying `payloadBytes` (billed per 64 KB chunk, at least one). */
