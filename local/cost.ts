@@ -71,6 +71,17 @@ if (values.json) {
       .join(', ')}`,
   );
   print(
+    `DynamoDB table writes per claim by item (writes, WRU, average item size): ${Object.entries(
+      meter.writesByEntity,
+    )
+      .sort((a, b) => b[1].wru - a[1].wru)
+      .map(
+        ([entity, e]) =>
+          `${entity} ${perClaim(e.writes)} / ${perClaim(e.wru)} WRU / ${Math.round(e.bytes / e.writes)} B`,
+      )
+      .join(', ')}`,
+  );
+  print(
     `Lambda invocations per claim: ${Object.entries(meter.usage.lambda)
       .map(([fn, u]) => `${fn} ${perClaim(u.requests)}`)
       .join(', ')}`,

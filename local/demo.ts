@@ -99,14 +99,16 @@ export async function runDemo(
     log?: (line: string) => void;
     progress?: boolean;
     /** Runtime options of `npm run cost` (metering hook, handlers' log level). */
-    runtime?: Pick<LocalRuntimeOptions, 'meter' | 'handlerLogLevel'>;
+    runtime?: Pick<LocalRuntimeOptions, 'meter' | 'handlerLogLevel' | 'claimsPerChunk' | 'chunkConcurrency'>;
   } = {},
 ): Promise<DemoResult> {
   const log = opts.log ?? (() => undefined);
   const seed = opts.seed ?? 42;
   const total = opts.claims ?? 64;
   const today = new Date().toISOString().slice(0, 10);
-  const runtime = await startLocalRuntime({ ...opts.runtime, seed });
+  // Past a few hundred claims, intake runs as deployed: 100-claim chunks, 5 at a time.
+  const big = total > 500 ? { claimsPerChunk: 100, chunkConcurrency: 5 } : {};
+  const runtime = await startLocalRuntime({ ...big, ...opts.runtime, seed });
   try {
     log('local runtime up: dynalite, fauxqs (SQS+S3), Step Functions emulator, HTTP API, simulator');
     const practices = DEMO_PRACTICES;

@@ -36,6 +36,9 @@ export class Meter implements DynamoMeter {
     httpApiRequests: 0,
   };
 
+  /** Table write units and item writes by the items' `entity` attribute (CLAIM, EVENT, LEDGER, ...). */
+  readonly writesByEntity: Record<string, { wru: number; writes: number; bytes: number }> = {};
+
   request(op: string): void {
     const r = this.usage.dynamo.requests;
     r[op] = (r[op] ?? 0) + 1;
@@ -58,6 +61,13 @@ export class Meter implements DynamoMeter {
     const u = writeUnits(table, before, after, transactional);
     this.usage.dynamo.tableWru += u.table;
     this.usage.dynamo.indexWru += u.indexes;
+    const item = after ?? before;
+    const entity = String(item?.entity?.S ?? String(item?.SK?.S ?? '?').split('#')[0]);
+    const e = this.writesByEntity[entity] ?? { wru: 0, writes: 0, bytes: 0 };
+    this.writesByEntity[entity] = e;
+    e.wru += u.table;
+    e.writes++;
+    e.bytes += item ? itemSize(item) : 0;
   }
 
   /** One Lambda invocation of `name`, `ms` long. */

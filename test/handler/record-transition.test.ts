@@ -86,9 +86,9 @@ describe('record-transition', () => {
       fakeContext(),
     );
     // The claim's META updates, in order: in a transaction with the event, or alone (a single-item save).
-    const writes = ddb.calls().flatMap((c) => {
+    const writes = ddb.calls().flatMap((c): { ExpressionAttributeValues?: Record<string, unknown> }[] => {
       const cmd = c.args[0];
-      if (cmd instanceof TransactWriteCommand) return [cmd.input.TransactItems?.[0]?.Update];
+      if (cmd instanceof TransactWriteCommand) return [cmd.input.TransactItems?.[0]?.Update ?? {}];
       if (cmd instanceof UpdateCommand) return [cmd.input];
       return [];
     });
@@ -114,9 +114,9 @@ describe('record-transition', () => {
       ),
     ).rejects.toMatchObject({ name: 'TokenAnswerFailed' });
     // The claim's META updates, in order: in a transaction with the event, or alone (a single-item save).
-    const writes = ddb.calls().flatMap((c) => {
+    const writes = ddb.calls().flatMap((c): { ExpressionAttributeValues?: Record<string, unknown> }[] => {
       const cmd = c.args[0];
-      if (cmd instanceof TransactWriteCommand) return [cmd.input.TransactItems?.[0]?.Update];
+      if (cmd instanceof TransactWriteCommand) return [cmd.input.TransactItems?.[0]?.Update ?? {}];
       if (cmd instanceof UpdateCommand) return [cmd.input];
       return [];
     });
