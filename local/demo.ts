@@ -99,16 +99,15 @@ export async function runDemo(
     log?: (line: string) => void;
     progress?: boolean;
     /** Runtime options of `npm run cost` (metering hook, handlers' log level). */
-    runtime?: Pick<LocalRuntimeOptions, 'meter' | 'handlerLogLevel' | 'claimsPerChunk' | 'chunkConcurrency'>;
+    runtime?: Pick<LocalRuntimeOptions, 'meter' | 'handlerLogLevel' | 'deployedConcurrency'>;
   } = {},
 ): Promise<DemoResult> {
   const log = opts.log ?? (() => undefined);
   const seed = opts.seed ?? 42;
   const total = opts.claims ?? 64;
   const today = new Date().toISOString().slice(0, 10);
-  // Past a few hundred claims, intake runs as deployed: 100-claim chunks, 5 at a time.
-  const big = total > 500 ? { claimsPerChunk: 100, chunkConcurrency: 5 } : {};
-  const runtime = await startLocalRuntime({ ...big, ...opts.runtime, seed });
+  // Past a few hundred claims the consumers run with their deployed concurrency.
+  const runtime = await startLocalRuntime({ deployedConcurrency: total > 500, ...opts.runtime, seed });
   try {
     log('local runtime up: dynalite, fauxqs (SQS+S3), Step Functions emulator, HTTP API, simulator');
     const practices = DEMO_PRACTICES;
@@ -117,7 +116,7 @@ export async function runDemo(
     const stopProgress = opts.progress ? startProgress(runtime, log) : () => undefined;
     try {
       // Settling waits until nothing moves; a big run moves for minutes.
-      await runtime.settle(Math.max(180_000, total * 100));
+      await runtime.settle(Math.max(180_000, total * 1000));
     } finally {
       stopProgress();
     }
@@ -142,7 +141,7 @@ export async function runDemo(
     const summary = await summarize(runtime.doc, runtime.tableName, practices);
     log('replaying the last 835 webhook (a clearinghouse retry)...');
     const replayStatus = await runtime.simulator.replayLast835();
-    await runtime.settle(Math.max(180_000, total * 100));
+    await runtime.settle(Math.max(180_000, total * 1000));
     const afterReplay = await summarize(runtime.doc, runtime.tableName, practices);
     const replaySafe =
       afterReplay.ledgerEntries === summary.ledgerEntries && afterReplay.paidCents === summary.paidCents;

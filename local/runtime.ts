@@ -48,12 +48,12 @@ export interface LocalRuntimeOptions {
   /** Metering hook (npm run cost): every emulator and every handler invocation reports to it. */
   meter?: Meter;
   /**
-   * Claims per intake chunk (default 5, so every demo file goes through several chunks; 100 is the
-   * deployed value) and how many chunk invocations run at once (default 1; 5 is the deployed reserved
-   * concurrency): big demo runs use the deployed values.
+   * Run the queue consumers with their deployed reserved concurrency (ingest-claims 5, submit-batch 2,
+   * post-remittance 5, process-ack 5) and 20 claims per intake chunk (100 deployed: locally every
+   * function reports the same short timeout, which a 100-claim chunk can exceed on a loaded machine).
+   * Default: 5 claims per chunk (every demo file goes through several chunks), one batch at a time.
    */
-  claimsPerChunk?: number;
-  chunkConcurrency?: number;
+  deployedConcurrency?: boolean;
   /** Handlers' log level (POWERTOOLS_LOG_LEVEL); default SILENT, INFO with `verbose`. */
   handlerLogLevel?: string;
 }
@@ -265,7 +265,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       ERRORS_BUCKET: CHARGES_BUCKET,
       CHUNK_QUEUE_URL: queueUrls['intake-claims'],
       // Small chunks locally, so every demo file goes through several of them.
-      CLAIMS_PER_CHUNK: String(opts.claimsPerChunk ?? 5),
+      CLAIMS_PER_CHUNK: opts.deployedConcurrency ? '20' : '5',
       STATE_MACHINE_ARN: stateMachineArn,
       X12_BUCKET,
       REMIT_QUEUE_URL: queueUrls.remit,
@@ -329,16 +329,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     // 6. Event sources: queues -> handlers, S3 -> intake queue.
     const pollers = [
       { queue: 'intake', fn: 'ingest-charges', batchSize: 1, batchWindowMs: 0 },
-      {
-        queue: 'intake-claims',
-        fn: 'ingest-claims',
-        batchSize: 1,
-        batchWindowMs: 0,
-        concurrency: opts.chunkConcurrency ?? 1,
-      },
-      { queue: 'submission', fn: 'submit-batch', batchSize: 50, batchWindowMs: 250 },
-      { queue: 'remit', fn: 'post-remittance', batchSize: 10, batchWindowMs: 0 },
-      { queue: 'ack', fn: 'process-ack', batchSize: 10, batchWindowMs: 0 },
+      { queue: 'intake-claims', fn: 'ingest-claims', batchSize: 1, batchWindowMs: 0, deployed: 5 },
+      { queue: 'submission', fn: 'submit-batch', batchSize: 50, batchWindowMs: 250, deployed: 2 },
+      { queue: 'remit', fn: 'post-remittance', batchSize: 10, batchWindowMs: 0, deployed: 5 },
+      { queue: 'ack', fn: 'process-ack', batchSize: 10, batchWindowMs: 0, deployed: 5 },
     ] as const;
     const running = pollers.map((p) =>
       startQueuePoller({
@@ -349,7 +343,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         handler: lazy(p.fn) as never,
         batchSize: p.batchSize,
         batchWindowMs: p.batchWindowMs,
-        ...('concurrency' in p ? { concurrency: p.concurrency } : {}),
+        ...('deployed' in p && opts.deployedConcurrency ? { concurrency: p.deployed } : {}),
         retryDelaySeconds,
         functionTimeoutMs: functionTimeoutSeconds * 1000,
         faults: faults.queues?.(p.fn),
