@@ -62,7 +62,10 @@ export class Meter implements DynamoMeter {
     this.usage.dynamo.tableWru += u.table;
     this.usage.dynamo.indexWru += u.indexes;
     const item = after ?? before;
-    const entity = String(item?.entity?.S ?? String(item?.SK?.S ?? '?').split('#')[0]);
+    // Claimflow items name their entity; the Powertools idempotency table's records do not.
+    const entity = String(
+      item?.entity?.S ?? (item?.id ? 'IDEMPOTENCY' : String(item?.SK?.S ?? '?').split('#')[0]),
+    );
     const e = this.writesByEntity[entity] ?? { wru: 0, writes: 0, bytes: 0 };
     this.writesByEntity[entity] = e;
     e.wru += u.table;
