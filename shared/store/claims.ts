@@ -7,6 +7,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -291,6 +292,21 @@ export class ClaimRepository {
     });
   }
 
+  /** A query of one practice's claims in one status (a GSI1 partition). */
+  private statusQuery(
+    practiceId: string,
+    status: ClaimStatus,
+    extra: Partial<QueryCommandInput>,
+  ): QueryCommand {
+    return new QueryCommand({
+      TableName: this.tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': statusGsiPk(practiceId, status) },
+      ...extra,
+    });
+  }
+
   /** Work queue: claims of a practice in a status, longest in that status first (GSI1). */
   async listByStatus(
     practiceId: string,
@@ -298,11 +314,7 @@ export class ClaimRepository {
     opts: { limit?: number; cursor?: string } = {},
   ): Promise<ListPage> {
     const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': statusGsiPk(practiceId, status) },
+      this.statusQuery(practiceId, status, {
         ...(opts.limit ? { Limit: opts.limit } : {}),
         ...(opts.cursor
           ? { ExclusiveStartKey: JSON.parse(Buffer.from(opts.cursor, 'base64url').toString('utf8')) }
@@ -323,11 +335,7 @@ export class ClaimRepository {
       let start: Record<string, unknown> | undefined;
       do {
         const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': statusGsiPk(practiceId, status) },
+          this.statusQuery(practiceId, status, {
             Select: 'COUNT',
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
