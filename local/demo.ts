@@ -50,7 +50,8 @@ export async function uploadDemoFiles(
 
 /**
  * Every `everyMs`, one line: claims stored, claims in each status, claims at rest per second since the
- * start, and the process's RSS. Returns the function that stops it.
+ * start, and the process's RSS. Returns the function that stops it. The counts are one query per
+ * status, not a snapshot: a claim changing status meanwhile may be counted twice or not at all.
  */
 export function startProgress(
   runtime: LocalRuntime,
