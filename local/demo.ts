@@ -4,8 +4,11 @@
  * lets the simulator answer with 999, 277CA and 835 through the webhook, replays an 835 to show it
  * posts nothing twice, prints a summary, and exits 0 when every claim reached a resting state.
  */
+import { parseArgs } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { type LocalRuntime, startLocalRuntime } from './runtime';
+import { type ClaimStatus, RESTING_STATUSES } from '../shared/claims/model';
+import { ClaimRepository } from '../shared/store';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime';
 import { generateDemoChargeCsv } from './sample-data/generate';
 import { type DemoSummary, formatSummary, summarize } from './summary';
 
@@ -45,20 +48,79 @@ export async function uploadDemoFiles(
   ];
 }
 
+/**
+ * Every `everyMs`, one line: claims stored, claims in each status, claims at rest per second since the
+ * start, and the process's RSS. Returns the function that stops it. The counts are one query per
+ * status, not a snapshot: a claim changing status meanwhile may be counted twice or not at all.
+ */
+export function startProgress(
+  runtime: LocalRuntime,
+  log: (line: string) => void,
+  everyMs = 5000,
+): () => void {
+  const claims = new ClaimRepository(runtime.doc, runtime.tableName);
+  const started = Date.now();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    (async () => {
+      const byStatus: Partial<Record<ClaimStatus, number>> = {};
+      for (const practiceId of DEMO_PRACTICES) {
+        for (const [status, n] of Object.entries(await claims.countByStatus(practiceId))) {
+          byStatus[status as ClaimStatus] = (byStatus[status as ClaimStatus] ?? 0) + n;
+        }
+      }
+      const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+      const resting = Object.entries(byStatus)
+        .filter(([s]) => RESTING_STATUSES.has(s as ClaimStatus))
+        .reduce((a, [, n]) => a + n, 0);
+      const seconds = (Date.now() - started) / 1000;
+      const statuses = Object.entries(byStatus)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ');
+      log(
+        `[${seconds.toFixed(0)} s] claims ${total} (${statuses || 'none yet'}); at rest ${resting}, ` +
+          `${(resting / seconds).toFixed(1)} claims/s; RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`,
+      );
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function runDemo(
-  opts: { seed?: number; claims?: number; log?: (line: string) => void } = {},
+  opts: {
+    seed?: number;
+    claims?: number;
+    log?: (line: string) => void;
+    progress?: boolean;
+    /** Runtime options of `npm run cost` (metering hook, handlers' log level). */
+    runtime?: Pick<LocalRuntimeOptions, 'meter' | 'handlerLogLevel' | 'deployedConcurrency'>;
+  } = {},
 ): Promise<DemoResult> {
   const log = opts.log ?? (() => undefined);
   const seed = opts.seed ?? 42;
   const total = opts.claims ?? 64;
   const today = new Date().toISOString().slice(0, 10);
-  const runtime = await startLocalRuntime({ seed });
+  // Past a few hundred claims the consumers run with their deployed concurrency.
+  const runtime = await startLocalRuntime({ deployedConcurrency: total > 500, ...opts.runtime, seed });
   try {
     log('local runtime up: dynalite, fauxqs (SQS+S3), Step Functions emulator, HTTP API, simulator');
     const practices = DEMO_PRACTICES;
     const files = await uploadDemoFiles(runtime, { seed, claims: total, today });
     log(`uploaded ${files.join(', ')}`);
-    await runtime.settle();
+    const stopProgress = opts.progress ? startProgress(runtime, log) : () => undefined;
+    try {
+      // Settling waits until nothing moves; a big run moves for minutes.
+      await runtime.settle(Math.max(180_000, total * 1000));
+    } finally {
+      stopProgress();
+    }
 
     let rowErrors = 0;
     for (const key of files) {
@@ -80,7 +142,7 @@ export async function runDemo(
     const summary = await summarize(runtime.doc, runtime.tableName, practices);
     log('replaying the last 835 webhook (a clearinghouse retry)...');
     const replayStatus = await runtime.simulator.replayLast835();
-    await runtime.settle();
+    await runtime.settle(Math.max(180_000, total * 1000));
     const afterReplay = await summarize(runtime.doc, runtime.tableName, practices);
     const replaySafe =
       afterReplay.ledgerEntries === summary.ledgerEntries && afterReplay.paidCents === summary.paidCents;
@@ -100,7 +162,18 @@ export async function runDemo(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
-  runDemo({ log: (l) => console.log(l) })
+  const { values } = parseArgs({ options: { claims: { type: 'string' }, seed: { type: 'string' } } });
+  const claims = values.claims === undefined ? undefined : Number(values.claims);
+  if (claims !== undefined && !(Number.isInteger(claims) && claims >= 1 && claims <= 10_000)) {
+    console.error('--claims takes a whole number from 1 to 10000');
+    process.exit(2);
+  }
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  runDemo({
+    log: (l) => console.log(l),
+    ...(claims !== undefined ? { claims, progress: true } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  })
     .then((r) => {
       console.log('');
       console.log('=== claimflow demo summary ===');

@@ -19,6 +19,8 @@ import { PayerRepository, tableDefinition } from '../shared/store';
 import { createTable, startDynamo, type WriteFaultHook } from './emulators/dynamo';
 import { forwardObjectCreated, localClientConfig, localS3Config, startSqsS3 } from './emulators/fauxqs';
 import { startHttpApi } from './emulators/http-api-server';
+import type { LocalRequestHandler } from './emulators/in-process';
+import type { Meter } from './emulators/meter';
 import { type PollerOptions, startQueuePoller } from './emulators/queue-poller';
 import { startSecretsManager } from './emulators/secrets-stub';
 import { startStepFunctions } from './emulators/sfn';
@@ -49,6 +51,17 @@ export interface LocalRuntimeOptions {
    * on the workbench API's origin. Its users are demo users of `practices` (sub `local-<role>`).
    */
   webConsole?: { distDir: string; practices: readonly string[]; idleMinutes?: number };
+  /** Metering hook (npm run cost): every emulator and every handler invocation reports to it. */
+  meter?: Meter;
+  /**
+   * Run the queue consumers with their deployed reserved concurrency (ingest-claims 5, submit-batch 2,
+   * post-remittance 5, process-ack 5) and 20 claims per intake chunk (100 deployed: locally every
+   * function reports the same short timeout, which a 100-claim chunk can exceed on a loaded machine).
+   * Default: 5 claims per chunk (every demo file goes through several chunks), one batch at a time.
+   */
+  deployedConcurrency?: boolean;
+  /** Handlers' log level (POWERTOOLS_LOG_LEVEL); default SILENT, INFO with `verbose`. */
+  handlerLogLevel?: string;
 }
 
 export interface RuntimeFaults {
@@ -74,6 +87,24 @@ const MAX_RECEIVE = 5;
 
 /** The payer registry's seed: the simulated payers the demo bills. */
 export const PAYER_SEED_FILE = path.resolve(import.meta.dirname, '../events/payers.json');
+
+/**
+ * The in-process request handlers the handlers' SDK clients use (functions/lib/aws.ts). The handler
+ * modules are imported once per process and keep their clients, so they get a stable handler that
+ * forwards to the emulators of the runtime running now.
+ */
+const current: { dynamodb?: LocalRequestHandler; sfn?: LocalRequestHandler } = {};
+const forwardTo = (service: keyof typeof current): LocalRequestHandler => ({
+  handle: (request) => {
+    const target = current[service];
+    if (!target) return Promise.reject(new Error(`no local ${service} emulator is running`));
+    return target.handle(request);
+  },
+  updateHttpClientConfig() {},
+  httpHandlerConfigs: () => ({}),
+  destroy() {},
+});
+let inProcessRegistered = false;
 
 /** Seed the payer registry (idempotent: existing payers are kept), retrying injected write faults. */
 async function seedPayerRegistry(doc: DynamoDBDocumentClient): Promise<void> {
@@ -104,9 +135,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
   try {
     // 1. Emulators.
     const faults = opts.faults ?? {};
-    const dynamo = await startDynamo(faults.dynamo ? { onWrite: faults.dynamo } : {});
+    const meter = opts.meter;
+    const dynamo = await startDynamo({
+      ...(faults.dynamo ? { onWrite: faults.dynamo } : {}),
+      ...(meter ? { meter } : {}),
+    });
     stops.push(() => dynamo.stop());
-    const aws = await startSqsS3();
+    const aws = await startSqsS3(meter ? { meter } : {});
     stops.push(() => aws.stop());
     const secrets = await startSecretsManager({
       'claimflow/webhook-keys': JSON.stringify({ [CLEARINGHOUSE]: WEBHOOK_KEY }),
@@ -115,7 +150,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     stops.push(() => secrets.stop());
 
     const creds = { accessKeyId: 'local', secretAccessKey: 'local' };
-    const ddb = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: creds });
+    const ddb = new DynamoDBClient({
+      region: REGION,
+      endpoint: dynamo.endpoint,
+      credentials: creds,
+      requestHandler: dynamo.requestHandler,
+    });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
     const sqs = new SQSClient(localClientConfig(aws.endpoint));
     const s3 = new S3Client(localS3Config(aws.endpoint));
@@ -154,15 +194,23 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     const lambdas: Record<string, Handler> = {};
     const lazy =
       (name: string): Handler =>
-      (event, context) => {
+      async (event, context) => {
         const fn = lambdas[name];
         if (!fn) throw new Error(`no local handler for ${name}`);
-        return fn(event, context);
+        if (!meter) return fn(event, context);
+        if (name === 'api' || name === 'receive-webhook') meter.httpApi();
+        const started = performance.now();
+        try {
+          return await fn(event, context);
+        } finally {
+          meter.lambda(name, performance.now() - started);
+        }
       };
     const sfn = await startStepFunctions({
       lambdas: { 'scrub-claim': lazy('scrub-claim'), 'record-transition': lazy('record-transition') },
       sqs,
       ...(faults.stepFunctions ? { faults: faults.stepFunctions } : {}),
+      ...(meter ? { meter } : {}),
     });
     stops.push(() => sfn.stop());
     const { app, appStack } = createApp({ skipBundling: true });
@@ -213,14 +261,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       POWERTOOLS_TRACE_ENABLED: 'false',
+      // Tracing is off locally; in its default (automatic) mode the X-Ray SDK the tracer loads installs
+      // an async hook (cls-hooked) that slows every promise of the process.
+      AWS_XRAY_MANUAL_MODE: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: opts.verbose ? 'INFO' : 'SILENT',
+      POWERTOOLS_LOG_LEVEL: opts.handlerLogLevel ?? (opts.verbose ? 'INFO' : 'SILENT'),
       TABLE_NAME: TABLE,
       IDEMPOTENCY_TABLE_NAME: IDEMPOTENCY_TABLE,
       ERRORS_BUCKET: CHARGES_BUCKET,
       CHUNK_QUEUE_URL: queueUrls['intake-claims'],
       // Small chunks locally, so every demo file goes through several of them.
-      CLAIMS_PER_CHUNK: '5',
+      CLAIMS_PER_CHUNK: opts.deployedConcurrency ? '20' : '5',
       STATE_MACHINE_ARN: stateMachineArn,
       X12_BUCKET,
       REMIT_QUEUE_URL: queueUrls.remit,
@@ -239,6 +290,18 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       API_AUTH: 'local-jwt',
       LOCAL_JWT_SECRET: apiSecret,
     });
+    current.dynamodb = dynamo.requestHandler;
+    current.sfn = sfn.requestHandler;
+    stops.push(async () => {
+      if (current.dynamodb === dynamo.requestHandler) delete current.dynamodb;
+      if (current.sfn === sfn.requestHandler) delete current.sfn;
+    });
+    if (!inProcessRegistered) {
+      // Imported here, after the environment above: the module reads it when first loaded.
+      const { useInProcessHandlers } = await import('../functions/lib/aws');
+      useInProcessHandlers({ dynamodb: forwardTo('dynamodb'), sfn: forwardTo('sfn') as never });
+      inProcessRegistered = true;
+    }
     let apiApp: { request(path: string): Promise<Response> } | undefined;
     for (const name of FUNCTION_NAMES) {
       const mod = (await import(`../functions/${name}/handler.ts`)) as {
@@ -287,10 +350,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     // 6. Event sources: queues -> handlers, S3 -> intake queue.
     const pollers = [
       { queue: 'intake', fn: 'ingest-charges', batchSize: 1, batchWindowMs: 0 },
-      { queue: 'intake-claims', fn: 'ingest-claims', batchSize: 1, batchWindowMs: 0 },
-      { queue: 'submission', fn: 'submit-batch', batchSize: 50, batchWindowMs: 250 },
-      { queue: 'remit', fn: 'post-remittance', batchSize: 10, batchWindowMs: 0 },
-      { queue: 'ack', fn: 'process-ack', batchSize: 10, batchWindowMs: 0 },
+      { queue: 'intake-claims', fn: 'ingest-claims', batchSize: 1, batchWindowMs: 0, deployed: 5 },
+      { queue: 'submission', fn: 'submit-batch', batchSize: 50, batchWindowMs: 250, deployed: 2 },
+      { queue: 'remit', fn: 'post-remittance', batchSize: 10, batchWindowMs: 0, deployed: 5 },
+      { queue: 'ack', fn: 'process-ack', batchSize: 10, batchWindowMs: 0, deployed: 5 },
     ] as const;
     const running = pollers.map((p) =>
       startQueuePoller({
@@ -301,9 +364,11 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
         handler: lazy(p.fn) as never,
         batchSize: p.batchSize,
         batchWindowMs: p.batchWindowMs,
+        ...('deployed' in p && opts.deployedConcurrency ? { concurrency: p.deployed } : {}),
         retryDelaySeconds,
         functionTimeoutMs: functionTimeoutSeconds * 1000,
         faults: faults.queues?.(p.fn),
+        ...(meter ? { meter } : {}),
         onError: (err) => {
           console.error(
             `${p.fn}: batch failed, will retry: ${String((err as Error).message).split('\n')[0]}`,

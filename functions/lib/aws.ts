@@ -10,8 +10,20 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 const local = Boolean(process.env.AWS_ENDPOINT_URL_S3);
 
+type RequestHandler = NonNullable<ConstructorParameters<typeof DynamoDBClient>[0]>['requestHandler'];
+/**
+ * The local runtime (all in one process) may answer DynamoDB and Step Functions in-process instead of
+ * over HTTP: it registers its emulators' request handlers here before it imports the handlers. Clients
+ * created afterwards use them. Never set on AWS.
+ */
+const inProcess: { dynamodb?: RequestHandler; sfn?: RequestHandler } = {};
+export function useInProcessHandlers(handlers: typeof inProcess): void {
+  Object.assign(inProcess, handlers);
+}
+
 export function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const client = new DynamoDBClient(inProcess.dynamodb ? { requestHandler: inProcess.dynamodb } : {});
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }
@@ -30,4 +42,5 @@ export function s3Client(): S3Client {
 
 // Locally, queue URLs name the emulator's virtual host; requests must go to the configured endpoint.
 export const sqsClient = (): SQSClient => new SQSClient(local ? { useQueueUrlAsEndpoint: false } : {});
-export const sfnClient = (): SFNClient => new SFNClient({});
+export const sfnClient = (): SFNClient =>
+  new SFNClient(inProcess.sfn ? { requestHandler: inProcess.sfn as never } : {});

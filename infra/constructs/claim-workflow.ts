@@ -305,14 +305,20 @@ export class ClaimWorkflow extends Construct {
       stateMachineType: StateMachineType.STANDARD,
       queryLanguage: QueryLanguage.JSON_PATH,
       definitionBody: DefinitionBody.fromChainable(scrub),
-      // Execution data stays out of the logs: it holds claim ids and amounts only, but logs are wider-read.
-      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      // Errors only: every transition is in the execution history already (docs/cost.md). Execution data
+      // stays out of the logs: it holds claim ids and amounts only, but logs are wider-read.
+      logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },
       tracingEnabled: true,
       // Definition and execution history (claim ids, amounts, outcomes) under the data key. Every
       // caller (StartExecution, SendTask*) already holds kms:GenerateDataKey/Decrypt on it for the table.
       encryptionConfiguration: new CustomerManagedEncryptionConfiguration(props.dataKey, Duration.minutes(5)),
     });
     markResource(this.stateMachine, 'stateMachine', 'claim');
+    acknowledge(
+      this.stateMachine,
+      'AwsSolutions-SF1',
+      'Logs at ERROR, not ALL: every state transition of every execution is in the execution history (kept 90 days, read by DescribeExecution/GetExecutionHistory), X-Ray traces every execution, and logging ALL cost about as much as the DynamoDB writes of a claim (docs/cost.md). Failed states and executions are logged.',
+    );
 
     // record-transition answers a token at once when the outcome arrived before the wait. A separate
     // policy (not the role's default policy, which the function depends on) avoids the cycle

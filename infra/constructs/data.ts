@@ -64,7 +64,7 @@ export class Data extends Construct {
         indexName: gsi.indexName,
         partitionKey: { name: gsi.partitionKey.name, type: attributeType(gsi.partitionKey.type) },
         sortKey: { name: gsi.sortKey.name, type: attributeType(gsi.sortKey.type) },
-        projectionType: ProjectionType.ALL,
+        projectionType: gsi.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
     }
     markResource(this.table, 'table', 'main');

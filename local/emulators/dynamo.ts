@@ -24,7 +24,7 @@
  * This relies on dynalite 4 internals (`dynalite/db`, `dynalite/validations/*`), pinned in package.json.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
@@ -35,6 +35,8 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput, type TableDefinition } from '../../shared/store/table';
+import { inProcessHandler, type LocalRequestHandler } from './in-process';
+import type { DynamoMeter, MeteredTable } from './meter';
 
 type AttributeValue = Record<string, unknown>;
 type Item = Record<string, AttributeValue>;
@@ -54,10 +56,13 @@ interface DynaliteValidations {
 }
 interface DynaliteDb {
   checkConditional(data: Json, existingItem: Item | undefined): DynaliteError | null | undefined;
+  create(options: Json): DynaliteStore;
+}
+interface DynaliteStore {
+  db: { close(cb: () => void): void };
 }
 
 const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: Json) => Server;
 const validations = require('dynalite/validations') as DynaliteValidations;
 const db = require('dynalite/db') as DynaliteDb;
 const ACTION_VALIDATIONS: Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', ValidationModule> = {
@@ -124,52 +129,70 @@ class RwLock {
   }
 }
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
+const VALID_OPS = new Set([
+  'BatchGetItem',
+  'BatchWriteItem',
+  'CreateTable',
+  'DeleteItem',
+  'DeleteTable',
+  'DescribeTable',
+  'DescribeTimeToLive',
+  'GetItem',
+  'ListTables',
+  'PutItem',
+  'Query',
+  'Scan',
+  'TagResource',
+  'UntagResource',
+  'ListTagsOfResource',
+  'UpdateItem',
+  'UpdateTable',
+]);
+type DynaliteAction = (store: unknown, data: Json, cb: (err: unknown, out?: Json) => void) => void;
+const operations = new Map<string, { action: DynaliteAction; validation: ValidationModule }>();
+
+/** dynalite's action for `op` and its validation, loaded once (what its HTTP handler does per request). */
+function operation(op: string) {
+  let found = operations.get(op);
+  if (!found) {
+    const name = op.charAt(0).toLowerCase() + op.slice(1);
+    found = {
+      action: require(`dynalite/actions/${name}`) as DynaliteAction,
+      validation: require(`dynalite/validations/${name}`) as ValidationModule,
+    };
+    operations.set(op, found);
+  }
+  return found;
 }
 
-function post(
-  port: number,
-  target: string,
-  body: string,
-  headers?: IncomingMessage['headers'],
-): Promise<RawResponse> {
-  const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
-  const sendHeaders: Record<string, string | string[] | undefined> = headers
-    ? { ...headers, host: `127.0.0.1:${port}`, 'content-length': String(Buffer.byteLength(body)) }
-    : {
-        'content-type': JSON_TYPE,
-        'x-amz-target': `${PREFIX}${target}`,
-        'x-amz-date': date,
-        // dynalite checks that an AWS4 Authorization header is present; it does not verify it.
-        authorization: `AWS4-HMAC-SHA256 Credential=local/${date.slice(0, 8)}/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
-        'content-length': String(Buffer.byteLength(body)),
-      };
-  delete sendHeaders['transfer-encoding'];
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: sendHeaders },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-        res.on('error', reject);
-      },
+/**
+ * One request to dynalite's store, in-process: the validation and action its HTTP handler would run
+ * (dynalite/index.js httpHandler), without the HTTP hop. Errors are thrown as HttpError.
+ */
+function dispatch(store: unknown, op: string, input: Json): Promise<Json> {
+  if (!VALID_OPS.has(op)) {
+    return Promise.reject(
+      new HttpError(400, { __type: 'com.amazon.coral.service#UnknownOperationException' }),
     );
-    req.on('error', reject);
-    req.end(body);
+  }
+  const { action, validation } = operation(op);
+  let data: Json;
+  try {
+    data = validations.checkTypes(input, validation.types);
+    validations.checkValidations(data, validation.types, validation.custom, store);
+  } catch (err) {
+    const e = err as Partial<DynaliteError>;
+    if (e.statusCode && e.body) return Promise.reject(new HttpError(e.statusCode, e.body));
+    return Promise.reject(err);
+  }
+  return new Promise((resolve, reject) => {
+    action(store, data, (err, out) => {
+      const e = err as Partial<DynaliteError> | null | undefined;
+      if (e?.statusCode && e.body) reject(new HttpError(e.statusCode, e.body));
+      else if (err) reject(err);
+      else resolve(out ?? {});
+    });
   });
-}
-
-async function call(port: number, target: string, input: Json): Promise<Json> {
-  const res = await post(port, target, JSON.stringify(input));
-  const json = JSON.parse(res.body.toString('utf8') || '{}') as Json;
-  if (res.status !== 200) throw new HttpError(res.status, json);
-  return json;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -183,16 +206,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Decides a fault for a write request: 'fail' (not applied), 'lose' (applied, answer lost), or none. */
 export type WriteFaultHook = (op: string, body: Buffer) => 'fail' | 'lose' | undefined;
-
-/** A response that goes nowhere (the answer of a write whose answer is "lost"). */
-const DISCARD: Pick<ServerResponse, 'writeHead' | 'end'> = {
-  writeHead() {
-    return this as ServerResponse;
-  },
-  end() {
-    return this as ServerResponse;
-  },
-};
 
 function send(res: Pick<ServerResponse, 'writeHead' | 'end'>, status: number, body: Json): void {
   const text = JSON.stringify(body);
@@ -216,6 +229,12 @@ interface PreparedAction {
   returnOld: boolean;
 }
 
+/** An answer of the emulator: HTTP status and JSON body, as DynamoDB sends them. */
+export interface DynamoAnswer {
+  status: number;
+  body: Json;
+}
+
 class DynamoShim {
   private readonly lock = new RwLock();
   private readonly keySchemas = new Map<string, string[]>();
@@ -223,79 +242,183 @@ class DynamoShim {
   private readonly tokens = new Map<string, number>();
 
   constructor(
-    private readonly port: number,
+    private readonly store: unknown,
     private readonly onWrite?: WriteFaultHook,
+    private readonly meter?: DynamoMeter,
   ) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const op = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : '';
+  /** One request (operation name without the `DynamoDB_20120810.` prefix, JSON body). */
+  async handle(op: string, body: Buffer): Promise<DynamoAnswer> {
     const fault = WRITE_OPS.has(op) ? this.onWrite?.(op, body) : undefined;
     if (fault) {
       // 'fail': nothing is applied. 'lose': applied, but the caller sees a 500 (a lost answer).
-      if (fault === 'lose') await this.apply(op, body, req, DISCARD);
-      return send(res, 500, {
-        __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-        message: `injected fault (${fault === 'fail' ? 'not applied' : 'applied, answer lost'})`,
-      });
+      if (fault === 'lose') await this.apply(op, body);
+      return {
+        status: 500,
+        body: {
+          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+          message: `injected fault (${fault === 'fail' ? 'not applied' : 'applied, answer lost'})`,
+        },
+      };
     }
-    return this.apply(op, body, req, res);
+    return this.apply(op, body);
   }
 
-  private async apply(
-    op: string,
-    body: Buffer,
-    req: IncomingMessage,
-    res: Pick<ServerResponse, 'writeHead' | 'end'>,
-  ): Promise<void> {
+  private async apply(op: string, body: Buffer): Promise<DynamoAnswer> {
     try {
-      switch (op) {
-        case 'TransactWriteItems':
-          return send(res, 200, await this.lock.run(true, () => this.transactWrite(parse(body))));
-        case 'TransactGetItems':
-          return send(res, 200, await this.lock.run(false, () => this.transactGet(parse(body))));
-        case 'UpdateTimeToLive': {
-          const input = parse(body);
-          const spec = (input.TimeToLiveSpecification ?? {}) as Json;
-          this.ttl.set(String(input.TableName), spec);
-          return send(res, 200, { TimeToLiveSpecification: spec });
+      return { status: 200, body: await this.run(op, parse(body)) };
+    } catch (err) {
+      if (err instanceof HttpError) return { status: err.statusCode, body: err.body };
+      return {
+        status: 500,
+        body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) },
+      };
+    }
+  }
+
+  private async run(op: string, input: Json): Promise<Json> {
+    this.meter?.request(op);
+    switch (op) {
+      case 'TransactWriteItems':
+        return this.lock.run(true, () => this.transactWrite(input));
+      case 'TransactGetItems':
+        return this.lock.run(false, () => this.transactGet(input));
+      case 'UpdateTimeToLive': {
+        const spec = (input.TimeToLiveSpecification ?? {}) as Json;
+        this.ttl.set(String(input.TableName), spec);
+        return { TimeToLiveSpecification: spec };
+      }
+      case 'DescribeTimeToLive': {
+        const spec = this.ttl.get(String(input.TableName));
+        if (spec) {
+          return {
+            TimeToLiveDescription: {
+              TimeToLiveStatus: spec.Enabled ? 'ENABLED' : 'DISABLED',
+              AttributeName: spec.AttributeName,
+            },
+          };
         }
-        case 'DescribeTimeToLive': {
-          const spec = this.ttl.get(String(parse(body).TableName));
-          if (spec) {
-            return send(res, 200, {
-              TimeToLiveDescription: {
-                TimeToLiveStatus: spec.Enabled ? 'ENABLED' : 'DISABLED',
-                AttributeName: spec.AttributeName,
-              },
-            });
-          }
-          break;
+        break;
+      }
+    }
+    if (op === 'CreateTable' || op === 'DeleteTable' || op === 'UpdateTable') {
+      this.keySchemas.clear();
+      this.infos.clear();
+    }
+    if (!this.meter) return this.lock.run(WRITE_OPS.has(op), () => dispatch(this.store, op, input));
+    return this.lock.run(WRITE_OPS.has(op), () => this.metered(op, input));
+  }
+
+  /** A single-item or batch request, its read and written items reported to the meter. */
+  private async metered(op: string, input: Json): Promise<Json> {
+    const meter = this.meter as DynamoMeter;
+    const tableName = String(input.TableName);
+    switch (op) {
+      case 'PutItem':
+      case 'UpdateItem':
+      case 'DeleteItem': {
+        const key = await this.keyOf(tableName, (op === 'PutItem' ? input.Item : input.Key) as Item);
+        const before = await this.getItem(tableName, key);
+        try {
+          return await dispatch(this.store, op, input);
+        } finally {
+          meter.write(await this.tableInfo(tableName), before, await this.getItem(tableName, key), false);
         }
       }
-      if (op === 'CreateTable' || op === 'DeleteTable' || op === 'UpdateTable') this.keySchemas.clear();
-      const proxied = await this.lock.run(WRITE_OPS.has(op), () =>
-        post(this.port, op, body.toString('utf8'), req.headers),
-      );
-      const headers = { ...proxied.headers };
-      delete headers.connection;
-      delete headers['keep-alive'];
-      res.writeHead(proxied.status, headers);
-      res.end(proxied.body);
-    } catch (err) {
-      if (err instanceof HttpError) return send(res, err.statusCode, err.body);
-      send(res, 500, {
-        __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
-        message: String(err),
-      });
+      case 'BatchWriteItem': {
+        const requests = Object.entries((input.RequestItems ?? {}) as Record<string, Json[]>).flatMap(
+          ([table, reqs]) =>
+            reqs.map((r) => ({
+              table,
+              item: ((r.PutRequest as Json)?.Item ?? (r.DeleteRequest as Json)?.Key) as Item,
+            })),
+        );
+        const befores: { table: string; key: Item; before: Item | undefined }[] = [];
+        for (const r of requests) {
+          const key = await this.keyOf(r.table, r.item);
+          befores.push({ table: r.table, key, before: await this.getItem(r.table, key) });
+        }
+        try {
+          return await dispatch(this.store, op, input);
+        } finally {
+          for (const b of befores) {
+            meter.write(await this.tableInfo(b.table), b.before, await this.getItem(b.table, b.key), false);
+          }
+        }
+      }
+      case 'GetItem': {
+        const out = await dispatch(this.store, op, input);
+        meter.read(tableName, out.Item ? [out.Item as Item] : [], {
+          consistent: input.ConsistentRead === true,
+          transactional: false,
+          single: true,
+        });
+        return out;
+      }
+      case 'BatchGetItem': {
+        const out = await dispatch(this.store, op, input);
+        for (const [table, items] of Object.entries((out.Responses ?? {}) as Record<string, Item[]>)) {
+          const consistent = (input.RequestItems as Record<string, Json>)[table]?.ConsistentRead === true;
+          for (const item of items)
+            meter.read(table, [item], { consistent, transactional: false, single: true });
+        }
+        return out;
+      }
+      case 'Query':
+      case 'Scan': {
+        const out = await dispatch(this.store, op, input);
+        meter.read(tableName, (out.Items ?? []) as Item[], {
+          consistent: input.ConsistentRead === true,
+          transactional: false,
+          single: false,
+        });
+        return out;
+      }
+      default:
+        return dispatch(this.store, op, input);
     }
+  }
+
+  /** Key schema and GSIs of a table (for the meter), from DescribeTable, cached. */
+  private readonly infos = new Map<string, MeteredTable>();
+  private async tableInfo(tableName: string): Promise<MeteredTable> {
+    let info = this.infos.get(tableName);
+    if (!info) {
+      const table = (await dispatch(this.store, 'DescribeTable', { TableName: tableName })).Table as Json;
+      const keyNames = (schema: unknown) =>
+        ((schema ?? []) as { AttributeName: string }[]).map((k) => k.AttributeName);
+      info = {
+        tableName,
+        keys: keyNames(table.KeySchema),
+        indexes: ((table.GlobalSecondaryIndexes ?? []) as Json[]).map((g) => {
+          const projection = (g.Projection ?? {}) as { ProjectionType?: string; NonKeyAttributes?: string[] };
+          return {
+            name: String(g.IndexName),
+            keys: keyNames(g.KeySchema),
+            projection: (projection.ProjectionType ?? 'ALL') as 'ALL' | 'KEYS_ONLY' | 'INCLUDE',
+            nonKeyAttributes: projection.NonKeyAttributes ?? [],
+          };
+        }),
+      };
+      this.infos.set(tableName, info);
+    }
+    return info;
+  }
+
+  private async keyOf(tableName: string, source: Item | undefined): Promise<Item> {
+    const key: Item = {};
+    for (const n of await this.keyNames(tableName)) {
+      const v = source?.[n];
+      if (!v) throw validationError('The provided key element does not match the schema');
+      key[n] = v;
+    }
+    return key;
   }
 
   private async keyNames(tableName: string): Promise<string[]> {
     let names = this.keySchemas.get(tableName);
     if (!names) {
-      const out = await call(this.port, 'DescribeTable', { TableName: tableName });
+      const out = await dispatch(this.store, 'DescribeTable', { TableName: tableName });
       const schema = ((out.Table as Json).KeySchema ?? []) as { AttributeName: string }[];
       names = schema.map((k) => k.AttributeName);
       this.keySchemas.set(tableName, names);
@@ -328,6 +451,7 @@ class DynamoShim {
       throw err;
     }
     const tableName = String(request.TableName);
+    if (this.meter) await this.tableInfo(tableName);
     const names = await this.keyNames(tableName);
     const source = (kind === 'Put' ? request.Item : request.Key) as Item | undefined;
     const key: Item = {};
@@ -340,7 +464,11 @@ class DynamoShim {
   }
 
   private async getItem(tableName: string, key: Item): Promise<Item | undefined> {
-    const out = await call(this.port, 'GetItem', { TableName: tableName, Key: key, ConsistentRead: true });
+    const out = await dispatch(this.store, 'GetItem', {
+      TableName: tableName,
+      Key: key,
+      ConsistentRead: true,
+    });
     return out.Item as Item | undefined;
   }
 
@@ -383,7 +511,11 @@ class DynamoShim {
         reasons.push({ Code: 'None' });
       }
     }
-    if (failed) throw cancelled(reasons);
+    if (failed) {
+      // A cancelled transaction is still charged for the items it named.
+      for (const [i, a] of actions.entries()) this.meterAction(a, before[i], before[i]);
+      throw cancelled(reasons);
+    }
 
     // Phase 2: apply the writes in order; on any failure restore what was already written.
     const applied: number[] = [];
@@ -392,15 +524,15 @@ class DynamoShim {
         if (a.kind === 'ConditionCheck') continue;
         const op = a.kind === 'Put' ? 'PutItem' : a.kind === 'Update' ? 'UpdateItem' : 'DeleteItem';
         applied.push(i);
-        await call(this.port, op, a.request);
+        await dispatch(this.store, op, a.request);
       }
     } catch (err) {
       for (const i of applied.reverse()) {
         const a = actions[i];
         if (!a) continue;
         const old = before[i];
-        if (old) await call(this.port, 'PutItem', { TableName: a.tableName, Item: old });
-        else await call(this.port, 'DeleteItem', { TableName: a.tableName, Key: a.key });
+        if (old) await dispatch(this.store, 'PutItem', { TableName: a.tableName, Item: old });
+        else await dispatch(this.store, 'DeleteItem', { TableName: a.tableName, Key: a.key });
       }
       if (err instanceof HttpError && String(err.body.__type).endsWith('ConditionalCheckFailedException')) {
         throw cancelled(actions.map(() => ({ Code: 'None' })));
@@ -408,7 +540,30 @@ class DynamoShim {
       throw err;
     }
     if (token) this.tokens.set(token, now + TOKEN_TTL_MS);
+    if (this.meter) {
+      for (const [i, a] of actions.entries()) {
+        this.meterAction(
+          a,
+          before[i],
+          a.kind === 'ConditionCheck' ? before[i] : await this.getItem(a.tableName, a.key),
+        );
+      }
+    }
     return {};
+  }
+
+  private meterAction(a: PreparedAction, before: Item | undefined, after: Item | undefined): void {
+    if (!this.meter) return;
+    if (a.kind === 'ConditionCheck') {
+      this.meter.read(a.tableName, before ? [before] : [], {
+        consistent: true,
+        transactional: true,
+        single: true,
+      });
+      return;
+    }
+    const info = this.infos.get(a.tableName);
+    if (info) this.meter.write(info, before, after, true);
   }
 
   private async transactGet(input: Json): Promise<Json> {
@@ -419,8 +574,13 @@ class DynamoShim {
     const responses: Json[] = [];
     for (const entry of items) {
       if (!entry.Get) throw validationError('TransactGetItems supports Get only');
-      const out = await call(this.port, 'GetItem', { ...entry.Get, ConsistentRead: true });
+      const out = await dispatch(this.store, 'GetItem', { ...entry.Get, ConsistentRead: true });
       responses.push(out.Item ? { Item: out.Item } : {});
+      this.meter?.read(String(entry.Get.TableName), out.Item ? [out.Item as Item] : [], {
+        consistent: true,
+        transactional: true,
+        single: true,
+      });
     }
     return { Responses: responses };
   }
@@ -453,33 +613,46 @@ function listen(server: Server): Promise<number> {
 export interface LocalDynamo {
   /** http://127.0.0.1:<port>: give it to the SDK as `endpoint` (or AWS_ENDPOINT_URL_DYNAMODB). */
   endpoint: string;
+  /**
+   * The same emulator without HTTP: an SDK `requestHandler` for clients in this process (the local
+   * runtime's own and the handlers'), answering exactly what `endpoint` answers.
+   */
+  requestHandler: LocalRequestHandler;
   stop(): Promise<void>;
 }
 
 /**
- * Starts in-memory dynalite plus the transaction shim on random 127.0.0.1 ports. `onWrite` (the chaos
- * harness) may fail a write before or after applying it.
+ * Starts in-memory dynalite plus the transaction shim, in-process, with an HTTP endpoint on a random
+ * 127.0.0.1 port. `onWrite` (the chaos harness) may fail a write before or after applying it; `meter`
+ * (npm run cost) is told every request and the items it read and wrote.
  */
-export async function startDynamo(opts: { onWrite?: WriteFaultHook } = {}): Promise<LocalDynamo> {
-  const inner = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const innerPort = await listen(inner);
-  const shim = new DynamoShim(innerPort, opts.onWrite);
-  const outer = createServer((req, res) => {
-    shim.handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, { __type: 'InternalServerError', message: String(err) });
-    });
+export async function startDynamo(
+  opts: { onWrite?: WriteFaultHook; meter?: DynamoMeter } = {},
+): Promise<LocalDynamo> {
+  const store = db.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as DynaliteStore;
+  const shim = new DynamoShim(store, opts.onWrite, opts.meter);
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then((body) => {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        return shim.handle(target.startsWith(PREFIX) ? target.slice(PREFIX.length) : '', body);
+      })
+      .then((answer) => send(res, answer.status, answer.body))
+      .catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, { __type: 'InternalServerError', message: String(err) });
+      });
   });
-  const port = await listen(outer);
+  const port = await listen(server);
   let stopped = false;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    requestHandler: inProcessHandler(PREFIX, (op, body) => shim.handle(op, body)),
     async stop() {
       if (stopped) return;
       stopped = true;
-      outer.closeAllConnections();
-      await new Promise<void>((resolve) => outer.close(() => resolve()));
-      inner.closeAllConnections();
-      await new Promise<void>((resolve) => inner.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => store.db.close(() => resolve()));
     },
   };
 }

@@ -44,12 +44,43 @@ function createdObject(method: string, rawUrl: string): { bucket: string; key: s
   };
 }
 
-export async function startSqsS3() {
+/** SQS actions the local runtime itself makes (setup, settling, polling: the poller meters receives). */
+const UNMETERED_SQS = new Set(['CreateQueue', 'GetQueueAttributes', 'GetQueueUrl', 'ReceiveMessage']);
+
+/** The metering hook's view of SQS and S3 (local/emulators/meter.ts). */
+export interface SqsS3Meter {
+  sqs(payloadBytes: number): void;
+  s3(kind: 'put' | 'get'): void;
+}
+
+function meterRequest(
+  meter: SqsS3Meter,
+  request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
+): void {
+  const target = String(request.headers['x-amz-target'] ?? '');
+  if (target.startsWith('AmazonSQS.')) {
+    if (!UNMETERED_SQS.has(target.slice('AmazonSQS.'.length))) {
+      meter.sqs(Number(request.headers['content-length'] ?? 0));
+    }
+    return;
+  }
+  const path = new URL(request.url, 'http://127.0.0.1').pathname;
+  if (path.indexOf('/', 1) < 0) return; // bucket operations (CreateBucket, ...)
+  if (request.method === 'GET' || request.method === 'HEAD') meter.s3('get');
+  else if (request.method === 'PUT' || request.method === 'POST') meter.s3('put');
+}
+
+export async function startSqsS3(opts: { meter?: SqsS3Meter } = {}) {
   const app = buildApp({ logger: false, defaultRegion: REGION });
   const uploads: UploadEvent[] = [];
   app.addHook(
     'onResponse',
-    (request: { method: string; url: string }, reply: { statusCode: number }, done: () => void) => {
+    (
+      request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
+      reply: { statusCode: number },
+      done: () => void,
+    ) => {
+      if (opts.meter) meterRequest(opts.meter, request);
       if (reply.statusCode === 200) {
         const created = createdObject(request.method, request.url);
         if (created) {

@@ -22,6 +22,8 @@ export interface PollerOptions {
   functionName: string;
   handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   batchSize?: number;
+  /** Batches handled at once (Lambda's concurrency for the mapping); default 1. */
+  concurrency?: number;
   /** Like Lambda's MaximumBatchingWindowInSeconds, in ms. */
   batchWindowMs?: number;
   /**
@@ -32,6 +34,8 @@ export interface PollerOptions {
   /** The function's timeout, as its context reports it (getRemainingTimeInMillis); default 60 s. */
   functionTimeoutMs?: number;
   onError?: (err: unknown) => void;
+  /** Metering (npm run cost): a receive that returned messages, with their bodies' size. */
+  meter?: { sqs(payloadBytes: number): void };
   /** Fault hooks of the chaos harness. */
   faults?: {
     /** true: the message is delivered once more (a copy is enqueued; copies are not copied again). */
@@ -50,7 +54,7 @@ export function startQueuePoller(opts: PollerOptions) {
   const batchSize = opts.batchSize ?? 10;
   let stopped = false;
   let inFlight = 0;
-  let current: Promise<void> = Promise.resolve();
+  const current = new Set<Promise<void>>();
 
   const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
     const out = await opts.sqs.send(
@@ -63,7 +67,10 @@ export function startQueuePoller(opts: PollerOptions) {
         VisibilityTimeout: 60,
       }),
     );
-    return out.Messages ?? [];
+    const messages = out.Messages ?? [];
+    if (messages.length > 0)
+      opts.meter?.sqs(messages.reduce((n, m) => n + Buffer.byteLength(m.Body ?? ''), 0));
+    return messages;
   };
 
   const toEvent = (messages: Message[]): SQSEvent => ({
@@ -177,21 +184,26 @@ export function startQueuePoller(opts: PollerOptions) {
         } finally {
           inFlight -= batch.length;
         }
-        current = handle(batch);
-        await current;
+        const handling = handle(batch);
+        current.add(handling);
+        try {
+          await handling;
+        } finally {
+          current.delete(handling);
+        }
       } catch (err) {
         if (!stopped) opts.onError?.(err);
         await new Promise((r) => setTimeout(r, 100));
       }
     }
   };
-  const running = loop();
+  const running = Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, loop));
 
   return {
     inFlight: () => inFlight,
     async stop(): Promise<void> {
       stopped = true;
-      await current.catch(() => undefined);
+      await Promise.all([...current].map((p) => p.catch(() => undefined)));
       await running;
     },
   };

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { inProcessHandler } from './in-process';
 import { lambdaContext } from './lambda-context';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -85,6 +86,8 @@ export async function startStepFunctions(opts: {
   lambdas: Record<string, LocalLambda>;
   sqs: SQSClient;
   timeScale?: number;
+  /** Metering (npm run cost): every history event of every execution, with the state's type. */
+  meter?: { stateMachineEvent(type: string, stateType?: string): void };
   /** Fault hooks of the chaos harness. */
   faults?: {
     /** true: SendTaskSuccess/Failure answers ThrottlingException and is not applied. */
@@ -292,6 +295,14 @@ export async function startStepFunctions(opts: {
       noThrowOnAbort: true,
     });
     aborts.push(run.abort);
+    const meter = opts.meter;
+    if (meter) {
+      void (async () => {
+        for await (const e of run.eventLogs) {
+          meter.stateMachineEvent(e.type, 'state' in e ? e.state.type : undefined);
+        }
+      })().catch(() => undefined);
+    }
     run.result.then(
       (output) => {
         if (output === null && info.status === 'ABORTED') return;
@@ -369,30 +380,34 @@ export async function startStepFunctions(opts: {
     },
   };
 
+  /** One request of the AWS JSON endpoint: target without `AWSStepFunctions.`, raw body. */
+  const answer = async (target: string, raw: Buffer): Promise<{ status: number; body: unknown }> => {
+    try {
+      const action = actions[target];
+      if (!action) throw new AwsError('UnknownOperationException', `${target} is not emulated`);
+      const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+      if (
+        (target === 'SendTaskSuccess' || target === 'SendTaskFailure') &&
+        opts.faults?.sendTask?.(target, String(body.taskToken))
+      ) {
+        throw new AwsError('ThrottlingException', 'injected fault: rate exceeded');
+      }
+      return { status: 200, body: action(body) };
+    } catch (err) {
+      if (err instanceof AwsError) return { status: 400, body: { __type: err.type, message: err.message } };
+      return { status: 500, body: { __type: 'InternalFailure', message: (err as Error).message } };
+    }
+  };
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
-      const send = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify(body));
-      };
-      try {
-        const action = actions[target];
-        if (!action) throw new AwsError('UnknownOperationException', `${target} is not emulated`);
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-        if (
-          (target === 'SendTaskSuccess' || target === 'SendTaskFailure') &&
-          opts.faults?.sendTask?.(target, String(body.taskToken))
-        ) {
-          throw new AwsError('ThrottlingException', 'injected fault: rate exceeded');
-        }
-        send(200, action(body));
-      } catch (err) {
-        if (err instanceof AwsError) send(400, { __type: err.type, message: err.message });
-        else send(500, { __type: 'InternalFailure', message: (err as Error).message });
-      }
+      void answer(target, Buffer.concat(chunks)).then((out) => {
+        res.writeHead(out.status, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify(out.body));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -400,6 +415,8 @@ export async function startStepFunctions(opts: {
 
   return {
     endpoint,
+    /** The same endpoint without HTTP, for SDK clients in this process. */
+    requestHandler: inProcessHandler('AWSStepFunctions.', answer),
     createStateMachine(name: string, definition: Record<string, unknown>): string {
       const arn = `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
       const prepared = prepare(definition);

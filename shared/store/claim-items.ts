@@ -72,7 +72,11 @@ const RESERVED_ATTRS = new Set([
   'practiceId',
 ]);
 
-/** Conditional update of a claim's mutable state from `from` (version-checked) to `to`. */
+/**
+ * Conditional update of a claim's mutable state from `from` (version-checked) to `to`. The status
+ * index keys (GSI1PK/GSI1SK) are set only when the status changes, so a save that keeps the status
+ * writes nothing to the index; GSI1SK is then the time the claim entered its status.
+ */
 export function stateUpdate(
   tableName: string,
   practiceId: string,
@@ -88,12 +92,15 @@ export function stateUpdate(
     ':followUps': to.followUps,
     ':pending': plain(to.pending),
     ':updatedAt': to.updatedAt,
-    ':gsi1pk': statusGsiPk(practiceId, to.status),
-    ':gsi1sk': statusGsiSk(to.updatedAt, to.claimId),
   };
   let expression =
     'SET #version = :version, #status = :status, #seq = :seq, #followUps = :followUps, #pending = :pending, ' +
-    '#updatedAt = :updatedAt, GSI1PK = :gsi1pk, GSI1SK = :gsi1sk';
+    '#updatedAt = :updatedAt';
+  if (to.status !== from.status) {
+    values[':gsi1pk'] = statusGsiPk(practiceId, to.status);
+    values[':gsi1sk'] = statusGsiSk(to.updatedAt, to.claimId);
+    expression += ', GSI1PK = :gsi1pk, GSI1SK = :gsi1sk';
+  }
   const names: Record<string, string> = {};
   Object.entries(attrs).forEach(([name, value], i) => {
     if (!ATTR_NAME.test(name) || RESERVED_ATTRS.has(name))

@@ -3,7 +3,7 @@
  *
  * | item                | PK                 | SK                      | GSI1PK / GSI1SK                        |
  * |---------------------|--------------------|-------------------------|----------------------------------------|
- * | claim               | CLAIM#<claimId>    | META                    | PRACTICE#<p>#STATUS#<s> / <updatedAt>#<claimId> |
+ * | claim               | CLAIM#<claimId>    | META                    | PRACTICE#<p>#STATUS#<s> / <entered status at>#<claimId> (KEYS_ONLY) |
  * | claim event         | CLAIM#<claimId>    | EVENT#<at>#<seq 6 digits> |                                      |
  * | ledger entry        | CLAIM#<claimId>    | LEDGER#<entryId>        |                                        |
  * | posting marker      | CLAIM#<claimId>    | POSTED#<postingKey>     |                                        |

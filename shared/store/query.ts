@@ -1,5 +1,5 @@
-/** One paginated, consistent query of a partition by sort-key prefix (internal to shared/store). */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+/** Queries and reads shared by the repositories (internal to shared/store). */
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export async function queryPrefix(
   doc: DynamoDBDocumentClient,
@@ -29,4 +29,37 @@ export async function queryPrefix(
 export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
   const { PK: _pk, SK: _sk, entity: _e, ...rest } = item;
   return rest;
+}
+
+/** Rounds of BatchGetItem for the keys DynamoDB left unprocessed before giving up. */
+const BATCH_GET_ROUNDS = 5;
+
+/**
+ * The items behind `keys` (e.g. the entries of a KEYS_ONLY index), in the keys' order, read
+ * consistently with BatchGetItem (100 keys a request, unprocessed keys retried); an item gone
+ * meanwhile is left out.
+ */
+export async function batchGet(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const id = (k: Record<string, unknown>) => `${String(k.PK)}\u0000${String(k.SK)}`;
+  const found = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < keys.length; i += 100) {
+    let batch: Record<string, unknown>[] = keys.slice(i, i + 100).map((k) => ({ PK: k.PK, SK: k.SK }));
+    for (let round = 1; batch.length > 0; round++) {
+      const out = await doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[tableName] ?? []) found.set(id(item), item);
+      batch = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      if (batch.length > 0 && round >= BATCH_GET_ROUNDS)
+        throw new Error('BatchGetItem left keys unprocessed');
+    }
+  }
+  return keys.flatMap((k) => {
+    const item = found.get(id(k));
+    return item ? [item] : [];
+  });
 }

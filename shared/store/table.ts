@@ -16,7 +16,8 @@ export interface TableDefinition {
     indexName: string;
     partitionKey: KeyAttribute;
     sortKey: KeyAttribute;
-    projection: 'ALL';
+    /** KEYS_ONLY: the index holds the keys; readers fetch the items they list (one BatchGetItem a page). */
+    projection: 'ALL' | 'KEYS_ONLY';
   }[];
   /** Attribute holding an epoch-seconds expiry (TTL). Nothing sets it yet; reserved for pending data. */
   timeToLiveAttribute: string;
@@ -33,7 +34,9 @@ export const tableDefinition = {
       indexName: GSI1,
       partitionKey: { name: 'GSI1PK', type: 'S' },
       sortKey: { name: 'GSI1SK', type: 'S' },
-      projection: 'ALL',
+      // Keys only, and rewritten only when a claim changes status (its key changes): a claim's saves
+      // that keep its status cost no index write, and none of them writes the claim's content twice.
+      projection: 'KEYS_ONLY',
     },
   ],
   timeToLiveAttribute: 'expiresAt',

@@ -21,6 +21,7 @@ import {
   workPracticeGsiPk,
   workSk,
 } from './keys';
+import { batchGet } from './query';
 import { GSI1 } from './table';
 
 export interface WorkItemRecord {
@@ -169,7 +170,8 @@ export class WorkItemRepository {
       KeyConditionExpression: skPrefix ? 'GSI1PK = :pk AND begins_with(GSI1SK, :p)' : 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': pk, ...(skPrefix ? { ':p': skPrefix } : {}) },
     });
-    return items.map(toRecord);
+    // GSI1 projects keys only: the items themselves are read by their table keys.
+    return (await batchGet(this.doc, this.tableName, items)).map(toRecord);
   }
 
   private async queryAll(

@@ -1,5 +1,10 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../shared/claims/state';
@@ -133,9 +138,13 @@ describe('record-transition', () => {
       { claimId: 'C1', to: 'SUBMITTED', event: 'AWAITING_ACK', wait: 'ACK', taskToken: 'tok-1' },
       fakeContext(),
     );
-    const writes = ddb
-      .commandCalls(TransactWriteCommand)
-      .map((c) => c.args[0].input.TransactItems?.[0]?.Update);
+    // The claim's META updates, in order: in a transaction with the event, or alone (a single-item save).
+    const writes = ddb.calls().flatMap((c): { ExpressionAttributeValues?: Record<string, unknown> }[] => {
+      const cmd = c.args[0];
+      if (cmd instanceof TransactWriteCommand) return [cmd.input.TransactItems?.[0]?.Update ?? {}];
+      if (cmd instanceof UpdateCommand) return [cmd.input];
+      return [];
+    });
     expect(writes.map((u) => u?.ExpressionAttributeValues?.[':pending'])).toEqual([
       { ACK: { output, at, handedTo: 'tok-1' } }, // saved with the wait registration, before answering
       {}, // consumed once answered
@@ -157,9 +166,13 @@ describe('record-transition', () => {
         fakeContext(),
       ),
     ).rejects.toMatchObject({ name: 'TokenAnswerFailed' });
-    const writes = ddb
-      .commandCalls(TransactWriteCommand)
-      .map((c) => c.args[0].input.TransactItems?.[0]?.Update);
+    // The claim's META updates, in order: in a transaction with the event, or alone (a single-item save).
+    const writes = ddb.calls().flatMap((c): { ExpressionAttributeValues?: Record<string, unknown> }[] => {
+      const cmd = c.args[0];
+      if (cmd instanceof TransactWriteCommand) return [cmd.input.TransactItems?.[0]?.Update ?? {}];
+      if (cmd instanceof UpdateCommand) return [cmd.input];
+      return [];
+    });
     expect(writes.map((u) => u?.ExpressionAttributeValues?.[':pending'])).toEqual([
       { ACK: { output, at, handedTo: 'tok-1' } },
     ]);

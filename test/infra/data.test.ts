@@ -45,7 +45,8 @@ describe('ClaimflowData stack', () => {
           { AttributeName: 'GSI1PK', KeyType: 'HASH' },
           { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        // Keys only: the work-queue readers fetch the claims they list; the index is written on status changes only.
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ]);
     expect(p.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });

@@ -111,10 +111,10 @@ function expectWait(
 }
 
 describe('claim state machine', () => {
-  it('is a Standard, JSONPath state machine with full logging and tracing', () => {
+  it('is a Standard, JSONPath state machine with error logging and tracing', () => {
     expect(stateMachine.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
-      LoggingConfiguration: { Level: 'ALL' },
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
       TracingConfiguration: { Enabled: true },
     });
     expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');

@@ -12,8 +12,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(tableName = 'claimflow-test'): Promise<Harness> {
-  const dynamo = await startDynamo();
+export async function startHarness(
+  tableName = 'claimflow-test',
+  opts: Parameters<typeof startDynamo>[0] = {},
+): Promise<Harness> {
+  const dynamo = await startDynamo(opts);
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: 'us-east-1',
