@@ -315,8 +315,12 @@ describe.skipIf(!hasChromium)(NAME, () => {
     const paid = (await detail(FIX)).ledger.totals.paymentsCents;
     await go(`#/claims/${FIX}`, `Claim ${FIX}`);
     const docs = page.getByTestId('documents');
+    // Waits for each (count() would not): the list renders with the claim's detail, maybe a moment late.
     for (const kind of ['837P claim', '999 acknowledgment', '277CA claim acknowledgment', '835 remittance'])
-      expect(await docs.getByRole('button', { name: new RegExp(kind) }).count()).toBeGreaterThan(0);
+      await docs
+        .getByRole('button', { name: new RegExp(kind) })
+        .first()
+        .waitFor();
     // The disclosure works by keyboard: focus it, Enter opens it.
     const show835 = docs.getByRole('button', { name: /835 remittance/ }).last();
     await show835.focus();
