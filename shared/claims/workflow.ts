@@ -7,6 +7,21 @@ import type { ClaimStatus } from './model';
 
 export interface WorkflowInput {
   claimId: string;
+  /**
+   * Set on an execution started to void the claim (frequency 8, functions/api void route): once the
+   * payer accepts the void the claim ends VOIDED instead of waiting for an 835.
+   */
+  void?: true;
+}
+
+/**
+ * Name of the execution that resubmits a claim whose first execution ended: deterministic from the
+ * claim id and the claim version the correction (or void) was made from, so a retried request starts
+ * nothing new (StartExecution with a used name is ExecutionAlreadyExists). <= 80 characters
+ * ([A-Za-z0-9_-]); the claim id is <= 17.
+ */
+export function resubmissionExecutionName(claimId: string, kind: 'correction' | 'void', fromVersion: number) {
+  return `${claimId}-${kind === 'void' ? 'void' : 'fix'}-${fromVersion}`;
 }
 
 /** scrub-claim Lambda: input { claimId }, output ScrubResult (state machine: ResultPath $.scrub). */
@@ -17,7 +32,8 @@ export interface ScrubResult {
 }
 
 /** What a task-token wait is waiting for. */
-export type WaitKind = 'CORRECTION' | 'ACK' | 'REMIT';
+export const WAIT_KINDS = ['CORRECTION', 'ACK', 'REMIT', 'APPEAL'] as const;
+export type WaitKind = (typeof WAIT_KINDS)[number];
 
 /**
  * record-transition Lambda input. Without taskToken: append the event, set the status, return.
@@ -36,6 +52,26 @@ export interface TransitionResult {
   claimId: string;
   status: ClaimStatus;
   followUps: number; // how many times AwaitRemit timed out and was followed up
+  /**
+   * On the Appeal transition: the appeal deadline (YYYY-MM-DD, the payer's appeal window from the
+   * payer registry counted from the day the 835 routed the claim to APPEAL) and the seconds until
+   * its end, the AwaitAppeal timer (TimeoutSecondsPath).
+   */
+  appealDeadline?: string;
+  appealSeconds?: number;
+}
+
+/**
+ * What answers the AwaitAppeal wait (ResultPath $.appeal), from the appeal outcome route: the
+ * AppealDecided choice switches on `route`. REMIT: the appeal was won, the claim waits for the
+ * payer's new 835 (AwaitRemit); WRITE_OFF: lost, written off (a manager's decision); CORRECT: the
+ * claim was corrected instead (the correction waits, pending, for NeedsCorrection); HUMAN_REVIEW:
+ * lost or withdrawn, a person decides.
+ */
+export interface AppealDecision {
+  route: 'REMIT' | 'WRITE_OFF' | 'CORRECT' | 'HUMAN_REVIEW';
+  outcome?: string;
+  decidedOn?: string;
 }
 
 /** Message body the Submit state sends to the submission queue (sqs:sendMessage.waitForTaskToken). */
@@ -102,5 +138,6 @@ export interface WorkflowState extends WorkflowInput {
   submission?: SubmitResult;
   ack?: AckOutcome;
   remit?: RemitOutcome;
+  appeal?: AppealDecision;
   transition?: TransitionResult;
 }

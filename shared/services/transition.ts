@@ -8,7 +8,13 @@
  * it pending, marked as handed to this token; after SendTaskSuccess a second save removes it. If
  * answering fails, TokenAnswerFailedError is thrown (the state machine retries the wait with a new
  * token, which takes the outcome again); it is never lost.
+ *
+ * Appeal: the Appeal transition answers the appeal deadline (the payer registry's window from today,
+ * the day the 835 routed the claim here) and its seconds, the AwaitAppeal timer. APPEAL_EXPIRED (the
+ * timer ran out) raises an APPEAL_EXPIRED work item. VOIDED (the payer accepted our void) writes off
+ * what is still open on the claim's insurance balance (reason VOID), once.
  */
+import { appealTimer, appealWindowDays } from '../claims/appeal';
 import type { Claim, ClaimEvent } from '../claims/model';
 import {
   applyTransition,
@@ -18,6 +24,7 @@ import {
   type TokenAnswer,
 } from '../claims/state';
 import type { TransitionInput, TransitionResult, WaitKind } from '../claims/workflow';
+import { balances, type LedgerEntry, writeOffEntry } from '../posting/ledger';
 
 export interface TransitionPorts {
   getState(claimId: string): Promise<ClaimState | undefined>;
@@ -31,7 +38,18 @@ export interface TransitionPorts {
   /** SendTaskSuccess; 'settled' when the token was already answered or timed out. Throws on other errors. */
   answer(answer: TokenAnswer): Promise<'answered' | 'settled'>;
   now(): Date;
+  /** The payer registry's appeal window for the payer (undefined: not in the registry, the default applies). */
+  appealDays?(payerId: string): Promise<number | undefined>;
+  /** Adds a work item (idempotent by kind + reference). */
+  workItem?(kind: string, reference: string, detail: Record<string, unknown>): Promise<void>;
+  /** Writes off the claim's open insurance balance with `reason`, once per reason (idempotent). */
+  closeOpenBalance?(claimId: string, reason: string): Promise<void>;
 }
+
+/** The event of the AppealExpired state: the appeal deadline passed with no outcome recorded. */
+export const APPEAL_EXPIRED_EVENT = 'APPEAL_EXPIRED';
+/** Work item kind raised when an appeal deadline passes. */
+export const APPEAL_EXPIRED_ITEM = 'APPEAL_EXPIRED';
 
 export class ClaimNotFoundError extends Error {
   override readonly name = 'ClaimNotFound';
@@ -78,10 +96,53 @@ export async function recordTransition(
         }
         await confirm(ports, input.claimId, input.wait, applied.answer.taskToken);
       }
-      return { claimId: input.claimId, status: next.status, followUps: next.followUps };
+      return { ...result(input, next), ...(await after(input, current, ports)) };
     }
   }
   throw new Error(`claim ${input.claimId}: transition to ${input.to} lost repeated version races`);
+}
+
+/**
+ * The WRITE_OFF entry that closes what is still open on the claim's insurance balance (none when
+ * nothing is open): a void takes the claim off the payer's books, so nothing more is expected.
+ */
+export function openBalanceWriteOff(
+  claimId: string,
+  entries: readonly LedgerEntry[],
+  reason: string,
+  at: string,
+): LedgerEntry | undefined {
+  const open = balances(entries).balanceCents;
+  return open > 0 ? writeOffEntry(claimId, open, at, reason) : undefined;
+}
+
+const result = (input: TransitionInput, next: ClaimState): TransitionResult => ({
+  claimId: input.claimId,
+  status: next.status,
+  followUps: next.followUps,
+});
+
+/** What a transition does beyond the claim once it is saved (each step idempotent: a retried task repeats it). */
+async function after(
+  input: TransitionInput,
+  current: ClaimState,
+  ports: TransitionPorts,
+): Promise<Partial<TransitionResult>> {
+  if (input.to === 'APPEAL' && input.wait === undefined) {
+    const payerId = (await ports.loadClaim(input.claimId))?.payer.payerId;
+    const days = appealWindowDays(payerId && ports.appealDays ? await ports.appealDays(payerId) : undefined);
+    const now = ports.now();
+    const timer = appealTimer(now.toISOString().slice(0, 10), days, now);
+    return { appealDeadline: timer.deadline, appealSeconds: timer.seconds };
+  }
+  if (input.event === APPEAL_EXPIRED_EVENT) {
+    await ports.workItem?.(APPEAL_EXPIRED_ITEM, input.claimId, {
+      claimId: input.claimId,
+      from: current.status,
+    });
+  }
+  if (input.to === 'VOIDED') await ports.closeOpenBalance?.(input.claimId, 'VOID');
+  return {};
 }
 
 /** Removes the outcome handed to `taskToken` now that the token is answered (retried on version races). */

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim, ClaimEvent } from '../../../shared/claims/model';
 import { type ClaimState, initialState, type TokenAnswer } from '../../../shared/claims/state';
+import type { LedgerEntry } from '../../../shared/posting/ledger';
 import {
   ClaimNotFoundError,
   IllegalTransitionError,
+  openBalanceWriteOff,
   recordTransition,
   TokenAnswerFailedError,
   type TransitionPorts,
@@ -221,5 +223,86 @@ describe('recordTransition', () => {
     await expect(recordTransition({ claimId: 'NOPE', to: 'SCRUBBED', event: 'X' }, ports)).rejects.toThrow(
       ClaimNotFoundError,
     );
+  });
+});
+
+describe('recordTransition: appeal timer, expiry, void', () => {
+  it("answers the appeal deadline from the payer registry's window, counted from today", async () => {
+    const { ports } = fakeClaim(stateIn('ACCEPTED'));
+    const asked: string[] = [];
+    const res = await recordTransition(
+      { claimId: 'C1', to: 'APPEAL', event: 'APPEAL' },
+      {
+        ...ports,
+        appealDays: async (payerId) => {
+          asked.push(payerId);
+          return 30;
+        },
+      },
+    );
+    expect(asked).toEqual([makeClaim({ claimId: 'C1' }).payer.payerId]);
+    // 2026-11-01 + 30 days; the timer runs to the end of that day.
+    expect(res).toMatchObject({ status: 'APPEAL', appealDeadline: '2026-12-01', appealSeconds: 31 * 86_400 });
+  });
+
+  it('a payer missing from the registry gets the default 180 days', async () => {
+    const { ports } = fakeClaim(stateIn('ACCEPTED'));
+    const res = await recordTransition(
+      { claimId: 'C1', to: 'APPEAL', event: 'APPEAL' },
+      { ...ports, appealDays: async () => undefined },
+    );
+    expect(res.appealDeadline).toBe('2027-04-30');
+  });
+
+  it('registering the appeal wait answers no timer (only the Appeal transition does)', async () => {
+    const { ports } = fakeClaim(stateIn('APPEAL'));
+    const res = await recordTransition(
+      { claimId: 'C1', to: 'APPEAL', event: 'AWAITING_APPEAL', wait: 'APPEAL', taskToken: 'tok' },
+      ports,
+    );
+    expect(res).toEqual({ claimId: 'C1', status: 'APPEAL', followUps: 0 });
+  });
+
+  it('the appeal deadline passing raises a work item and sends the claim to human review', async () => {
+    const { store, ports } = fakeClaim(stateIn('APPEAL'));
+    const items: [string, string][] = [];
+    await recordTransition(
+      { claimId: 'C1', to: 'HUMAN_REVIEW', event: 'APPEAL_EXPIRED' },
+      { ...ports, workItem: async (kind, ref) => void items.push([kind, ref]) },
+    );
+    expect(items).toEqual([['APPEAL_EXPIRED', 'C1']]);
+    expect(store.state.status).toBe('HUMAN_REVIEW');
+    expect(store.events.at(-1)?.type).toBe('APPEAL_EXPIRED');
+  });
+
+  it('a void the payer accepted closes the open balance with reason VOID', async () => {
+    const { store, ports } = fakeClaim(stateIn('SUBMITTED'));
+    const closed: string[] = [];
+    await recordTransition(
+      { claimId: 'C1', to: 'VOIDED', event: 'VOIDED' },
+      { ...ports, closeOpenBalance: async (id, reason) => void closed.push(`${id}:${reason}`) },
+    );
+    expect(closed).toEqual(['C1:VOID']);
+    expect(store.state.status).toBe('VOIDED');
+  });
+});
+
+describe('openBalanceWriteOff', () => {
+  const charge = (cents: number): LedgerEntry => ({
+    entryId: 'C-1',
+    claimId: 'C1',
+    kind: 'CHARGE',
+    amountCents: cents,
+    source: {},
+    at,
+  });
+  it('writes off what is open, and nothing when nothing is', () => {
+    const paid: LedgerEntry = { ...charge(4000), entryId: 'P-1', kind: 'PAYMENT' };
+    expect(openBalanceWriteOff('C1', [charge(10000), paid], 'VOID', at)).toMatchObject({
+      kind: 'WRITE_OFF',
+      amountCents: 6000,
+      carc: 'VOID',
+    });
+    expect(openBalanceWriteOff('C1', [charge(4000), paid], 'VOID', at)).toBeUndefined();
   });
 });
