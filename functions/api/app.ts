@@ -22,12 +22,19 @@ import type { WorkQueuePorts } from '../../shared/workbench/work-queue';
 import type { Authenticate } from './auth';
 import { type BillingRepositories, billingPorts } from './billing';
 import type { ApiEnv } from './context';
-import { type ChangeRepositories, correctionPorts, type TaskTokens } from './ports';
+import {
+  type ChangeRepositories,
+  correctionPorts,
+  type Executions,
+  type TaskTokens,
+  voidPorts,
+} from './ports';
 import { appealRoutes } from './routes/appeals';
 import { claimRoutes } from './routes/claims';
 import { correctionRoutes } from './routes/corrections';
 import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
+import { voidRoutes } from './routes/voids';
 import { workItemRoutes } from './routes/work-items';
 
 /** Work item kinds the pipeline writes (shared/services WorkItem['kind']). */
@@ -87,6 +94,12 @@ export interface ApiDeps {
    * execution cannot be resumed (500; the same request sent again with a client resumes it).
    */
   tokens?: TaskTokens;
+  /**
+   * StartExecution of the claim state machine, for corrections and voids of claims whose execution
+   * ended. Without it such a request is saved but nothing starts (500; the same request sent again
+   * with a client starts it).
+   */
+  executions?: Executions;
   /** The scrub rules' timely-filing limit, as scrub-claim has it (default 365). */
   timelyFilingDays?: number;
 }
@@ -97,6 +110,12 @@ const OPENAPI_PATH = '/api/openapi.json';
 const noTokens: TaskTokens = {
   answer: async () => {
     throw new Error('the API was created without a task-token client');
+  },
+};
+
+const noExecutions: Executions = {
+  start: async () => {
+    throw new Error('the API was created without a Step Functions client');
   },
 };
 
@@ -175,7 +194,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   });
 
   claimRoutes(app, workbenchPorts(deps.repositories, clock));
-  const billing = billingPorts(deps.repositories, deps.billing, clock);
+  const billing = billingPorts(deps.repositories, deps.billing, deps.tokens ?? noTokens, clock);
   if (billing) {
     appealRoutes(app, billing);
     statementRoutes(app, billing);
@@ -183,8 +202,15 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   }
   correctionRoutes(
     app,
-    correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
+    correctionPorts(
+      deps.repositories,
+      deps.tokens ?? noTokens,
+      deps.executions ?? noExecutions,
+      clock,
+      deps.timelyFilingDays ?? 365,
+    ),
   );
+  voidRoutes(app, voidPorts(deps.repositories, deps.executions ?? noExecutions, clock));
   workItemRoutes(app, workQueuePorts(deps.repositories, clock));
 
   app.doc31(OPENAPI_PATH, {

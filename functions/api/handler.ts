@@ -15,7 +15,7 @@ import {
 } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, sfnClient } from '../lib/aws';
-import { taskTokens } from '../lib/ports';
+import { executions, taskTokens } from '../lib/ports';
 import { observability, wrap } from '../lib/powertools';
 import { createApi } from './app';
 import { type Authenticate, cognitoAuthorizer, localJwt } from './auth';
@@ -24,6 +24,7 @@ import { type Env, envSchema } from './env';
 const env = loadEnv(envSchema);
 const obs = observability('api');
 const doc = documentClient();
+const sfn = sfnClient();
 
 export function authenticateFor(e: Env): Authenticate {
   if (e.API_AUTH === 'cognito') return cognitoAuthorizer();
@@ -50,7 +51,8 @@ export const app = createApi({
     statements: new StatementRepository(doc, env.TABLE_NAME),
   },
   authenticate: authenticateFor(env),
-  tokens: taskTokens(sfnClient()),
+  tokens: taskTokens(sfn),
+  ...(env.STATE_MACHINE_ARN ? { executions: executions(sfn, env.STATE_MACHINE_ARN) } : {}),
   timelyFilingDays: env.TIMELY_FILING_DAYS,
   log: (message, fields) => obs.logger.error(message, fields),
 });

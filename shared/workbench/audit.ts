@@ -19,6 +19,7 @@ export type AuditAction =
   | 'READ_REPORT'
   // corrections and work queues (shared/workbench/correct-claim.ts, work-queue.ts)
   | 'CORRECT_CLAIM'
+  | 'VOID_CLAIM'
   | 'LIST_WORK_ITEMS'
   | 'UPDATE_WORK_ITEM';
 /**
