@@ -31,7 +31,7 @@ import { envSchema as recordTransitionEnv } from '../../functions/record-transit
 import { REFERENCE_KEYS, envSchema as scrubClaimEnv } from '../../functions/scrub-claim/env';
 import type { ClaimStatus } from '../../shared/claims/model';
 import { SUBMIT_ERRORS, type WaitKind } from '../../shared/claims/workflow';
-import { TokenAnswerFailedError } from '../../shared/services/transition';
+import { APPEAL_EXPIRED_EVENT, TokenAnswerFailedError } from '../../shared/services/transition';
 import { GSI1 } from '../../shared/store/table';
 import type { ClaimflowConfig } from '../config';
 import { ClaimflowFunction } from '../lib/function';
@@ -166,7 +166,7 @@ export class ClaimWorkflow extends Construct {
       event: string,
       wait: WaitKind,
       resultPath: string,
-      timeout?: Duration,
+      timeout?: Timeout,
     ) =>
       retry(
         LambdaInvoke.jsonPath(this, stateId, {
@@ -175,13 +175,14 @@ export class ClaimWorkflow extends Construct {
           integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
           payload: TaskInput.fromObject({ claimId, to, event, wait, taskToken: JsonPath.taskToken }),
           resultPath,
-          ...(timeout ? { taskTimeout: Timeout.duration(timeout) } : {}),
+          ...(timeout ? { taskTimeout: timeout } : {}),
         }),
       ).addRetry(TOKEN_ANSWER_RETRY);
     const toHumanReview = { resultPath: '$.error' };
 
     const humanReview = transition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW');
-    humanReview.next(Succeed.jsonPath(this, 'AwaitingHumanReview'));
+    const awaitingHumanReview = Succeed.jsonPath(this, 'AwaitingHumanReview');
+    humanReview.next(awaitingHumanReview);
     /** Plain tasks other than HumanReview fall back to human review on any error. */
     const plain = (stateId: string, to: ClaimStatus, event: string) =>
       transition(stateId, to, event).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
@@ -223,7 +224,7 @@ export class ClaimWorkflow extends Construct {
       'AWAITING_ACK',
       'ACK',
       '$.ack',
-      WAIT_TIMEOUTS.ACK,
+      Timeout.duration(WAIT_TIMEOUTS.ACK),
     ).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
     const rejected = plain('Rejected', 'REJECTED', 'REJECTED');
     rejected.next(needsCorrection);
@@ -234,7 +235,7 @@ export class ClaimWorkflow extends Construct {
       'AWAITING_REMIT',
       'REMIT',
       '$.remit',
-      WAIT_TIMEOUTS.REMIT,
+      Timeout.duration(WAIT_TIMEOUTS.REMIT),
     );
     const remitFollowUp = plain('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP');
     awaitRemit
@@ -256,8 +257,26 @@ export class ClaimWorkflow extends Construct {
     writeOff.next(close);
     const correct = plain('Correct', 'CORRECTED', 'CORRECTED');
     correct.next(needsCorrection);
+    // Appeal: record-transition sets APPEAL and answers the appeal deadline (the payer registry's
+    // window from today) as $.transition.appealSeconds, the AwaitAppeal timer. The appeal outcome
+    // route answers the wait once (AppealDecision); the deadline passing first is a work item and
+    // human review.
     const appeal = plain('Appeal', 'APPEAL', 'APPEAL');
-    appeal.next(Succeed.jsonPath(this, 'AppealFiled'));
+    const awaitAppeal = waitFor(
+      'AwaitAppeal',
+      'APPEAL',
+      'AWAITING_APPEAL',
+      'APPEAL',
+      '$.appeal',
+      Timeout.at('$.transition.appealSeconds'),
+    );
+    const appealExpired = transition('AppealExpired', 'HUMAN_REVIEW', APPEAL_EXPIRED_EVENT);
+    appealExpired.addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    appealExpired.next(awaitingHumanReview);
+    awaitAppeal
+      .addCatch(appealExpired, { errors: [Errors.TIMEOUT], ...toHumanReview })
+      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    appeal.next(awaitAppeal);
     const secondary = plain('Secondary', 'SECONDARY', 'SECONDARY');
     secondary.next(Succeed.jsonPath(this, 'SentToSecondary'));
 
@@ -270,9 +289,26 @@ export class ClaimWorkflow extends Construct {
       .when(Condition.stringEquals('$.remit.route', 'SECONDARY'), secondary)
       .otherwise(humanReview);
     awaitRemit.next(route);
+    awaitAppeal.next(
+      Choice.jsonPath(this, 'AppealDecided')
+        .when(Condition.stringEquals('$.appeal.route', 'REMIT'), awaitRemit)
+        .when(Condition.stringEquals('$.appeal.route', 'WRITE_OFF'), writeOff)
+        .when(Condition.stringEquals('$.appeal.route', 'CORRECT'), correct)
+        .otherwise(humanReview),
+    );
+
+    // A void (execution input { claimId, void: true }, frequency 8): once the payer accepts it the
+    // claim ends VOIDED; it waits for no 835 (a reversal of posted payments arrives as a remit of
+    // a claim that expects none: a work item, docs/api.md).
+    const voided = plain('Voided', 'VOIDED', 'VOIDED');
+    voided.next(Succeed.jsonPath(this, 'VoidAccepted'));
 
     awaitAck.next(
       Choice.jsonPath(this, 'AckAccepted')
+        .when(
+          Condition.and(Condition.booleanEquals('$.ack.accepted', true), Condition.isPresent('$.void')),
+          voided,
+        )
         .when(Condition.booleanEquals('$.ack.accepted', true), awaitRemit)
         .otherwise(rejected),
     );

@@ -77,12 +77,13 @@ describe('workbench API', () => {
     s.appTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
   });
 
-  it('gives the api Lambda the table, its key and task responses on the claim state machine only', () => {
+  it('gives the api Lambda the table, its key, task responses and executions on the claim state machine only', () => {
     const [, fn] = byMetadata(s.appJson, 'claimflow:function', 'api');
     expect(
       (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
     ).toMatchObject({
       API_AUTH: 'cognito',
+      STATE_MACHINE_ARN: expect.anything(),
     });
     const actions = actionsOfRole(s.appJson, roleOfFunction(fn));
     const names = [...new Set(actions.map((a) => a.action))].sort();
@@ -96,7 +97,13 @@ describe('workbench API', () => {
     );
     expect(names).toContain('states:SendTaskSuccess');
     expect(names.filter((n) => /^(s3|sqs|secretsmanager):/.test(n) || n.endsWith('*'))).toEqual([]);
-    expect(names).not.toContain('states:StartExecution');
+    // A correction or void of a claim whose execution ended starts a new execution.
+    expect(names).toContain('states:StartExecution');
+    expect(names.filter((n) => n.startsWith('states:')).sort()).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+      'states:StartExecution',
+    ]);
     const [smId] = resourcesOfType(s.appJson, 'AWS::StepFunctions::StateMachine')[0] as [string, Resource];
     for (const a of actions.filter((x) => x.action.startsWith('states:'))) {
       expect(a.resource).toEqual({ Ref: smId });

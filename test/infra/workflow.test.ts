@@ -9,6 +9,7 @@ type State = {
   Next?: string;
   End?: boolean;
   TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
   Retry?: { ErrorEquals: string[]; IntervalSeconds: number; BackoffRate: number; MaxAttempts: number }[];
   Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
   Choices?: Record<string, unknown>[];
@@ -156,10 +157,14 @@ describe('claim state machine', () => {
         'WriteOff',
         'Correct',
         'Appeal',
+        'AwaitAppeal',
+        'AppealExpired',
+        'AppealDecided',
+        'Voided',
+        'VoidAccepted',
         'Secondary',
         'HumanReview',
         'Close',
-        'AppealFiled',
         'SentToSecondary',
         'AwaitingHumanReview',
         'Closed',
@@ -210,9 +215,21 @@ describe('claim state machine', () => {
     ]);
     expect(state('AwaitAck').Next).toBe('AckAccepted');
     expect(state('AckAccepted')).toMatchObject({
-      Choices: [{ Variable: '$.ack.accepted', BooleanEquals: true, Next: 'AwaitRemit' }],
+      Choices: [
+        {
+          And: [
+            { Variable: '$.ack.accepted', BooleanEquals: true },
+            { Variable: '$.void', IsPresent: true },
+          ],
+          Next: 'Voided',
+        },
+        { Variable: '$.ack.accepted', BooleanEquals: true, Next: 'AwaitRemit' },
+      ],
       Default: 'Rejected',
     });
+    // A void the payer accepted ends VOIDED: it waits for no 835.
+    expectTransition('Voided', 'VOIDED', 'VOIDED', 'VoidAccepted');
+    expect(state('VoidAccepted').Type).toBe('Succeed');
     expectTransition('Rejected', 'REJECTED', 'REJECTED', 'NeedsCorrection');
 
     expectWait('AwaitRemit', 'ACCEPTED', 'AWAITING_REMIT', 'REMIT', '$.remit', 30);
@@ -244,11 +261,11 @@ describe('claim state machine', () => {
     expectTransition('PatientBalance', 'PATIENT_BALANCE', 'PATIENT_BALANCE', 'Close');
     expectTransition('WriteOff', 'WRITTEN_OFF', 'WRITTEN_OFF', 'Close');
     expectTransition('Correct', 'CORRECTED', 'CORRECTED', 'NeedsCorrection');
-    expectTransition('Appeal', 'APPEAL', 'APPEAL', 'AppealFiled');
+    expectTransition('Appeal', 'APPEAL', 'APPEAL', 'AwaitAppeal');
     expectTransition('Secondary', 'SECONDARY', 'SECONDARY', 'SentToSecondary');
     expectTransition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW', 'AwaitingHumanReview');
     expectTransition('Close', 'CLOSED', 'CLOSED', 'Closed');
-    for (const end of ['AppealFiled', 'SentToSecondary', 'AwaitingHumanReview', 'Closed']) {
+    for (const end of ['SentToSecondary', 'AwaitingHumanReview', 'Closed']) {
       expect(state(end).Type).toBe('Succeed');
     }
   });
@@ -262,6 +279,8 @@ describe('claim state machine', () => {
       'WriteOff',
       'Correct',
       'Appeal',
+      'AppealExpired',
+      'Voided',
       'Secondary',
       'Close',
     ]) {
@@ -270,5 +289,25 @@ describe('claim state machine', () => {
       ]);
     }
     expect(state('HumanReview').Catch).toBeUndefined();
+  });
+
+  it('waits on the appeal until the deadline record-transition answered, then routes its decision', () => {
+    expectWait('AwaitAppeal', 'APPEAL', 'AWAITING_APPEAL', 'APPEAL', '$.appeal');
+    // The timer is the payer's appeal window (payer registry), answered by the Appeal transition.
+    expect(state('AwaitAppeal').TimeoutSecondsPath).toBe('$.transition.appealSeconds');
+    expect(state('AwaitAppeal').Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'AppealExpired' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
+    ]);
+    expectTransition('AppealExpired', 'HUMAN_REVIEW', 'APPEAL_EXPIRED', 'AwaitingHumanReview');
+    expect(state('AwaitAppeal').Next).toBe('AppealDecided');
+    expect(state('AppealDecided').Choices).toEqual(
+      [
+        ['REMIT', 'AwaitRemit'],
+        ['WRITE_OFF', 'WriteOff'],
+        ['CORRECT', 'Correct'],
+      ].map(([value, next]) => ({ Variable: '$.appeal.route', StringEquals: value, Next: next })),
+    );
+    expect(state('AppealDecided').Default).toBe('HumanReview');
   });
 });
