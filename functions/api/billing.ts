@@ -37,6 +37,8 @@ export interface BillingRepositories {
   };
   /** Appeal windows per payer id (default 180 days). */
   appealConfig?: AppealConfig;
+  /** The payer registry: its `appealDeadlineDays` wins over appealConfig (the workflow's timer uses it too). */
+  payers?: { get(payerId: string): Promise<{ appealDeadlineDays: number } | undefined> };
 }
 
 const PAGE = 100;
@@ -105,6 +107,9 @@ export function billingPorts(
       await repos.audit.append(entry);
     },
     appealConfig: billing.appealConfig ?? {},
+    ...(billing.payers
+      ? { appealDays: async (payerId: string) => (await billing.payers?.get(payerId))?.appealDeadlineDays }
+      : {}),
     now: clock,
   };
 }

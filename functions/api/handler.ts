@@ -10,6 +10,7 @@ import {
   EventRepository,
   InterchangeRepository,
   LedgerRepository,
+  PayerRepository,
   StatementRepository,
   WorkItemRepository,
 } from '../../shared/store';
@@ -49,6 +50,7 @@ export const app = createApi({
     claims,
     interchanges: new InterchangeRepository(doc, env.TABLE_NAME),
     statements: new StatementRepository(doc, env.TABLE_NAME),
+    payers: new PayerRepository(doc, env.TABLE_NAME),
   },
   authenticate: authenticateFor(env),
   tokens: taskTokens(sfn),

@@ -90,6 +90,8 @@ export interface BillingPorts {
   ): Promise<Statement | undefined>;
   audit(entry: AccessAuditEntry): Promise<void>;
   appealConfig: AppealConfig;
+  /** The payer registry's appeal window (days) for a payer; it wins over appealConfig, as for the workflow's timer. */
+  appealDays?(payerId: string): Promise<number | undefined>;
   now(): Date;
 }
 
@@ -183,12 +185,18 @@ async function appealInputs(ports: BillingPorts, record: ClaimRecordState, attac
   const interchanges = (
     await Promise.all(submittedInterchanges(events).map((icn) => ports.interchange(icn)))
   ).filter((i): i is InterchangeFact => i !== undefined);
+  const payerId = record.claim.payer.payerId;
+  const registered = await ports.appealDays?.(payerId);
+  const config: AppealConfig =
+    registered === undefined
+      ? ports.appealConfig
+      : { appealDaysByPayer: { ...ports.appealConfig.appealDaysByPayer, [payerId]: registered } };
   return appealFacts({
     claim: record.claim,
     events,
     ledger,
     interchanges,
-    config: ports.appealConfig,
+    config,
     ...(attachments ? { attachments } : {}),
   });
 }

@@ -7,6 +7,7 @@ import {
   appendClaimEvent,
   type BillingPorts,
   type ClaimRecordState,
+  openAppeal,
   postPatientPayment,
   recordAppealOutcome,
   writeOffPatientBalance,
@@ -248,6 +249,16 @@ describe('recordAppealOutcome', () => {
     expect(
       await recordAppealOutcome(b.ports, manager, 'C1', { ...lost, next: 'WRITE_OFF' }, req),
     ).toMatchObject({ value: { route: 'WRITE_OFF', resumed: 'answered' } });
+  });
+
+  it("the appeal deadline is the payer registry's window, as the workflow's timer", async () => {
+    const { ports } = appealPorts();
+    const withRegistry = { ...ports, appealDays: async () => 30 };
+    const r = await openAppeal(withRegistry, biller, 'C1', req);
+    if (!r.ok) throw new Error(r.error);
+    expect([r.value.appealDays, r.value.deadline]).toEqual([30, '2026-03-03']);
+    const fallback = await openAppeal({ ...ports, appealDays: async () => undefined }, biller, 'C1', req);
+    expect(fallback.ok && fallback.value.appealDays).toBe(180);
   });
 
   it('a claim that waits on no appeal: the outcome is recorded, nothing is answered', async () => {
