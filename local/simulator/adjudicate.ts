@@ -134,6 +134,41 @@ function settle(
   return { paidCents: allowed - pr, adjustments };
 }
 
+/**
+ * A void (CLM05-3 = 8) of a claim this payer adjudicated: accepted on the 277CA under the original's
+ * claim number; what the original paid is taken back with a reversal (CLP02 = 22, every amount of
+ * the original negated, same CLP07), as payers answer a void. A void of a claim that was denied or
+ * paid nothing gets no 835 (`payment` undefined).
+ */
+export function decideVoid(
+  seed: number | string,
+  claim: AdjudicableClaim,
+): { payerClaimControlNumber: string; payment?: ClaimPayment835Input } {
+  const original = decide(seed, { ...claim, frequencyCode: '1' });
+  const payerClaimControlNumber = payerClaimNumber(claim.claimId);
+  if (original.ack !== 'accepted' || original.payment.paidCents <= 0) return { payerClaimControlNumber };
+  const o = original.payment;
+  const negate = (a: Adjustment): Adjustment => ({ ...a, amountCents: -a.amountCents });
+  return {
+    payerClaimControlNumber,
+    payment: {
+      ...o,
+      statusCode: '22',
+      frequencyCode: '8',
+      chargeCents: -o.chargeCents,
+      paidCents: -o.paidCents,
+      patientResponsibilityCents: -o.patientResponsibilityCents,
+      adjustments: o.adjustments.map(negate),
+      services: o.services.map((sv) => ({
+        ...sv,
+        chargeCents: -sv.chargeCents,
+        paidCents: -sv.paidCents,
+        adjustments: sv.adjustments.map(negate),
+      })),
+    },
+  };
+}
+
 /** Adjudicates one claim: the 277CA answer and, when accepted, its 835 claim payment. */
 export function decide(seed: number | string, claim: AdjudicableClaim): Decision {
   const outcome = outcomeFor(seed, claim.claimId);

@@ -25,7 +25,7 @@ import {
   write999,
   X12Error,
 } from '../../shared/x12';
-import { type Decision, decide } from './adjudicate';
+import { type Decision, decide, decideVoid } from './adjudicate';
 import { read837, type Submitted837, type SubmittedClaim } from './read837';
 
 export interface SimulatorOptions {
@@ -274,10 +274,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const out = ack999(sub, 'A');
     if (sub.claims.length === 0) return out;
     const today = new Date().toISOString().slice(0, 10);
-    const decisions: { claim: SubmittedClaim; decision: Decision }[] = sub.claims.map((claim) => ({
-      claim,
-      decision: decide(opts.seed, claim),
-    }));
+    // A void (frequency 8) is acknowledged under the original's claim number; its 835 (a reversal of
+    // what the original paid, if anything) goes with the others.
+    const voids = sub.claims
+      .filter((c) => c.frequencyCode === '8')
+      .map((claim) => ({ claim, answer: decideVoid(opts.seed, claim) }));
+    const decisions: { claim: SubmittedClaim; decision: Decision }[] = sub.claims
+      .filter((c) => c.frequencyCode !== '8')
+      .map((claim) => ({ claim, decision: decide(opts.seed, claim) }));
     for (const { claim, decision } of decisions) {
       const before = adjudications.get(claim.claimId);
       adjudications.set(claim.claimId, {
@@ -297,7 +301,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         batchReference: sub.interchangeControlNumber,
         receiptDate: today,
         processDate: today,
-        claims: decisions.map(({ claim, decision }) => ({
+        claims: [
+          ...decisions,
+          ...voids.map(({ claim, answer }) => ({
+            claim,
+            decision: { ack: 'accepted' as const, payerClaimControlNumber: answer.payerClaimControlNumber },
+          })),
+        ].map(({ claim, decision }) => ({
           patientControlNumber: claim.claimId,
           billingProviderNpi: claim.billingNpi,
           billingProviderName: claim.billingName || 'BILLING PROVIDER',
@@ -318,13 +328,18 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         })),
       }).x12,
     });
+    const payments: { claim: SubmittedClaim; payment: ClaimPayment835Input }[] = [
+      ...decisions.flatMap(({ claim, decision }) =>
+        decision.ack === 'accepted' ? [{ claim, payment: decision.payment }] : [],
+      ),
+      ...voids.flatMap(({ claim, answer }) => (answer.payment ? [{ claim, payment: answer.payment }] : [])),
+    ];
     // One 835 per payer and payee (billing NPI), in order of first appearance.
     const remits = new Map<string, { claim: SubmittedClaim; payments: ClaimPayment835Input[] }>();
-    for (const { claim, decision } of decisions) {
-      if (decision.ack !== 'accepted') continue;
+    for (const { claim, payment } of payments) {
       const key = `${claim.payerId}\u0000${claim.billingNpi}`;
       const r = remits.get(key) ?? { claim, payments: [] };
-      r.payments.push(decision.payment);
+      r.payments.push(payment);
       remits.set(key, r);
     }
     for (const { claim, payments } of remits.values()) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AdjudicableClaim,
   decide,
+  decideVoid,
   OUTCOMES,
   type Outcome,
   outcomeFor,
@@ -140,5 +141,54 @@ describe('decide / outcomeFor', () => {
     const { remit } = remitOf(odd);
     expect(remit && checkBalance(remit)).toEqual([]);
     expect(remit?.claims.some((c) => c.adjustments.length > 0)).toBe(true);
+  });
+});
+
+describe('decideVoid', () => {
+  const claims = Array.from({ length: 300 }, (_, i) => fakeClaim(i));
+
+  it('takes back exactly what the original paid (CLP02 22, same CLP07), in a balanced 835', () => {
+    const reversals = claims.flatMap((c) => {
+      const v = decideVoid(SEED, { ...c, frequencyCode: '8' });
+      expect(v.payerClaimControlNumber).toBe(payerClaimNumber(c.claimId));
+      const original = decide(SEED, c).payment;
+      if (!original || original.paidCents <= 0) {
+        expect(v.payment).toBeUndefined();
+        return [];
+      }
+      const p = v.payment;
+      if (!p) throw new Error(`no reversal for paid ${c.claimId}`);
+      expect(p).toMatchObject({
+        statusCode: '22',
+        payerClaimControlNumber: original.payerClaimControlNumber,
+        chargeCents: -original.chargeCents,
+        paidCents: -original.paidCents,
+        patientResponsibilityCents: -original.patientResponsibilityCents,
+      });
+      const sum = (x: typeof p) =>
+        [...x.adjustments, ...x.services.flatMap((s) => s.adjustments)].reduce(
+          (t, a) => t + a.amountCents,
+          0,
+        );
+      expect(sum(p)).toBe(-sum(original));
+      return [p];
+    });
+    expect(reversals.length).toBeGreaterThan(100);
+    const x12 = write835({
+      envelope: makePayerEnvelope(),
+      payer: {
+        name: 'SIMULATED PAYER',
+        identifier: '1999999999',
+        address: { line1: '1 PAYER PLAZA', city: 'HARTFORD', state: 'CT', zip: '061030001' },
+      },
+      payee: { name: 'TEST CLINIC', npi: '1234567893' },
+      traceNumber: 'TESTVOID1',
+      paymentMethod: 'ACH',
+      paymentDate: '2026-03-10',
+      claims: reversals,
+    }).x12;
+    const remit = read835Sync(x12)[0];
+    expect(remit && checkBalance(remit)).toEqual([]);
+    expect(remit?.paymentCents).toBe(reversals.reduce((t, p) => t + p.paidCents, 0));
   });
 });
