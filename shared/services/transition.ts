@@ -141,7 +141,14 @@ async function after(
       from: current.status,
     });
   }
-  if (input.to === 'VOIDED') await ports.closeOpenBalance?.(input.claimId, 'VOID');
+  if (input.to === 'VOIDED') {
+    await ports.closeOpenBalance?.(input.claimId, 'VOID');
+    // A remit that arrived while the void was on its way (e.g. the payer's reversal before its
+    // 277CA) waits for an AwaitRemit that a void never enters: a person takes it.
+    if (current.pending.REMIT) {
+      await ports.workItem?.('UNEXPECTED_REMIT', input.claimId, { claimId: input.claimId, status: 'VOIDED' });
+    }
+  }
   return {};
 }
 

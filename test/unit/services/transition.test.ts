@@ -285,6 +285,17 @@ describe('recordTransition: appeal timer, expiry, void', () => {
     expect(closed).toEqual(['C1:VOID']);
     expect(store.state.status).toBe('VOIDED');
   });
+
+  it('a remit kept pending for a void (none will take it) becomes a work item', async () => {
+    const pending = { REMIT: { output: { route: 'HUMAN_REVIEW' }, at } };
+    const { ports } = fakeClaim(stateIn('SUBMITTED', { pending }));
+    const items: string[] = [];
+    await recordTransition(
+      { claimId: 'C1', to: 'VOIDED', event: 'VOIDED' },
+      { ...ports, workItem: async (kind, ref) => void items.push(`${kind}:${ref}`) },
+    );
+    expect(items).toEqual(['UNEXPECTED_REMIT:C1']);
+  });
 });
 
 describe('openBalanceWriteOff', () => {
