@@ -28,7 +28,7 @@ import type { ClaimState } from '../claims/state';
 import { type AppealDecision, resubmissionExecutionName, type WaitKind } from '../claims/workflow';
 import type { ScrubFinding } from '../scrub/rules';
 import { type Caller, canSee } from './access';
-import { type AccessAuditEntry, type AuditChange, auditEntry } from './audit';
+import { type AccessAuditEntry, type AuditChange, claimChangeAudit } from './audit';
 import {
   applyCorrection,
   type CorrectionEdit,
@@ -99,22 +99,18 @@ export async function correctClaim(
   const now = ports.now();
   const record = await ports.getClaim(claimId);
   const visible = record !== undefined && canSee(caller, record.practiceId);
-  const audit = (outcome: AccessAuditEntry['outcome'], changes?: AuditChange[]) =>
-    ports.audit(
-      auditEntry(
-        caller,
-        {
-          action: 'CORRECT_CLAIM',
-          route: request.route,
-          outcome,
-          claimIds: [claimId],
-          practiceIds: visible && record ? [record.practiceId] : caller.practiceIds,
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-          ...(changes ? { changes } : {}),
-        },
-        now,
-      ),
-    );
+  const audit = claimChangeAudit(
+    (entry) => ports.audit(entry),
+    caller,
+    {
+      action: 'CORRECT_CLAIM',
+      claimId,
+      practiceId: visible ? record?.practiceId : undefined,
+      route: request.route,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    },
+    now,
+  );
   if (!visible || !record) {
     await audit('NOT_FOUND');
     return { kind: 'not_found' };

@@ -18,7 +18,7 @@ import type { Claim, ClaimEvent, ClaimStatus } from '../claims/model';
 import type { ClaimState } from '../claims/state';
 import { resubmissionExecutionName } from '../claims/workflow';
 import { type Caller, canSee } from './access';
-import { type AccessAuditEntry, type AuditChange, auditEntry } from './audit';
+import { type AccessAuditEntry, claimChangeAudit } from './audit';
 import type { CorrectableRecord, StartExecution } from './correct-claim';
 import { diffClaims, ENDED } from './corrections';
 
@@ -73,22 +73,18 @@ export async function voidClaim(
   const now = ports.now();
   const record = await ports.getClaim(claimId);
   const visible = record !== undefined && canSee(caller, record.practiceId);
-  const audit = (outcome: AccessAuditEntry['outcome'], changes?: AuditChange[]) =>
-    ports.audit(
-      auditEntry(
-        caller,
-        {
-          action: 'VOID_CLAIM',
-          route: request.route,
-          outcome,
-          claimIds: [claimId],
-          practiceIds: visible && record ? [record.practiceId] : caller.practiceIds,
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-          ...(changes ? { changes } : {}),
-        },
-        now,
-      ),
-    );
+  const audit = claimChangeAudit(
+    (entry) => ports.audit(entry),
+    caller,
+    {
+      action: 'VOID_CLAIM',
+      claimId,
+      practiceId: visible ? record?.practiceId : undefined,
+      route: request.route,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    },
+    now,
+  );
   const refuse = async (kind: VoidRefusal, outcome: AccessAuditEntry['outcome'] = 'REFUSED') => {
     await audit(outcome);
     return {

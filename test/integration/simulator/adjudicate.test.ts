@@ -10,6 +10,7 @@ import {
   payerClaimNumber,
 } from '../../../local/simulator/adjudicate';
 import { checkBalance, read835Sync, write835 } from '../../../shared/x12';
+import { remit835 } from '../../support/remit';
 import { makePayerEnvelope } from '../../unit/x12/fixtures';
 
 const SEED = 42;
@@ -174,19 +175,7 @@ describe('decideVoid', () => {
       return [p];
     });
     expect(reversals.length).toBeGreaterThan(100);
-    const x12 = write835({
-      envelope: makePayerEnvelope(),
-      payer: {
-        name: 'SIMULATED PAYER',
-        identifier: '1999999999',
-        address: { line1: '1 PAYER PLAZA', city: 'HARTFORD', state: 'CT', zip: '061030001' },
-      },
-      payee: { name: 'TEST CLINIC', npi: '1234567893' },
-      traceNumber: 'TESTVOID1',
-      paymentMethod: 'ACH',
-      paymentDate: '2026-03-10',
-      claims: reversals,
-    }).x12;
+    const x12 = remit835(reversals, { traceNumber: 'TESTVOID1' });
     const remit = read835Sync(x12)[0];
     expect(remit && checkBalance(remit)).toEqual([]);
     expect(remit?.paymentCents).toBe(reversals.reduce((t, p) => t + p.paidCents, 0));
