@@ -5,21 +5,17 @@
  * stand-in recording what it was asked to send (frequency, REF*F8), acknowledgments and remittances
  * answered as process-ack / post-remittance would, and the workbench API for people's actions.
  */
-import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../functions/api/app';
 import { localJwt, signLocalToken } from '../../../functions/api/auth';
 import { executions, taskTokens } from '../../../functions/lib/ports';
-import { localClientConfig, startSqsS3 } from '../../../local/emulators/fauxqs';
 import { startQueuePoller } from '../../../local/emulators/queue-poller';
-import { type LocalStepFunctions, startStepFunctions } from '../../../local/emulators/sfn';
-import { resolveStateMachine } from '../../../local/emulators/template';
+import type { LocalStepFunctions } from '../../../local/emulators/sfn';
 import { claimIdFor } from '../../../shared/claims/ids';
 import type { Claim } from '../../../shared/claims/model';
 import type { AckOutcome, RemitOutcome, TransitionInput, WaitKind } from '../../../shared/claims/workflow';
 import { balances } from '../../../shared/posting/ledger';
-import { scrubStoredClaim } from '../../../shared/services/scrub';
 import { openBalanceWriteOff, recordTransition } from '../../../shared/services/transition';
 import {
   AccessAuditRepository,
@@ -29,21 +25,19 @@ import {
   InterchangeRepository,
   LedgerRepository,
   StatementRepository,
-  VersionConflictError,
   WorkItemRepository,
 } from '../../../shared/store';
 import { appendClaimEvent } from '../../../shared/workbench/billing';
-import { synthApp } from '../../infra/template';
+import { saved, scrubStandIn, startClaimMachine } from '../../support/claim-machine';
 import { type Harness, makeClaim, startHarness } from '../store/harness';
 
-const FN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const SECRET = 'local-test-secret-0123456789-abcdefghij';
 const TODAY = new Date().toISOString().slice(0, 10);
 /** Payer whose registry entry gives no appeal window at all: its timer ends with the clock below. */
 const EXPIRING_PAYER = 'PAYEREXP';
 
 let h: Harness;
-let aws: Awaited<ReturnType<typeof startSqsS3>>;
+let machine: Awaited<ReturnType<typeof startClaimMachine>>;
 let emu: LocalStepFunctions;
 let sfn: SFNClient;
 let poller: ReturnType<typeof startQueuePoller>;
@@ -58,82 +52,46 @@ let manager: string;
 /** What the submit-batch stand-in was asked to send, in order. */
 const sent: { claimId: string; frequencyCode: string; f8?: string }[] = [];
 
-const save = async (fn: () => Promise<unknown>) => {
-  try {
-    await fn();
-    return true;
-  } catch (err) {
-    if (err instanceof VersionConflictError) return false;
-    throw err;
-  }
-};
-
 beforeAll(async () => {
-  aws = await startSqsS3();
-  const sqs = new SQSClient(localClientConfig(aws.endpoint));
-  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'submission' }))).QueueUrl as string;
-  emu = await startStepFunctions({
-    sqs,
-    lambdas: {
-      'scrub-claim': async (event) =>
-        scrubStoredClaim(
-          (event as { claimId: string }).claimId,
-          { timelyFilingDays: 365 },
-          {
-            loadClaim: async (id) => (await claims.get(id))?.claim,
-            getState: (id) => claims.get(id),
-            getPayer: async () => undefined,
-            saveScrub: (from, next, ev, findings) =>
-              save(() => claims.save(from as ClaimRecord, next, ev, [], { scrubFindings: findings })),
-            now: () => new Date(),
-          },
-        ),
-      'record-transition': async (event) => {
-        const input = event as TransitionInput;
-        const claim = (await claims.get(input.claimId))?.claim;
-        // The expiring payer's appeal is decided on the last second but two of its deadline day.
-        const now = () =>
-          claim?.payer.payerId === EXPIRING_PAYER && input.to === 'APPEAL'
-            ? new Date(`${TODAY}T23:59:57.500Z`)
-            : new Date();
-        return recordTransition(input, {
-          getState: (id) => claims.get(id),
-          loadClaim: async (id) => (await claims.get(id))?.claim,
-          payerClaimNumber: async (id) => (await claims.get(id))?.payerClaimControlNumber,
-          saveTransition: (from, next, ev, c) =>
-            save(() => claims.save(from as ClaimRecord, next, ev, [], c ? { claim: c } : {})),
-          saveState: (from, next) => save(() => claims.save(from as ClaimRecord, next)),
-          answer: (a) => taskTokens(sfn).answer(a.taskToken, a.output),
-          now,
-          appealDays: async (payerId) => (payerId === EXPIRING_PAYER ? 0 : 90),
-          workItem: (kind, ref, detail) => work.add(kind, ref, detail, new Date().toISOString()),
-          closeOpenBalance: async (claimId, reason) => {
-            const entry = openBalanceWriteOff(
-              claimId,
-              await ledger.getEntries(claimId),
-              reason,
-              new Date().toISOString(),
-            );
-            if (entry) await ledger.postRemit(claimId, `${reason}#${claimId}`, [entry]);
-          },
-        });
-      },
+  machine = await startClaimMachine({
+    'scrub-claim': scrubStandIn(() => claims),
+    'record-transition': async (event) => {
+      const input = event as TransitionInput;
+      const claim = (await claims.get(input.claimId))?.claim;
+      // The expiring payer's appeal is decided on the last second but two of its deadline day.
+      const now = () =>
+        claim?.payer.payerId === EXPIRING_PAYER && input.to === 'APPEAL'
+          ? new Date(`${TODAY}T23:59:57.500Z`)
+          : new Date();
+      return recordTransition(input, {
+        getState: (id) => claims.get(id),
+        loadClaim: async (id) => (await claims.get(id))?.claim,
+        payerClaimNumber: async (id) => (await claims.get(id))?.payerClaimControlNumber,
+        saveTransition: (from, next, ev, c) =>
+          saved(() => claims.save(from as ClaimRecord, next, ev, [], c ? { claim: c } : {})),
+        saveState: (from, next) => saved(() => claims.save(from as ClaimRecord, next)),
+        answer: (a) => taskTokens(sfn).answer(a.taskToken, a.output),
+        now,
+        appealDays: async (payerId) => (payerId === EXPIRING_PAYER ? 0 : 90),
+        workItem: (kind, ref, detail) => work.add(kind, ref, detail, new Date().toISOString()),
+        closeOpenBalance: async (claimId, reason) => {
+          const entry = openBalanceWriteOff(
+            claimId,
+            await ledger.getEntries(claimId),
+            reason,
+            new Date().toISOString(),
+          );
+          if (entry) await ledger.postRemit(claimId, `${reason}#${claimId}`, [entry]);
+        },
+      });
     },
   });
-  sfn = new SFNClient({
-    region: 'us-east-1',
-    endpoint: emu.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  machineArn = emu.createStateMachine(
-    'claims',
-    resolveStateMachine(synthApp().appJson, { functionArn: FN, queueUrl: () => queueUrl }),
-  );
+  ({ emu, sfn, machineArn } = machine);
   // Stand-in for submit-batch: records the claim as it would write it, answers the Submit token.
   poller = startQueuePoller({
-    sqs,
-    queueUrl,
-    queueArn: 'arn:aws:sqs:us-east-1:000000000000:submission',
+    sqs: machine.sqs,
+    queueUrl: machine.queueUrl,
+    queueArn: machine.queueArn,
     functionName: 'submit-batch',
     handler: async (event) => {
       for (const r of event.Records) {
@@ -183,8 +141,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await poller?.stop();
-  await emu?.stop();
-  await aws?.stop();
+  await machine?.stop();
   await h?.stop();
 });
 
