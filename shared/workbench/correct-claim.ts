@@ -28,7 +28,7 @@ import type { ClaimState } from '../claims/state';
 import { type AppealDecision, resubmissionExecutionName, type WaitKind } from '../claims/workflow';
 import type { ScrubFinding } from '../scrub/rules';
 import { type Caller, canSee } from './access';
-import { type AccessAuditEntry, type AuditChange, claimChangeAudit } from './audit';
+import { type AccessAuditEntry, type AuditAction, type AuditChange, claimChangeAudit } from './audit';
 import {
   applyCorrection,
   type CorrectionEdit,
@@ -90,28 +90,47 @@ export type CorrectionOutcome =
   | { kind: 'scrub_errors'; findings: ScrubFinding[] }
   | { kind: 'no_change' };
 
+/**
+ * The start of a person's change to a claim: the clock, the claim if the caller may see it
+ * (undefined otherwise: answer not_found), and the audit writer of the change.
+ */
+export async function openChange<R extends { practiceId: string }>(
+  ports: {
+    getClaim(claimId: string): Promise<R | undefined>;
+    audit(entry: AccessAuditEntry): Promise<void>;
+    now(): Date;
+  },
+  caller: Caller,
+  claimId: string,
+  action: AuditAction,
+  request: { route: string; requestId?: string },
+) {
+  const now = ports.now();
+  const found = await ports.getClaim(claimId);
+  const record = found && canSee(caller, found.practiceId) ? found : undefined;
+  const audit = claimChangeAudit(
+    (entry) => ports.audit(entry),
+    caller,
+    {
+      action,
+      claimId,
+      practiceId: record?.practiceId,
+      route: request.route,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    },
+    now,
+  );
+  return { now, record, audit };
+}
+
 export async function correctClaim(
   ports: CorrectionPorts,
   caller: Caller,
   claimId: string,
   request: { version: number; edit: CorrectionEdit; route: string; requestId?: string },
 ): Promise<CorrectionOutcome> {
-  const now = ports.now();
-  const record = await ports.getClaim(claimId);
-  const visible = record !== undefined && canSee(caller, record.practiceId);
-  const audit = claimChangeAudit(
-    (entry) => ports.audit(entry),
-    caller,
-    {
-      action: 'CORRECT_CLAIM',
-      claimId,
-      practiceId: visible ? record?.practiceId : undefined,
-      route: request.route,
-      ...(request.requestId ? { requestId: request.requestId } : {}),
-    },
-    now,
-  );
-  if (!visible || !record) {
+  const { now, record, audit } = await openChange(ports, caller, claimId, 'CORRECT_CLAIM', request);
+  if (!record) {
     await audit('NOT_FOUND');
     return { kind: 'not_found' };
   }

@@ -17,9 +17,9 @@
 import type { Claim, ClaimEvent, ClaimStatus } from '../claims/model';
 import type { ClaimState } from '../claims/state';
 import { resubmissionExecutionName } from '../claims/workflow';
-import { type Caller, canSee } from './access';
-import { type AccessAuditEntry, claimChangeAudit } from './audit';
-import type { CorrectableRecord, StartExecution } from './correct-claim';
+import type { Caller } from './access';
+import type { AccessAuditEntry } from './audit';
+import { type CorrectableRecord, openChange, type StartExecution } from './correct-claim';
 import { diffClaims, ENDED } from './corrections';
 
 /** Why a claim is voided (a code, never free text: the event log is read widely). */
@@ -70,30 +70,16 @@ export async function voidClaim(
   claimId: string,
   request: { version: number; reason: VoidReason; route: string; requestId?: string },
 ): Promise<VoidOutcome> {
-  const now = ports.now();
-  const record = await ports.getClaim(claimId);
-  const visible = record !== undefined && canSee(caller, record.practiceId);
-  const audit = claimChangeAudit(
-    (entry) => ports.audit(entry),
-    caller,
-    {
-      action: 'VOID_CLAIM',
-      claimId,
-      practiceId: visible ? record?.practiceId : undefined,
-      route: request.route,
-      ...(request.requestId ? { requestId: request.requestId } : {}),
-    },
-    now,
-  );
+  const { now, record, audit } = await openChange(ports, caller, claimId, 'VOID_CLAIM', request);
   const refuse = async (kind: VoidRefusal, outcome: AccessAuditEntry['outcome'] = 'REFUSED') => {
     await audit(outcome);
     return {
       kind,
-      ...(record && visible ? { status: record.status } : {}),
+      ...(record ? { status: record.status } : {}),
       ...(REASONS[kind] ? { reason: REASONS[kind] } : {}),
     } as VoidOutcome;
   };
-  if (!visible || !record) return refuse('not_found', 'NOT_FOUND');
+  if (!record) return refuse('not_found', 'NOT_FOUND');
   if (caller.role === 'biller') return refuse('forbidden');
   const execution = resubmissionExecutionName(claimId, 'void', request.version);
   if (record.version !== request.version) {

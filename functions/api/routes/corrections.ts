@@ -77,6 +77,13 @@ const CorrectionRefused = z
   })
   .openapi('CorrectionRefused');
 
+/** The errors every change of one claim answers (corrections, voids). */
+export const changeErrors = {
+  400: json(ErrorBody, 'Invalid request'),
+  401: json(ErrorBody, 'No or invalid token'),
+  404: json(ErrorBody, "No such claim among the caller's practices"),
+};
+
 export const correctRoute = createRoute({
   method: 'post',
   path: '/api/claims/{claimId}/correction',
@@ -90,9 +97,7 @@ export const correctRoute = createRoute({
   },
   responses: {
     200: json(CorrectionDone, 'Saved and handed to the workflow'),
-    400: json(ErrorBody, 'Invalid request'),
-    401: json(ErrorBody, 'No or invalid token'),
-    404: json(ErrorBody, "No such claim among the caller's practices"),
+    ...changeErrors,
     409: json(CorrectionRefused, 'The claim changed since it was read, or it does not wait for a correction'),
     422: json(CorrectionRefused, 'The edit fails the intake rules or the scrub rules, or changes nothing'),
   },

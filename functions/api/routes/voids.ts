@@ -3,8 +3,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { CLAIM_STATUSES } from '../../../shared/claims/model';
 import { VOID_REASONS, type VoidPorts, voidClaim } from '../../../shared/workbench/void';
 import type { ApiEnv } from '../context';
-import { ClaimIdParam, ErrorBody } from '../schemas';
+import { ClaimIdParam } from '../schemas';
 import { BillingError, json, security } from './billing-common';
+import { changeErrors } from './corrections';
 
 export const VoidBody = z
   .object({
@@ -50,10 +51,8 @@ export const voidRoute = createRoute({
   },
   responses: {
     202: json(VoidDone, 'Saved as a void; its execution sends it'),
-    400: json(ErrorBody, 'Invalid request'),
-    401: json(ErrorBody, 'No or invalid token'),
+    ...changeErrors,
     403: json(BillingError, 'Voids need the manager or admin role'),
-    404: json(ErrorBody, "No such claim among the caller's practices"),
     409: json(
       VoidRefused,
       'The claim changed since it was read, was never sent, is not on file with the payer, is still in its workflow, or is already voided',
