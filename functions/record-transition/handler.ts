@@ -26,6 +26,7 @@ const inputSchema = z.object({
   event: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/),
   wait: z.enum(WAIT_KINDS).optional(),
   taskToken: z.string().min(1).max(2048).optional(),
+  executionStartedAt: z.string().max(40).optional(),
 }) satisfies z.ZodType<TransitionInput>;
 
 export const handler = wrap(obs, async (event: unknown) => {

@@ -149,12 +149,17 @@ export class ClaimWorkflow extends Construct {
     };
     const claimId = JsonPath.stringAt('$.claimId');
     /** Plain record-transition: append the event, set the status; result at $.transition. */
-    const transition = (stateId: string, to: ClaimStatus, event: string) =>
+    const transition = (
+      stateId: string,
+      to: ClaimStatus,
+      event: string,
+      extra: Record<string, unknown> = {},
+    ) =>
       retry(
         LambdaInvoke.jsonPath(this, stateId, {
           lambdaFunction: record,
           retryOnServiceExceptions: false,
-          payload: TaskInput.fromObject({ claimId, to, event }),
+          payload: TaskInput.fromObject({ claimId, to, event, ...extra }),
           payloadResponseOnly: true,
           resultPath: '$.transition',
         }),
@@ -184,8 +189,8 @@ export class ClaimWorkflow extends Construct {
     const awaitingHumanReview = Succeed.jsonPath(this, 'AwaitingHumanReview');
     humanReview.next(awaitingHumanReview);
     /** Plain tasks other than HumanReview fall back to human review on any error. */
-    const plain = (stateId: string, to: ClaimStatus, event: string) =>
-      transition(stateId, to, event).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    const plain = (stateId: string, to: ClaimStatus, event: string, extra: Record<string, unknown> = {}) =>
+      transition(stateId, to, event, extra).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
 
     const scrub = retry(
       LambdaInvoke.jsonPath(this, 'Scrub', {
@@ -258,10 +263,14 @@ export class ClaimWorkflow extends Construct {
     const correct = plain('Correct', 'CORRECTED', 'CORRECTED');
     correct.next(needsCorrection);
     // Appeal: record-transition sets APPEAL and answers the appeal deadline (the payer registry's
-    // window from today) as $.transition.appealSeconds, the AwaitAppeal timer. The appeal outcome
+    // window from today) as $.transition.appealSeconds, the AwaitAppeal timer (capped to end before
+    // the execution's one-year limit). The appeal outcome
     // route answers the wait once (AppealDecision); the deadline passing first is a work item and
     // human review.
-    const appeal = plain('Appeal', 'APPEAL', 'APPEAL');
+    // The execution's start time caps the timer: a Standard execution lives at most a year.
+    const appeal = plain('Appeal', 'APPEAL', 'APPEAL', {
+      executionStartedAt: JsonPath.stringAt('$$.Execution.StartTime'),
+    });
     const awaitAppeal = waitFor(
       'AwaitAppeal',
       'APPEAL',

@@ -25,8 +25,16 @@ export function appealTimer(
   remitDate: string,
   days: number,
   now: Date,
+  executionStartedAt?: string,
 ): { deadline: string; seconds: number } {
   const deadline = addDays(remitDate, days);
-  const end = Date.parse(`${deadline}T00:00:00Z`) + DAY_MS;
+  const deadlineEnd = Date.parse(`${deadline}T00:00:00Z`) + DAY_MS;
+  const started = executionStartedAt ? Date.parse(executionStartedAt) : Number.NaN;
+  // A Standard execution lives at most a year: the timer ends a day before that, or the wait would
+  // die with the execution (a longer window expires the wait early: a work item, a person decides).
+  const end = Number.isNaN(started) ? deadlineEnd : Math.min(deadlineEnd, started + EXECUTION_LIMIT_MS);
   return { deadline, seconds: Math.max(1, Math.ceil((end - now.getTime()) / 1000)) };
 }
+
+/** One year less a day: what the AwaitAppeal timer leaves of a Standard execution's lifetime. */
+const EXECUTION_LIMIT_MS = 364 * DAY_MS;

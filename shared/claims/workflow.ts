@@ -46,6 +46,8 @@ export interface TransitionInput {
   event: string; // event type, e.g. 'SCRUB_FAILED', 'AWAITING_ACK', 'CLOSED'
   wait?: WaitKind;
   taskToken?: string;
+  /** The execution's start ($$.Execution.StartTime), on the Appeal transition: caps the appeal timer. */
+  executionStartedAt?: string;
 }
 
 export interface TransitionResult {

@@ -132,7 +132,7 @@ async function after(
     const payerId = (await ports.loadClaim(input.claimId))?.payer.payerId;
     const days = appealWindowDays(payerId && ports.appealDays ? await ports.appealDays(payerId) : undefined);
     const now = ports.now();
-    const timer = appealTimer(now.toISOString().slice(0, 10), days, now);
+    const timer = appealTimer(now.toISOString().slice(0, 10), days, now, input.executionStartedAt);
     return { appealDeadline: timer.deadline, appealSeconds: timer.seconds };
   }
   if (input.event === APPEAL_EXPIRED_EVENT) {

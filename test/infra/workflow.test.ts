@@ -261,7 +261,17 @@ describe('claim state machine', () => {
     expectTransition('PatientBalance', 'PATIENT_BALANCE', 'PATIENT_BALANCE', 'Close');
     expectTransition('WriteOff', 'WRITTEN_OFF', 'WRITTEN_OFF', 'Close');
     expectTransition('Correct', 'CORRECTED', 'CORRECTED', 'NeedsCorrection');
-    expectTransition('Appeal', 'APPEAL', 'APPEAL', 'AwaitAppeal');
+    expect(state('Appeal')).toMatchObject({
+      Parameters: {
+        'claimId.$': '$.claimId',
+        to: 'APPEAL',
+        event: 'APPEAL',
+        // caps the appeal timer within the execution's one-year life
+        'executionStartedAt.$': '$$.Execution.StartTime',
+      },
+      ResultPath: '$.transition',
+      Next: 'AwaitAppeal',
+    });
     expectTransition('Secondary', 'SECONDARY', 'SECONDARY', 'SentToSecondary');
     expectTransition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW', 'AwaitingHumanReview');
     expectTransition('Close', 'CLOSED', 'CLOSED', 'Closed');
