@@ -138,7 +138,10 @@ export async function correctClaim(
   const ctx = { today, timelyFilingDays: ports.timelyFilingDays };
   if (record.version !== request.version) {
     const retried = await retriedRestart(ports, record, request, ctx);
-    if (retried) return retried;
+    if (retried) {
+      await audit('OK'); // no change made: the first attempt's entry holds it
+      return retried;
+    }
     await audit('CONFLICT');
     return { kind: 'conflict' };
   }

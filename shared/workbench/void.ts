@@ -85,6 +85,7 @@ export async function voidClaim(
   if (record.version !== request.version) {
     // The same request again after its save: start (or find) the execution it named.
     if (record.version === request.version + 1 && isVoid(record.claim) && ENDED.includes(record.status)) {
+      await audit('OK'); // no change made: the first attempt's entry holds it
       const started = await ports.startExecution(claimId, execution, { claimId, void: true });
       return {
         kind: 'voided',

@@ -102,6 +102,11 @@ describe('voidClaim', () => {
     const again = await voidClaim(f.voids, manager, 'CLMV1', voidRequest());
     expect(again).toMatchObject({ kind: 'voided', execution: 'CLMV1-void-7', started: 'exists' });
     expect(f.events).toHaveLength(1);
+    // Both attempts audited; only the first made (and holds) the change.
+    expect(f.audits.map((a) => [a.outcome, a.changes?.length ?? 0])).toEqual([
+      ['OK', 2],
+      ['OK', 0],
+    ]);
     expect(new Set(f.started.map((s) => s.name))).toEqual(new Set(['CLMV1-void-7']));
   });
 
