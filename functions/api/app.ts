@@ -47,6 +47,8 @@ export const WORK_ITEM_KINDS = [
   'ACK_HELD',
   'DUPLICATE_REMIT',
   'CREDIT_BALANCE',
+  // An appeal deadline passed with no outcome recorded (record-transition, AppealExpired).
+  'APPEAL_EXPIRED',
 ] as const;
 
 /** The repository methods the API uses (shared/store classes satisfy them). */

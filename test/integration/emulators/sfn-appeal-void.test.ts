@@ -280,6 +280,12 @@ describe('appeals on the state machine', () => {
     const types = (await events.list(claimId)).map((e) => e.type);
     expect(types.slice(-3)).toEqual(['APPEAL', 'AWAITING_APPEAL', 'APPEAL_EXPIRED']);
     expect(await work.get('APPEAL_EXPIRED', claimId)).toMatchObject({ kind: 'APPEAL_EXPIRED' });
+    // In the practice's work queue, naming the claim.
+    const queue = await app.request('/api/work-items?kind=APPEAL_EXPIRED', {
+      headers: { authorization: `Bearer ${biller}` },
+    });
+    const { items } = (await queue.json()) as { items: { claimId?: string; claimStatus?: string }[] };
+    expect(items).toContainEqual(expect.objectContaining({ claimId, claimStatus: 'HUMAN_REVIEW' }));
     // Too late now: the outcome is only recorded.
     const res = await post(
       `/api/claims/${claimId}/appeal/outcome`,
