@@ -169,9 +169,24 @@ export function decideVoid(
   };
 }
 
+/**
+ * The payer reprocesses a claim whose denial was appealed and overturned: paid as a clean claim
+ * (less the contractual adjustment) under a new claim control number (the denial's + "R"), which
+ * claimflow posts as replacing the denial (docs/remittance-posting.md).
+ */
+export function reprocessAfterAppeal(seed: number | string, claim: AdjudicableClaim): ClaimPayment835Input {
+  const paid = decide(seed, claim, 'PAID');
+  if (paid.ack !== 'accepted') throw new Error(`claim ${claim.claimId}: not reprocessable`);
+  return { ...paid.payment, payerClaimControlNumber: `${payerClaimNumber(claim.claimId)}R` };
+}
+
 /** Adjudicates one claim: the 277CA answer and, when accepted, its 835 claim payment. */
-export function decide(seed: number | string, claim: AdjudicableClaim): Decision {
-  const outcome = outcomeFor(seed, claim.claimId);
+export function decide(
+  seed: number | string,
+  claim: AdjudicableClaim,
+  forced?: Exclude<Outcome, 'REJECTED'>,
+): Decision {
+  const outcome = forced ?? outcomeFor(seed, claim.claimId);
   if (outcome === 'REJECTED') {
     return { ack: 'rejected', outcome, categoryCode: 'A7', statusCode: '562', entityCode: '85' };
   }
