@@ -134,9 +134,13 @@ describe('POST /api/claims/{claimId}/void', () => {
     expect(started[0]?.input).toEqual({ claimId: id, void: true });
     const saved = await claims.require(id);
     expect(saved.claim).toMatchObject({ frequencyCode: '8', originalPayerClaimNumber: 'PCN-VC' });
-    const entry = (await audit.listDay('2026-02-01')).find(
+    // Two OK entries (the request and its retry); the change is on the first one only.
+    const ok = (await audit.listDay('2026-02-01')).filter(
       (e) => e.action === 'VOID_CLAIM' && e.outcome === 'OK',
     );
+    expect(ok).toHaveLength(2);
+    const entry = ok.find((e) => e.changes !== undefined);
+    expect(ok.filter((e) => e.changes !== undefined)).toHaveLength(1);
     expect(entry).toMatchObject({
       sub: 'user-manager-1',
       claimIds: [id],
