@@ -24,7 +24,13 @@ import type { Authenticate } from './auth';
 import { type BillingRepositories, billingPorts } from './billing';
 import type { ApiEnv } from './context';
 import { type RemitMatchRepositories, remitMatchPorts } from './match';
-import { type ChangeRepositories, correctionPorts, type TaskTokens } from './ports';
+import {
+  type ChangeRepositories,
+  correctionPorts,
+  type Executions,
+  type TaskTokens,
+  voidPorts,
+} from './ports';
 import { appealRoutes } from './routes/appeals';
 import { auditRoutes } from './routes/audit';
 import { claimRoutes } from './routes/claims';
@@ -32,6 +38,7 @@ import { correctionRoutes } from './routes/corrections';
 import { documentRoutes } from './routes/documents';
 import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
+import { voidRoutes } from './routes/voids';
 import { remitMatchRoutes, workItemRoutes } from './routes/work-items';
 
 /** Work item kinds the pipeline writes (shared/services WorkItem['kind']). */
@@ -45,6 +52,8 @@ export const WORK_ITEM_KINDS = [
   'DUPLICATE_REMIT',
   'CREDIT_BALANCE',
   'INTAKE_CONFLICT',
+  // An appeal deadline passed with no outcome recorded (record-transition, AppealExpired).
+  'APPEAL_EXPIRED',
 ] as const;
 
 /** The repository methods the API uses (shared/store classes satisfy them). */
@@ -97,6 +106,12 @@ export interface ApiDeps {
    * execution cannot be resumed (500; the same request sent again with a client resumes it).
    */
   tokens?: TaskTokens;
+  /**
+   * StartExecution of the claim state machine, for corrections and voids of claims whose execution
+   * ended. Without it such a request is saved but nothing starts (500; the same request sent again
+   * with a client starts it).
+   */
+  executions?: Executions;
   /** The scrub rules' timely-filing limit, as scrub-claim has it (default 365). */
   timelyFilingDays?: number;
   /** The stored X12 files (837P interchanges, inbound 999 / 277CA / 835): the document route exists only with them. */
@@ -122,6 +137,12 @@ const OPENAPI_PATH = '/api/openapi.json';
 const noTokens: TaskTokens = {
   answer: async () => {
     throw new Error('the API was created without a task-token client');
+  },
+};
+
+const noExecutions: Executions = {
+  start: async () => {
+    throw new Error('the API was created without a Step Functions client');
   },
 };
 
@@ -201,7 +222,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   });
 
   claimRoutes(app, workbenchPorts(deps.repositories, clock));
-  const billing = billingPorts(deps.repositories, deps.billing, clock);
+  const billing = billingPorts(deps.repositories, deps.billing, deps.tokens ?? noTokens, clock);
   if (billing) {
     appealRoutes(app, billing);
     statementRoutes(app, billing);
@@ -209,8 +230,15 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   }
   correctionRoutes(
     app,
-    correctionPorts(deps.repositories, deps.tokens ?? noTokens, clock, deps.timelyFilingDays ?? 365),
+    correctionPorts(
+      deps.repositories,
+      deps.tokens ?? noTokens,
+      deps.executions ?? noExecutions,
+      clock,
+      deps.timelyFilingDays ?? 365,
+    ),
   );
+  voidRoutes(app, voidPorts(deps.repositories, deps.executions ?? noExecutions, clock));
   const queue = workQueuePorts(deps.repositories, clock);
   workItemRoutes(app, queue);
   const matching = remitMatchPorts(deps.repositories, deps.remitMatch, deps.tokens ?? noTokens, queue);

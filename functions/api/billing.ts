@@ -2,7 +2,7 @@
  * Wiring of the billing routes (appeals, statements, patient payments, reports): the repositories
  * they need beyond ApiRepositories, and the ports of shared/workbench/billing.ts built from them.
  */
-import type { ClaimEvent } from '../../shared/claims/model';
+import type { Claim, ClaimEvent } from '../../shared/claims/model';
 import type { ClaimState } from '../../shared/claims/state';
 import type { ClaimRecord, InterchangeRecord, StatementRunRecord } from '../../shared/store';
 import type { AppealConfig } from '../../shared/workbench/appeals';
@@ -10,6 +10,7 @@ import type { BillingPorts, ClaimRecordState } from '../../shared/workbench/bill
 import type { PatientEntry } from '../../shared/workbench/patient-ledger';
 import type { Statement } from '../../shared/workbench/statements';
 import type { ApiRepositories } from './app';
+import { resumeWait, type TaskTokens } from './ports';
 
 /** What the billing routes need besides ApiRepositories (shared/store classes satisfy it). */
 export interface BillingRepositories {
@@ -19,6 +20,7 @@ export interface BillingRepositories {
       to: ClaimState,
       event: ClaimEvent,
       markerKey: string,
+      attrs?: { claim?: Claim },
     ): Promise<'saved' | 'conflict' | 'duplicate'>;
   };
   interchanges: { get(interchangeControlNumber: string): Promise<InterchangeRecord | undefined> };
@@ -35,6 +37,8 @@ export interface BillingRepositories {
   };
   /** Appeal windows per payer id (default 180 days). */
   appealConfig?: AppealConfig;
+  /** The payer registry: its `appealDeadlineDays` wins over appealConfig (the workflow's timer uses it too). */
+  payers?: { get(payerId: string): Promise<{ appealDeadlineDays: number } | undefined> };
 }
 
 const PAGE = 100;
@@ -45,9 +49,11 @@ const runView = ({ attempt: _a, createdBy: _b, ...run }: StatementRunRecord) => 
 export function billingPorts(
   repos: ApiRepositories,
   billing: BillingRepositories | undefined,
+  tokens: TaskTokens,
   clock: () => Date,
 ): BillingPorts | undefined {
   if (!billing) return undefined;
+  const resume = resumeWait(repos, tokens, clock);
   return {
     getClaim: async (claimId) => (await repos.claims.get(claimId)) as ClaimRecordState | undefined,
     events: (claimId) => repos.events.list(claimId),
@@ -78,8 +84,13 @@ export function billingPorts(
           }
         : undefined;
     },
-    saveEventOnce: (from, to, event, markerKey) =>
-      billing.claims.saveOnce(from as unknown as ClaimRecord, to, event, markerKey),
+    saveEventOnce: (from, to, event, markerKey, attrs) =>
+      billing.claims.saveOnce(from as unknown as ClaimRecord, to, event, markerKey, attrs),
+    resumeAppeal: async (claimId, decision, mode) => {
+      if (mode === 'answer-only' && (await repos.claims.get(claimId))?.waiting?.kind !== 'APPEAL')
+        return 'none';
+      return resume(claimId, decision, 'APPEAL');
+    },
     patientLedger: (claimId) => billing.statements.getPatientLedger(claimId),
     postPatientEntry: (entry, version) => billing.statements.postPatientEntry(entry, version),
     getRun: async (practiceId, runNumber) => {
@@ -96,6 +107,9 @@ export function billingPorts(
       await repos.audit.append(entry);
     },
     appealConfig: billing.appealConfig ?? {},
+    ...(billing.payers
+      ? { appealDays: async (payerId: string) => (await billing.payers?.get(payerId))?.appealDeadlineDays }
+      : {}),
     now: clock,
   };
 }

@@ -18,6 +18,8 @@ export const envSchema = z.object({
   AWS_ENDPOINT_URL_DYNAMODB: z.string().optional(),
   /** The scrub rules' timely-filing limit for re-scrubbing corrections (as scrub-claim's). */
   TIMELY_FILING_DAYS: z.coerce.number().int().positive().default(365),
+  /** The claim state machine: a correction or void of a claim whose execution ended starts a new one. */
+  STATE_MACHINE_ARN: z.string().min(1).optional(),
 });
 export type Env = z.infer<typeof envSchema>;
 

@@ -10,12 +10,13 @@ import {
   EventRepository,
   InterchangeRepository,
   LedgerRepository,
+  PayerRepository,
   StatementRepository,
   WorkItemRepository,
 } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, s3Client, sfnClient } from '../lib/aws';
-import { objects, taskTokens } from '../lib/ports';
+import { executions, objects, taskTokens } from '../lib/ports';
 import { observability, wrap } from '../lib/powertools';
 import { createApi } from './app';
 import { type Authenticate, cognitoAuthorizer, localJwt } from './auth';
@@ -24,6 +25,7 @@ import { type Env, envSchema } from './env';
 const env = loadEnv(envSchema);
 const obs = observability('api');
 const doc = documentClient();
+const sfn = sfnClient();
 
 export function authenticateFor(e: Env): Authenticate {
   if (e.API_AUTH === 'cognito') return cognitoAuthorizer();
@@ -53,11 +55,13 @@ export const app = createApi({
     claims,
     interchanges,
     statements: new StatementRepository(doc, env.TABLE_NAME),
+    payers: new PayerRepository(doc, env.TABLE_NAME),
   },
   authenticate: authenticateFor(env),
   // Matching a remit by hand: the ledger and the stored 835s (docs/remittance-posting.md).
   remitMatch: { claims, ledger, work, read835: (key: string) => store.read(x12Bucket, key) },
-  tokens: taskTokens(sfnClient()),
+  tokens: taskTokens(sfn),
+  ...(env.STATE_MACHINE_ARN ? { executions: executions(sfn, env.STATE_MACHINE_ARN) } : {}),
   timelyFilingDays: env.TIMELY_FILING_DAYS,
   // The claim's X12 documents (837P sent, 999 / 277CA / 835 received), shown as the claim's excerpt.
   x12: { interchanges, read: (key) => store.readText(x12Bucket, key) },

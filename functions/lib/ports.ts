@@ -6,7 +6,12 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { ClaimState } from '../../shared/claims/state';
@@ -77,6 +82,21 @@ export function taskTokens(sfn: SFNClient) {
     answer: (taskToken: string, output: unknown, kind: WaitKind): Promise<TokenResponse> => {
       const reply = tokenAnswer(kind, output);
       return reply.ok ? succeed(taskToken, reply.output) : fail(taskToken, reply.error, reply.cause);
+    },
+  };
+}
+
+/** StartExecution by name: 'exists' when an execution of that name was started before (a retry). */
+export function executions(sfn: SFNClient, stateMachineArn: string) {
+  return {
+    async start(name: string, input: unknown): Promise<'started' | 'exists'> {
+      try {
+        await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+        return 'started';
+      } catch (err) {
+        if ((err as Error).name === 'ExecutionAlreadyExists') return 'exists';
+        throw err;
+      }
     },
   };
 }

@@ -4,9 +4,14 @@
  */
 import { z } from 'zod';
 import { CLAIM_STATUSES } from '../../shared/claims/model';
-import { SETTLE_ROUTES, type SettleInput, type TransitionInput } from '../../shared/claims/workflow';
-import { recordOrSettle } from '../../shared/services/transition';
-import { type ClaimRecord, VersionConflictError } from '../../shared/store';
+import {
+  SETTLE_ROUTES,
+  type SettleInput,
+  type TransitionInput,
+  WAIT_KINDS,
+} from '../../shared/claims/workflow';
+import { openBalanceWriteOff, recordOrSettle } from '../../shared/services/transition';
+import { type ClaimRecord, PayerRepository, VersionConflictError } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, sfnClient } from '../lib/aws';
 import { repositories, taskTokens } from '../lib/ports';
@@ -15,18 +20,21 @@ import { envSchema } from './env';
 
 const env = loadEnv(envSchema);
 const obs = observability('record-transition');
-const repos = repositories(documentClient(), env.TABLE_NAME);
+const doc = documentClient();
+const repos = repositories(doc, env.TABLE_NAME);
 const tokens = taskTokens(sfnClient());
+const payers = new PayerRepository(doc, env.TABLE_NAME);
 
 const inputSchema = z.object({
   claimId: z.string().min(1).max(38),
   to: z.enum(CLAIM_STATUSES),
   event: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/),
-  wait: z.enum(['CORRECTION', 'ACK', 'REMIT']).optional(),
+  wait: z.enum(WAIT_KINDS).optional(),
   taskToken: z.string().min(1).max(2048).optional(),
+  executionStartedAt: z.string().max(40).optional(),
 }) satisfies z.ZodType<TransitionInput>;
 
-/** The Settle state: a remit route that ends the claim (the route's status, then CLOSED). */
+/** The Settle and AppealWriteOff states: a route that ends the claim (the route's status, then CLOSED). */
 const settleSchema = z.object({
   claimId: inputSchema.shape.claimId,
   settle: z.enum(Object.keys(SETTLE_ROUTES) as [keyof typeof SETTLE_ROUTES]),
@@ -59,6 +67,14 @@ export const handler = wrap(obs, async (event: unknown) => {
     },
     answer: (a, kind) => tokens.answer(a.taskToken, a.output, kind),
     now: () => new Date(),
+    appealDays: async (payerId) => (await payers.get(payerId))?.appealDeadlineDays,
+    workItem: (kind, reference, detail) => repos.work.add(kind, reference, detail, new Date().toISOString()),
+    closeOpenBalance: async (claimId, reason) => {
+      const at = new Date().toISOString();
+      const entry = openBalanceWriteOff(claimId, await repos.ledger.getEntries(claimId), reason, at);
+      // Keyed by the reason: a retried task posts nothing twice.
+      if (entry) await repos.ledger.postRemit(claimId, `${reason}#${claimId}`, [entry]);
+    },
   });
   if ('settle' in input) {
     const routeEvent = SETTLE_ROUTES[input.settle].event;

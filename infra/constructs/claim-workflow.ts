@@ -29,6 +29,7 @@ import {
   StateMachineType,
   Succeed,
   TaskInput,
+  type TaskStateBase,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -37,13 +38,16 @@ import { envSchema as recordTransitionEnv } from '../../functions/record-transit
 import { REFERENCE_KEYS, envSchema as scrubClaimEnv } from '../../functions/scrub-claim/env';
 import type { ClaimStatus } from '../../shared/claims/model';
 import {
+  APPEAL_ONWARD_ROUTES,
+  type AppealOnwardRoute,
   ONWARD_ROUTES,
   type OnwardRoute,
+  type SettleRoute,
   SUBMIT_ERRORS,
   WAIT_ERRORS,
   type WaitKind,
 } from '../../shared/claims/workflow';
-import { TokenAnswerFailedError } from '../../shared/services/transition';
+import { APPEAL_EXPIRED_EVENT, TokenAnswerFailedError } from '../../shared/services/transition';
 import { GSI1 } from '../../shared/store/table';
 import type { ClaimflowConfig } from '../config';
 import { ClaimflowFunction } from '../lib/function';
@@ -161,12 +165,17 @@ export class ClaimWorkflow extends Construct {
     };
     const claimId = JsonPath.stringAt('$.claimId');
     /** Plain record-transition: append the event, set the status; result at $.transition. */
-    const transition = (stateId: string, to: ClaimStatus, event: string) =>
+    const transition = (
+      stateId: string,
+      to: ClaimStatus,
+      event: string,
+      extra: Record<string, unknown> = {},
+    ) =>
       retry(
         LambdaInvoke.jsonPath(this, stateId, {
           lambdaFunction: record,
           retryOnServiceExceptions: false,
-          payload: TaskInput.fromObject({ claimId, to, event }),
+          payload: TaskInput.fromObject({ claimId, to, event, ...extra }),
           payloadResponseOnly: true,
           resultPath: '$.transition',
         }),
@@ -178,7 +187,7 @@ export class ClaimWorkflow extends Construct {
       event: string,
       wait: WaitKind,
       resultPath: string,
-      timeout?: Duration,
+      timeout?: Timeout,
     ) =>
       retry(
         LambdaInvoke.jsonPath(this, stateId, {
@@ -187,16 +196,17 @@ export class ClaimWorkflow extends Construct {
           integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
           payload: TaskInput.fromObject({ claimId, to, event, wait, taskToken: JsonPath.taskToken }),
           resultPath,
-          ...(timeout ? { taskTimeout: Timeout.duration(timeout) } : {}),
+          ...(timeout ? { taskTimeout: timeout } : {}),
         }),
       ).addRetry(TOKEN_ANSWER_RETRY);
     const toHumanReview = { resultPath: '$.error' };
 
     const humanReview = transition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW');
-    humanReview.next(Succeed.jsonPath(this, 'AwaitingHumanReview'));
+    const awaitingHumanReview = Succeed.jsonPath(this, 'AwaitingHumanReview');
+    humanReview.next(awaitingHumanReview);
     /** Plain tasks other than HumanReview fall back to human review on any error. */
-    const plain = (stateId: string, to: ClaimStatus, event: string) =>
-      transition(stateId, to, event).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    const plain = (stateId: string, to: ClaimStatus, event: string, extra: Record<string, unknown> = {}) =>
+      transition(stateId, to, event, extra).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
 
     const scrub = retry(
       LambdaInvoke.jsonPath(this, 'Scrub', {
@@ -217,26 +227,39 @@ export class ClaimWorkflow extends Construct {
     );
     needsCorrection.next(scrub);
 
-    const submit = SqsSendMessage.jsonPath(this, 'Submit', {
-      queue: props.submissionQueue,
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      messageBody: TaskInput.fromObject({ claimId, taskToken: JsonPath.taskToken }),
-      resultPath: '$.submission',
-      taskTimeout: Timeout.duration(WAIT_TIMEOUTS.SUBMIT),
-    })
-      // submit-batch found the claim cannot be sent as it is (e.g. the 837P writer cannot write it):
-      // it is NEEDS_CORRECTION with a finding; wait for the correction.
-      .addCatch(needsCorrection, { errors: [SUBMIT_ERRORS.NEEDS_CORRECTION], resultPath: '$.error' })
-      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
-
-    // A rejected acknowledgment fails the ACK token with Ack.Rejected (tokenAnswer): AwaitAck
-    // catches it -> Rejected; an accepted one succeeds -> AwaitRemit. No Choice state after the wait.
-    const awaitAck = waitFor('AwaitAck', 'SUBMITTED', 'AWAITING_ACK', 'ACK', '$.ack', WAIT_TIMEOUTS.ACK);
     const rejected = plain('Rejected', 'REJECTED', 'REJECTED');
     rejected.next(needsCorrection);
-    awaitAck
-      .addCatch(rejected, { errors: [WAIT_ERRORS.ACK_REJECTED], resultPath: '$.ack' })
-      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    /**
+     * Submit (the submission queue answers the token) then wait for the 999/277CA. A rejected
+     * acknowledgment fails the ACK token with Ack.Rejected (tokenAnswer): the wait catches it ->
+     * Rejected; an accepted one succeeds to the wait's next state. No Choice state after the wait.
+     */
+    const submitAndAwaitAck = (submitId: string, awaitAckId: string) => {
+      const submit = SqsSendMessage.jsonPath(this, submitId, {
+        queue: props.submissionQueue,
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        messageBody: TaskInput.fromObject({ claimId, taskToken: JsonPath.taskToken }),
+        resultPath: '$.submission',
+        taskTimeout: Timeout.duration(WAIT_TIMEOUTS.SUBMIT),
+      })
+        // submit-batch found the claim cannot be sent as it is (e.g. the 837P writer cannot write it):
+        // it is NEEDS_CORRECTION with a finding; wait for the correction.
+        .addCatch(needsCorrection, { errors: [SUBMIT_ERRORS.NEEDS_CORRECTION], resultPath: '$.error' })
+        .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+      const awaitAck = waitFor(
+        awaitAckId,
+        'SUBMITTED',
+        'AWAITING_ACK',
+        'ACK',
+        '$.ack',
+        Timeout.duration(WAIT_TIMEOUTS.ACK),
+      )
+        .addCatch(rejected, { errors: [WAIT_ERRORS.ACK_REJECTED], resultPath: '$.ack' })
+        .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+      submit.next(awaitAck);
+      return { submit, awaitAck };
+    };
+    const { submit, awaitAck } = submitAndAwaitAck('Submit', 'AwaitAck');
 
     const awaitRemit = waitFor(
       'AwaitRemit',
@@ -244,7 +267,7 @@ export class ClaimWorkflow extends Construct {
       'AWAITING_REMIT',
       'REMIT',
       '$.remit',
-      WAIT_TIMEOUTS.REMIT,
+      Timeout.duration(WAIT_TIMEOUTS.REMIT),
     );
     const remitFollowUp = plain('RemitFollowUp', 'ACCEPTED', 'REMIT_FOLLOW_UP');
     remitFollowUp.next(
@@ -257,38 +280,101 @@ export class ClaimWorkflow extends Construct {
     // success: one Settle task records the route's status and event, then CLOSED, and ends the
     // execution. Routes that go on fail the token with Route.<route> (tokenAnswer), caught to their
     // state with the failure ({ Error, Cause: RemitOutcome JSON }) at $.remit.
-    const settle = retry(
-      LambdaInvoke.jsonPath(this, 'Settle', {
-        lambdaFunction: record,
-        retryOnServiceExceptions: false,
-        payload: TaskInput.fromObject({ claimId, settle: JsonPath.stringAt('$.remit.route') }),
-        payloadResponseOnly: true,
-        resultPath: '$.transition',
-      }),
-    ).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    /** record-transition with { claimId, settle }: the route's status and event, then CLOSED; ends the execution. */
+    const settleTask = (stateId: string, route: string) =>
+      retry(
+        LambdaInvoke.jsonPath(this, stateId, {
+          lambdaFunction: record,
+          retryOnServiceExceptions: false,
+          payload: TaskInput.fromObject({ claimId, settle: route }),
+          payloadResponseOnly: true,
+          resultPath: '$.transition',
+        }),
+      ).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    const settle = settleTask('Settle', JsonPath.stringAt('$.remit.route'));
     const correct = plain('Correct', 'CORRECTED', 'CORRECTED');
     correct.next(needsCorrection);
-    const appeal = plain('Appeal', 'APPEAL', 'APPEAL');
-    appeal.next(Succeed.jsonPath(this, 'AppealFiled'));
+    // Appeal: record-transition sets APPEAL and answers the appeal deadline (the payer registry's
+    // window from today) as $.transition.appealSeconds, the AwaitAppeal timer (capped to end before
+    // the execution's one-year limit: the execution's start time is passed, a Standard execution
+    // lives at most a year). The appeal outcome route answers the wait once (AppealDecision); the
+    // deadline passing first is a work item and human review.
+    const appeal = plain('Appeal', 'APPEAL', 'APPEAL', {
+      executionStartedAt: JsonPath.stringAt('$$.Execution.StartTime'),
+    });
+    const awaitAppeal = waitFor(
+      'AwaitAppeal',
+      'APPEAL',
+      'AWAITING_APPEAL',
+      'APPEAL',
+      '$.appeal',
+      Timeout.at('$.transition.appealSeconds'),
+    );
+    const appealExpired = transition('AppealExpired', 'HUMAN_REVIEW', APPEAL_EXPIRED_EVENT);
+    appealExpired.addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    appealExpired.next(awaitingHumanReview);
+    appeal.next(awaitAppeal);
     const secondary = plain('Secondary', 'SECONDARY', 'SECONDARY');
+    /**
+     * A wait's branches by its token's failure (tokenAnswer), each caught with the failure at the
+     * wait's ResultPath; then its timer running out, then anything else to HumanReview.
+     */
+    const branchByAnswer = (
+      wait: TaskStateBase,
+      resultPath: string,
+      routes: [error: string, next: IChainable][],
+      onTimeout: IChainable,
+    ) => {
+      for (const [error, next] of routes) wait.addCatch(next, { errors: [error], resultPath });
+      wait
+        .addCatch(onTimeout, { errors: [Errors.TIMEOUT], ...toHumanReview })
+        .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    };
     const onward: Record<OnwardRoute, IChainable> = {
       CORRECT: correct,
       APPEAL: appeal,
       SECONDARY: secondary,
       HUMAN_REVIEW: humanReview,
     };
-    for (const r of ONWARD_ROUTES) {
-      awaitRemit.addCatch(onward[r], { errors: [WAIT_ERRORS.route(r)], resultPath: '$.remit' });
-    }
-    awaitRemit
-      .addCatch(remitFollowUp, { errors: [Errors.TIMEOUT], ...toHumanReview })
-      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    branchByAnswer(
+      awaitRemit,
+      '$.remit',
+      ONWARD_ROUTES.map((r) => [WAIT_ERRORS.route(r), onward[r]]),
+      remitFollowUp,
+    );
     awaitRemit.next(settle);
-
     awaitAck.next(awaitRemit);
-    submit.next(awaitAck);
+
+    // Appeal decided (tokenAnswer): won (REMIT) succeeds -> AwaitRemit for the payer's new 835; the
+    // others fail with Appeal.<route>, caught to their state: a write-off settles like a WRITE_OFF
+    // remit (WRITTEN_OFF, then CLOSED) in a Settle task of its own.
+    const appealWriteOff = settleTask('AppealWriteOff', 'WRITE_OFF' satisfies SettleRoute);
+    const appealOnward: Record<AppealOnwardRoute, IChainable> = {
+      WRITE_OFF: appealWriteOff,
+      CORRECT: correct,
+      HUMAN_REVIEW: humanReview,
+    };
+    branchByAnswer(
+      awaitAppeal,
+      '$.appeal',
+      APPEAL_ONWARD_ROUTES.map((r) => [WAIT_ERRORS.appeal(r), appealOnward[r]]),
+      appealExpired,
+    );
+    awaitAppeal.next(awaitRemit);
+
+    // A void (execution input { claimId, void: true }, frequency 8) branches off at ScrubPassed to
+    // submit and ack states of its own, so the normal path takes no Choice for it: once the payer
+    // accepts the void the claim ends VOIDED on the Voided task; it waits for no 835 (a reversal of
+    // posted payments arrives as a remit of a claim that expects none: a work item, docs/api.md).
+    const voidPath = submitAndAwaitAck('SubmitVoid', 'AwaitVoidAck');
+    voidPath.awaitAck.next(plain('Voided', 'VOIDED', 'VOIDED'));
+
     scrub.next(
       Choice.jsonPath(this, 'ScrubPassed')
+        .when(
+          Condition.and(Condition.booleanEquals('$.scrub.ok', true), Condition.isPresent('$.void')),
+          voidPath.submit,
+        )
         .when(Condition.booleanEquals('$.scrub.ok', true), submit)
         .otherwise(needsCorrection),
     );

@@ -32,7 +32,7 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Policy } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -147,6 +147,7 @@ export class WorkbenchApi extends Construct {
         API_AUTH: 'cognito',
         TIMELY_FILING_DAYS: String(config.timelyFilingDays),
         X12_BUCKET: props.x12Bucket.bucketName,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
       },
       timeout: Duration.seconds(15),
       reservedConcurrency: 20,
@@ -167,12 +168,19 @@ export class WorkbenchApi extends Construct {
     // dependencies, as for record-transition.
     const taskResponse = new Policy(this, 'TaskResponse', {
       roles: [this.fn.role],
-      statements: [taskResponseStatement(props.stateMachine)],
+      statements: [
+        taskResponseStatement(props.stateMachine),
+        // A correction or void of a claim whose execution ended starts a new one (deterministic name).
+        new PolicyStatement({
+          actions: ['states:StartExecution'],
+          resources: [props.stateMachine.stateMachineArn],
+        }),
+      ],
     });
     acknowledge(
       taskResponse,
       'HIPAA.Security-IAMNoInlinePolicy',
-      'One statement for the api function role only: states:SendTaskSuccess/SendTaskFailure on the claim state machine, to resume the execution of a corrected claim.',
+      'Two statements for the api function role only on the claim state machine: states:SendTaskSuccess/SendTaskFailure to resume the execution of a corrected claim or an appeal, states:StartExecution to resubmit a corrected or voided claim whose execution ended.',
     );
 
     this.api = new HttpApi(this, 'HttpApi', {

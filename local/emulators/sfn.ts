@@ -23,6 +23,9 @@ const SQS_WAIT = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
 const TOKEN_PREFIX = 'localtok-';
 /** Node timers overflow past ~24.8 days; and a Task without TimeoutSeconds must not get the library's 60 s. */
 const MAX_TIMEOUT_SECONDS = 2_000_000;
+const clampTimeout = (seconds: number) => Math.max(1, Math.min(MAX_TIMEOUT_SECONDS, Math.ceil(seconds)));
+/** Parameters key carrying a task's TimeoutSecondsPath value to its handler. */
+const TIMEOUT_PARAM = 'LocalTimeoutSeconds';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -130,7 +133,13 @@ export async function startStepFunctions(opts: {
    * A promise answered by SendTaskSuccess/Failure. After `timeoutSeconds` (the Task's, as given to the
    * library, which rejects the task with its own States.Timeout at the same moment) the token is spent.
    */
-  const waitFor = (execution: ExecutionInfo, token: string, timeoutSeconds: number): Promise<Json> =>
+  const waitFor = (
+    execution: ExecutionInfo,
+    token: string,
+    timeoutSeconds: number,
+    /** The library does not time this task (TimeoutSecondsPath): fail it with States.Timeout here. */
+    failOnTimeout = false,
+  ): Promise<Json> =>
     new Promise<Json>((resolve, reject) => {
       execution.waitingTokens++;
       const settle = () => {
@@ -151,6 +160,7 @@ export async function startStepFunctions(opts: {
         expire: () => {
           settle();
           timedOut.add(token);
+          if (failOnTimeout) reject(new TaskFailure('States.Timeout', 'the task timed out'));
         },
       };
       // Registered before the library's own timer for the same duration, so it fires first.
@@ -165,6 +175,12 @@ export async function startStepFunctions(opts: {
     const walk = (states: Record<string, Record<string, unknown>>) => {
       for (const state of Object.values(states)) {
         if (state.Type === 'Task') {
+          // TimeoutSecondsPath (e.g. the appeal deadline): evaluated with the Parameters into a key of
+          // our own, timed (scaled) by the task handler, which fails the task with States.Timeout.
+          if (typeof state.TimeoutSecondsPath === 'string' && state.Parameters) {
+            (state.Parameters as Record<string, unknown>)[`${TIMEOUT_PARAM}.$`] = state.TimeoutSecondsPath;
+            delete state.TimeoutSecondsPath;
+          }
           const t =
             typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds * scale : MAX_TIMEOUT_SECONDS;
           state.TimeoutSeconds = Math.max(1, Math.min(MAX_TIMEOUT_SECONDS, Math.ceil(t)));
@@ -223,7 +239,11 @@ export async function startStepFunctions(opts: {
           // Registered before the work: an answer may come first, also a SendTaskFailure while the
           // work still runs (record-transition answering a pending outcome at once), which must not
           // count as an unhandled rejection until the library awaits it below.
-          const answered = waitFor(exec, token, timeoutSeconds);
+          const pathTimeout = params[TIMEOUT_PARAM];
+          const answered =
+            typeof pathTimeout === 'number'
+              ? waitFor(exec, token, clampTimeout(pathTimeout * scale), true)
+              : waitFor(exec, token, timeoutSeconds);
           answered.catch(() => {});
           try {
             if (resource === LAMBDA_WAIT) await invoke(exec, String(params.FunctionName), params.Payload);

@@ -152,9 +152,64 @@ export function submissionOutcome(
   return outcome === 'DENIED_16' && claim.frequencyCode === '7' ? 'PAID' : outcome;
 }
 
+/**
+ * A void (CLM05-3 = 8) of a claim this payer adjudicated: accepted on the 277CA under the original's
+ * claim number; what the original paid is taken back with a reversal (CLP02 = 22, every amount of
+ * the original negated, same CLP07), as payers answer a void. A void of a claim that was denied or
+ * paid nothing gets no 835 (`payment` undefined).
+ */
+export function decideVoid(
+  seed: number | string,
+  claim: AdjudicableClaim,
+  /** CLM05-3 of the submission the void takes back: a replacement (7) was adjudicated as its own. */
+  voidedFrequency = '1',
+): { payerClaimControlNumber: string; payment?: ClaimPayment835Input } {
+  const original = decide(seed, { ...claim, frequencyCode: voidedFrequency });
+  const payerClaimControlNumber = payerClaimNumber(claim.claimId, voidedFrequency);
+  if (original.ack !== 'accepted' || original.payment.paidCents <= 0) return { payerClaimControlNumber };
+  const o = original.payment;
+  const negate = (a: Adjustment): Adjustment => ({ ...a, amountCents: -a.amountCents });
+  return {
+    payerClaimControlNumber,
+    payment: {
+      ...o,
+      statusCode: '22',
+      frequencyCode: '8',
+      chargeCents: -o.chargeCents,
+      paidCents: -o.paidCents,
+      patientResponsibilityCents: -o.patientResponsibilityCents,
+      adjustments: o.adjustments.map(negate),
+      services: o.services.map((sv) => ({
+        ...sv,
+        chargeCents: -sv.chargeCents,
+        paidCents: -sv.paidCents,
+        adjustments: sv.adjustments.map(negate),
+      })),
+    },
+  };
+}
+
+/**
+ * The payer reprocesses a claim whose denial was appealed and overturned: paid as a clean claim
+ * (less the contractual adjustment) under a new claim control number (the denial's + "R"), which
+ * claimflow posts as replacing the denial (docs/remittance-posting.md).
+ */
+export function reprocessAfterAppeal(seed: number | string, claim: AdjudicableClaim): ClaimPayment835Input {
+  const paid = decide(seed, claim, 'PAID');
+  if (paid.ack !== 'accepted') throw new Error(`claim ${claim.claimId}: not reprocessable`);
+  return {
+    ...paid.payment,
+    payerClaimControlNumber: `${payerClaimNumber(claim.claimId, claim.frequencyCode)}R`,
+  };
+}
+
 /** Adjudicates one claim: the 277CA answer and, when accepted, its 835 claim payment. */
-export function decide(seed: number | string, claim: AdjudicableClaim): Decision {
-  const outcome = submissionOutcome(seed, claim);
+export function decide(
+  seed: number | string,
+  claim: AdjudicableClaim,
+  forced?: Exclude<Outcome, 'REJECTED'>,
+): Decision {
+  const outcome = forced ?? submissionOutcome(seed, claim);
   if (outcome === 'REJECTED') {
     return { ack: 'rejected', outcome, categoryCode: 'A7', statusCode: '562', entityCode: '85' };
   }

@@ -25,7 +25,7 @@ import {
   write999,
   X12Error,
 } from '../../shared/x12';
-import { type Decision, decide } from './adjudicate';
+import { type Decision, decide, decideVoid, reprocessAfterAppeal } from './adjudicate';
 import { read837, type Submitted837, type SubmittedClaim } from './read837';
 
 export interface SimulatorOptions {
@@ -92,6 +92,12 @@ export interface Simulator {
   sent835(): string[];
   /** The payer's decision for every claim it received, by claim id. */
   adjudications(): Map<string, Adjudication>;
+  /**
+   * The payer decides an appeal of a claim it denied (appeals reach payers by mail or portal, not
+   * X12): overturned -> it reprocesses the claim and sends an 835 paying it under a new claim
+   * number ('sent'); upheld -> nothing is sent. 'unknown' for a claim it never received.
+   */
+  decideAppeal(claimId: string, overturned: boolean): 'sent' | 'upheld' | 'unknown';
 }
 
 const MAX_RETRIES = 5;
@@ -137,6 +143,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   };
   const sent835: string[] = [];
   const adjudications = new Map<string, Adjudication>();
+  /** What each claim was last sent as, and in which interchange (to answer an appeal later). */
+  const received837 = new Map<string, { sub: Submitted837; claim: SubmittedClaim }>();
   /** Interchanges already taken, by sender and ISA13: a resend is not adjudicated again. */
   const received = new Set<string>();
   const faults = opts.faults ?? {};
@@ -274,11 +282,19 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const out = ack999(sub, 'A');
     if (sub.claims.length === 0) return out;
     const today = new Date().toISOString().slice(0, 10);
-    const decisions: { claim: SubmittedClaim; decision: Decision }[] = sub.claims.map((claim) => ({
-      claim,
-      decision: decide(opts.seed, claim),
-    }));
+    // A void (frequency 8) is acknowledged under the original's claim number; its 835 (a reversal of
+    // what the original paid, if anything) goes with the others.
+    const voids = sub.claims
+      .filter((c) => c.frequencyCode === '8')
+      .map((claim) => ({
+        claim,
+        answer: decideVoid(opts.seed, claim, received837.get(claim.claimId)?.claim.frequencyCode),
+      }));
+    const decisions: { claim: SubmittedClaim; decision: Decision }[] = sub.claims
+      .filter((c) => c.frequencyCode !== '8')
+      .map((claim) => ({ claim, decision: decide(opts.seed, claim) }));
     for (const { claim, decision } of decisions) {
+      received837.set(claim.claimId, { sub, claim });
       const before = adjudications.get(claim.claimId);
       adjudications.set(claim.claimId, {
         claimId: claim.claimId,
@@ -297,7 +313,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         batchReference: sub.interchangeControlNumber,
         receiptDate: today,
         processDate: today,
-        claims: decisions.map(({ claim, decision }) => ({
+        claims: [
+          ...decisions,
+          ...voids.map(({ claim, answer }) => ({
+            claim,
+            decision: { ack: 'accepted' as const, payerClaimControlNumber: answer.payerClaimControlNumber },
+          })),
+        ].map(({ claim, decision }) => ({
           patientControlNumber: claim.claimId,
           billingProviderNpi: claim.billingNpi,
           billingProviderName: claim.billingName || 'BILLING PROVIDER',
@@ -318,37 +340,46 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         })),
       }).x12,
     });
+    const payments: { claim: SubmittedClaim; payment: ClaimPayment835Input }[] = [
+      ...decisions.flatMap(({ claim, decision }) =>
+        decision.ack === 'accepted' ? [{ claim, payment: decision.payment }] : [],
+      ),
+      ...voids.flatMap(({ claim, answer }) => (answer.payment ? [{ claim, payment: answer.payment }] : [])),
+    ];
     // One 835 per payer and payee (billing NPI), in order of first appearance.
     const remits = new Map<string, { claim: SubmittedClaim; payments: ClaimPayment835Input[] }>();
-    for (const { claim, decision } of decisions) {
-      if (decision.ack !== 'accepted') continue;
+    for (const { claim, payment } of payments) {
       const key = `${claim.payerId}\u0000${claim.billingNpi}`;
       const r = remits.get(key) ?? { claim, payments: [] };
-      r.payments.push(decision.payment);
+      r.payments.push(payment);
       remits.set(key, r);
     }
-    for (const { claim, payments } of remits.values()) {
-      traces++;
-      const traceNumber = `SIMTRN${String(traces).padStart(6, '0')}S${opts.seed}`;
-      const pick = createHash('sha256').update(`${opts.seed}:${traceNumber}`).digest()[0] as number;
-      const plb = faults.providerAdjustments?.(traceNumber, claim.billingNpi) ?? [];
-      const remit: Write835Input = {
-        envelope: envelope(sub),
-        payer: {
-          name: payerName,
-          identifier: PAYER_EIN_ID,
-          address: { line1: '1 PAYER PLAZA', city: 'HARTFORD', state: 'CT', zip: '061030001' },
-        },
-        payee: { name: claim.billingName || 'BILLING PROVIDER', npi: claim.billingNpi },
-        traceNumber,
-        paymentMethod: pick % 4 === 0 ? 'CHK' : 'ACH',
-        paymentDate: today,
-        claims: payments,
-        ...(plb.length > 0 ? { providerAdjustments: plb } : {}),
-      };
-      out.push({ kind: '835', atMs: delays.remitMs, body: write835(remit).x12, remit });
-    }
+    for (const { claim, payments } of remits.values()) out.push(remit835(sub, claim, payments));
     return out;
+  }
+
+  /** One 835 (next trace number) paying `payments` to the claim's payee. */
+  function remit835(sub: Submitted837, claim: SubmittedClaim, payments: ClaimPayment835Input[]): Outgoing {
+    const today = new Date().toISOString().slice(0, 10);
+    traces++;
+    const traceNumber = `SIMTRN${String(traces).padStart(6, '0')}S${opts.seed}`;
+    const pick = createHash('sha256').update(`${opts.seed}:${traceNumber}`).digest()[0] as number;
+    const plb = faults.providerAdjustments?.(traceNumber, claim.billingNpi) ?? [];
+    const remit: Write835Input = {
+      envelope: envelope(sub),
+      payer: {
+        name: payerName,
+        identifier: PAYER_EIN_ID,
+        address: { line1: '1 PAYER PLAZA', city: 'HARTFORD', state: 'CT', zip: '061030001' },
+      },
+      payee: { name: claim.billingName || 'BILLING PROVIDER', npi: claim.billingNpi },
+      traceNumber,
+      paymentMethod: pick % 4 === 0 ? 'CHK' : 'ACH',
+      paymentDate: today,
+      claims: payments,
+      ...(plb.length > 0 ? { providerAdjustments: plb } : {}),
+    };
+    return { kind: '835', atMs: delays.remitMs, body: write835(remit).x12, remit };
   }
 
   const server = createServer((req, res) => {
@@ -421,6 +452,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     stats: () => structuredClone(stats),
     sent835: () => [...sent835],
     adjudications: () => new Map(adjudications),
+    decideAppeal(claimId, overturned) {
+      const known = received837.get(claimId);
+      if (!known) return 'unknown';
+      if (!overturned) return 'upheld';
+      deliver([remit835(known.sub, known.claim, [reprocessAfterAppeal(opts.seed, known.claim)])]);
+      return 'sent';
+    },
     async replayLast835(): Promise<number> {
       const last = sent835.at(-1);
       if (last === undefined) throw new Error('no 835 sent yet');

@@ -132,6 +132,12 @@ export interface Claim {
   frequencyCode: FrequencyCode;
   /** Payer claim control number of the claim being replaced or voided (REF*F8), freq 7/8. */
   originalPayerClaimNumber?: string;
+  /**
+   * Set when an appeal was won: the payer's claim control number of the denial the payer
+   * reprocesses. The reprocessed adjudication (a new CLP07) replaces that one on the ledger, as a
+   * replacement claim's does (shared/posting/ledger.ts checkAgainstLedger).
+   */
+  reprocessedPayerClaimNumber?: string;
   patient: Person;
   relationship: Relationship;
   subscriber: Subscriber; // same person as patient when relationship is '18'
@@ -175,6 +181,8 @@ export const CLAIM_STATUSES = [
   'SECONDARY',
   'HUMAN_REVIEW',
   'CLOSED',
+  // The payer accepted our void (frequency 8) of the claim: terminal, like CLOSED.
+  'VOIDED',
 ] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
@@ -185,6 +193,7 @@ export const RESTING_STATUSES: ReadonlySet<ClaimStatus> = new Set([
   'SECONDARY',
   'HUMAN_REVIEW',
   'CLOSED',
+  'VOIDED',
 ]);
 
 /** One entry of a claim's append-only event log. */

@@ -2,7 +2,7 @@
  * Pure claim state transitions: which ClaimStatus may follow which, the event each transition
  * appends, and the task-token wait / early-outcome bookkeeping (see workflow.ts TransitionInput).
  *
- * Waits: the state machine parks a claim on a task token (CORRECTION, ACK, REMIT). An outcome
+ * Waits: the state machine parks a claim on a task token (CORRECTION, ACK, REMIT, APPEAL). An outcome
  * (an ACK from process-ack, a REMIT from post-remittance) can arrive before the wait is registered
  * (the 999 can beat record-transition). Such an outcome is kept as pending and handed over the
  * moment the matching wait registers; an outcome that finds its wait takes the token.
@@ -32,16 +32,18 @@ export const TRANSITIONS: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> 
   SCRUBBED: ['SUBMITTED', 'NEEDS_CORRECTION', 'HUMAN_REVIEW'],
   NEEDS_CORRECTION: ['CORRECTED', 'WRITTEN_OFF', 'HUMAN_REVIEW', 'CLOSED'],
   CORRECTED: ['SCRUBBED', 'NEEDS_CORRECTION', 'SUBMITTED', 'HUMAN_REVIEW'],
-  // A remit may arrive without (or before) an acknowledgment.
-  SUBMITTED: ['ACCEPTED', 'REJECTED', ...REMIT_RESULTS],
-  ACCEPTED: [...REMIT_RESULTS, 'REJECTED'],
+  // A remit may arrive without (or before) an acknowledgment. VOIDED: the payer accepted our void.
+  SUBMITTED: ['ACCEPTED', 'REJECTED', 'VOIDED', ...REMIT_RESULTS],
+  ACCEPTED: [...REMIT_RESULTS, 'REJECTED', 'VOIDED'],
   REJECTED: ['NEEDS_CORRECTION', 'HUMAN_REVIEW', 'CLOSED'],
   PAID: ['CLOSED', 'HUMAN_REVIEW', 'SECONDARY', 'PATIENT_BALANCE'],
   PATIENT_BALANCE: ['CLOSED', 'HUMAN_REVIEW', 'SECONDARY'],
   DENIED: ['NEEDS_CORRECTION', 'APPEAL', 'WRITTEN_OFF', 'SECONDARY', 'HUMAN_REVIEW', 'CLOSED'],
-  APPEAL: ['SUBMITTED', ...REMIT_RESULTS.filter((s) => s !== 'APPEAL'), 'CLOSED'],
+  // An appeal won: the claim waits (ACCEPTED) for the payer's new 835.
+  APPEAL: ['SUBMITTED', 'ACCEPTED', ...REMIT_RESULTS.filter((s) => s !== 'APPEAL'), 'CLOSED'],
   WRITTEN_OFF: ['CLOSED', 'HUMAN_REVIEW'],
-  SECONDARY: ['CLOSED', 'HUMAN_REVIEW', 'SUBMITTED'],
+  // CORRECTED: a person corrects a claim whose execution ended; a new execution resubmits it.
+  SECONDARY: ['CLOSED', 'HUMAN_REVIEW', 'SUBMITTED', 'CORRECTED'],
   HUMAN_REVIEW: [
     'NEEDS_CORRECTION',
     'CORRECTED',
@@ -53,8 +55,9 @@ export const TRANSITIONS: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> 
     'SECONDARY',
     'CLOSED',
   ],
-  // A closed claim reopens only for a person (a late reversal, a refund request).
-  CLOSED: ['HUMAN_REVIEW'],
+  // A closed claim reopens only for a person (a late reversal, a refund request, a correction).
+  CLOSED: ['HUMAN_REVIEW', 'CORRECTED'],
+  VOIDED: ['HUMAN_REVIEW'],
 };
 
 /** Event type that counts one AwaitRemit follow-up (TransitionResult.followUps). */
@@ -67,7 +70,7 @@ export interface Waiting {
 }
 
 export interface PendingOutcome {
-  output: unknown; // AckOutcome for ACK, RemitOutcome for REMIT, correction payload for CORRECTION
+  output: unknown; // AckOutcome for ACK, RemitOutcome for REMIT, correction payload for CORRECTION, AppealDecision for APPEAL
   at: string;
   /**
    * The task token this outcome was handed to without a confirmed receipt: an answer in flight
@@ -81,8 +84,10 @@ export interface PendingOutcome {
 /** Statuses in which an outcome of this kind may still be waited for. */
 export const EXPECTING_OUTCOME: Record<WaitKind, readonly ClaimStatus[]> = {
   ACK: ['SUBMITTED'],
-  REMIT: ['SUBMITTED', 'ACCEPTED'],
+  // APPEAL: the payer's 835 after an appeal won may beat the outcome being recorded; AwaitRemit takes it.
+  REMIT: ['SUBMITTED', 'ACCEPTED', 'APPEAL'],
   CORRECTION: ['NEEDS_CORRECTION', 'CORRECTED', 'REJECTED', 'DENIED'],
+  APPEAL: ['APPEAL'],
 };
 
 /** The mutable part of a claim: what transitions read and write. */

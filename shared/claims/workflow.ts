@@ -7,6 +7,21 @@ import type { ClaimStatus } from './model';
 
 export interface WorkflowInput {
   claimId: string;
+  /**
+   * Set on an execution started to void the claim (frequency 8, functions/api void route): once the
+   * payer accepts the void the claim ends VOIDED instead of waiting for an 835.
+   */
+  void?: true;
+}
+
+/**
+ * Name of the execution that resubmits a claim whose first execution ended: deterministic from the
+ * claim id and the claim version the correction (or void) was made from, so a retried request starts
+ * nothing new (StartExecution with a used name is ExecutionAlreadyExists). <= 80 characters
+ * ([A-Za-z0-9_-]); the claim id is <= 17.
+ */
+export function resubmissionExecutionName(claimId: string, kind: 'correction' | 'void', fromVersion: number) {
+  return `${claimId}-${kind === 'void' ? 'void' : 'fix'}-${fromVersion}`;
 }
 
 /** scrub-claim Lambda: input { claimId }, output ScrubResult (state machine: ResultPath $.scrub). */
@@ -17,7 +32,8 @@ export interface ScrubResult {
 }
 
 /** What a task-token wait is waiting for. */
-export type WaitKind = 'CORRECTION' | 'ACK' | 'REMIT';
+export const WAIT_KINDS = ['CORRECTION', 'ACK', 'REMIT', 'APPEAL'] as const;
+export type WaitKind = (typeof WAIT_KINDS)[number];
 
 /**
  * record-transition Lambda input. Without taskToken: append the event, set the status, return.
@@ -30,6 +46,8 @@ export interface TransitionInput {
   event: string; // event type, e.g. 'SCRUB_FAILED', 'AWAITING_ACK', 'CLOSED'
   wait?: WaitKind;
   taskToken?: string;
+  /** The execution's start ($$.Execution.StartTime), on the Appeal transition: caps the appeal timer. */
+  executionStartedAt?: string;
 }
 
 /**
@@ -46,6 +64,28 @@ export interface TransitionResult {
   claimId: string;
   status: ClaimStatus;
   followUps: number; // how many times AwaitRemit timed out and was followed up
+  /**
+   * On the Appeal transition: the appeal deadline (YYYY-MM-DD, the payer's appeal window from the
+   * payer registry counted from the day the 835 routed the claim to APPEAL) and the seconds until
+   * its end, the AwaitAppeal timer (TimeoutSecondsPath).
+   */
+  appealDeadline?: string;
+  appealSeconds?: number;
+}
+
+/**
+ * What answers the AwaitAppeal wait (ResultPath $.appeal), from the appeal outcome route; the wait
+ * branches by the token answer (tokenAnswer). REMIT: the appeal was won, the claim waits for the
+ * payer's new 835 (success -> AwaitRemit); WRITE_OFF: lost, written off (a manager's decision;
+ * Appeal.WRITE_OFF -> AppealWriteOff, a Settle task); CORRECT: the claim was corrected instead (the
+ * correction waits, pending, for NeedsCorrection; Appeal.CORRECT -> Correct); HUMAN_REVIEW: lost or
+ * withdrawn, a person decides (Appeal.HUMAN_REVIEW -> HumanReview).
+ */
+export type AppealRoute = 'REMIT' | 'WRITE_OFF' | 'CORRECT' | 'HUMAN_REVIEW';
+export interface AppealDecision {
+  route: AppealRoute;
+  outcome?: string;
+  decidedOn?: string;
 }
 
 /** Message body the Submit state sends to the submission queue (sqs:sendMessage.waitForTaskToken). */
@@ -139,12 +179,22 @@ export const ONWARD_ROUTES = [
 ] as const satisfies readonly RemitRoute[];
 export type OnwardRoute = (typeof ONWARD_ROUTES)[number];
 
+/** Appeal routes that go on from AwaitAppeal by failure: `Appeal.<route>`, caught to their state. */
+export const APPEAL_ONWARD_ROUTES = [
+  'WRITE_OFF',
+  'CORRECT',
+  'HUMAN_REVIEW',
+] as const satisfies readonly AppealRoute[];
+export type AppealOnwardRoute = (typeof APPEAL_ONWARD_ROUTES)[number];
+
 /** Errors a wait's token is failed with (SendTaskFailure) to branch the state machine without a Choice state. */
 export const WAIT_ERRORS = {
   /** The 999 / 277CA rejected the claim: AwaitAck catches it -> Rejected. Cause: the AckOutcome JSON. */
   ACK_REJECTED: 'Ack.Rejected',
   /** `Route.CORRECT`, `Route.APPEAL`, ...: AwaitRemit catches each -> its state. Cause: the RemitOutcome JSON. */
   route: (route: OnwardRoute) => `Route.${route}` as const,
+  /** `Appeal.WRITE_OFF`, ...: AwaitAppeal catches each -> its state. Cause: the AppealDecision JSON. */
+  appeal: (route: AppealOnwardRoute) => `Appeal.${route}` as const,
 } as const;
 
 /** How a wait's task token is answered: SendTaskSuccess(output) or SendTaskFailure(error, cause). */
@@ -158,9 +208,11 @@ export type TokenReply = { ok: true; output: unknown } | { ok: false; error: str
  * - ACK: accepted -> success (AwaitRemit next); anything else -> failure Ack.Rejected (Rejected).
  * - REMIT: PAID / PATIENT_BALANCE / WRITE_OFF -> success (Settle next); CORRECT / APPEAL / SECONDARY ->
  *   failure Route.<route> (its state); any other route -> failure Route.HUMAN_REVIEW.
+ * - APPEAL: REMIT (won) -> success (AwaitRemit next); WRITE_OFF / CORRECT -> failure Appeal.<route>
+ *   (AppealWriteOff / Correct); any other route -> failure Appeal.HUMAN_REVIEW.
  * - every other wait: success.
  * The failure's cause is the outcome as JSON: the catch puts { Error, Cause } at the wait's
- * ResultPath ($.ack / $.remit); a later state that needs a field reads it with
+ * ResultPath ($.ack / $.remit / $.appeal); a later state that needs a field reads it with
  * States.StringToJson($.remit.Cause) in its Parameters.
  */
 export function tokenAnswer(kind: WaitKind, output: unknown): TokenReply {
@@ -168,16 +220,27 @@ export function tokenAnswer(kind: WaitKind, output: unknown): TokenReply {
     if ((output as Partial<AckOutcome> | undefined)?.accepted === true) return { ok: true, output };
     return { ok: false, error: WAIT_ERRORS.ACK_REJECTED, cause: JSON.stringify(output ?? null) };
   }
+  const route = (output as { route?: unknown } | undefined)?.route;
   if (kind === 'REMIT') {
-    const route = (output as Partial<RemitOutcome> | undefined)?.route;
     if (isSettleRoute(route)) return { ok: true, output };
-    const onward: OnwardRoute = (ONWARD_ROUTES as readonly unknown[]).includes(route)
-      ? (route as OnwardRoute)
-      : 'HUMAN_REVIEW';
-    return { ok: false, error: WAIT_ERRORS.route(onward), cause: JSON.stringify(output ?? null) };
+    return failTo(WAIT_ERRORS.route(onwardOf(ONWARD_ROUTES, route)), output);
+  }
+  if (kind === 'APPEAL') {
+    if (route === 'REMIT') return { ok: true, output };
+    return failTo(WAIT_ERRORS.appeal(onwardOf(APPEAL_ONWARD_ROUTES, route)), output);
   }
   return { ok: true, output };
 }
+
+/** The onward route a wait's outcome names, or HUMAN_REVIEW for one the state machine does not know. */
+function onwardOf<R extends string>(routes: readonly (R | 'HUMAN_REVIEW')[], route: unknown) {
+  return (routes as readonly unknown[]).includes(route) ? (route as R) : 'HUMAN_REVIEW';
+}
+const failTo = (error: string, output: unknown): TokenReply => ({
+  ok: false,
+  error,
+  cause: JSON.stringify(output ?? null),
+});
 
 /** What a caught wait failure puts at the wait's ResultPath (Step Functions' error output). */
 export interface CaughtFailure {
@@ -194,5 +257,7 @@ export interface WorkflowState extends WorkflowInput {
   ack?: AckOutcome | CaughtFailure;
   /** RemitOutcome on a settle route; the caught Route.<route> failure (Cause: RemitOutcome JSON) otherwise. */
   remit?: RemitOutcome | CaughtFailure;
+  /** AppealDecision when won (REMIT); the caught Appeal.<route> failure (Cause: AppealDecision JSON) otherwise. */
+  appeal?: AppealDecision | CaughtFailure;
   transition?: TransitionResult;
 }

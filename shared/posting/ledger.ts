@@ -366,7 +366,8 @@ type LedgerRefusal = Exclude<LedgerCheck, { ok: true }>;
  *   adjudicated it is DUPLICATE_REMIT (same CLP07, or a second adjudication that stays within the
  *   charges) or CREDIT_BALANCE (payments would exceed the charges); payments above the charges on a
  *   fresh claim are CREDIT_BALANCE too.
- * - exception: the claim is a replacement (frequency 7) of the payer's claim CLP07 = REF*F8 whose
+ * - exception: the claim is a replacement (frequency 7) of the payer's claim CLP07 = REF*F8 (or an
+ *   appeal won had the payer reprocess its claim CLP07 = reprocessedPayerClaimNumber) whose
  *   adjudication is on the ledger, and this is a different CLP07 (the replacement's own
  *   adjudication) with no payer reversal in between: the replaced adjudication is reversed by our own
  *   REVERSAL entries (net per bucket) in the same posting, then the new one posts.
@@ -409,7 +410,9 @@ export function checkAgainstLedger(
         .filter((p): p is string => p !== undefined),
     );
     const sameAdjudication = postedPcns.has(payment.payerClaimControlNumber);
-    const original = claim.frequencyCode === '7' ? claim.originalPayerClaimNumber : undefined;
+    // A replacement's original, or the denial an appeal won has the payer reprocess.
+    const original =
+      claim.frequencyCode === '7' ? claim.originalPayerClaimNumber : claim.reprocessedPayerClaimNumber;
     if (!sameAdjudication && original !== undefined && postedPcns.has(original)) {
       toPost = [...replacedReversal(claim.claimId, before, original, posting), ...entries];
       supersedes = true;

@@ -39,13 +39,18 @@ export async function scrubStoredClaim(
     const state = await ports.getState(claimId);
     if (!state) throw new Error(`claim ${claimId} has no state`);
     const now = ports.now();
-    const findings = scrubClaim(claim, {
-      today: now.toISOString().slice(0, 10),
-      timelyFilingDays: ctx.timelyFilingDays,
-      payer,
-      ...(ctx.cpt ? { cpt: ctx.cpt } : {}),
-      ...(ctx.ncci ? { ncci: ctx.ncci } : {}),
-    });
+    // A void (frequency 8) resends the claim the payer has on file only to cancel it: the rules
+    // (timely filing above all) do not apply to it.
+    const findings =
+      claim.frequencyCode === '8'
+        ? []
+        : scrubClaim(claim, {
+            today: now.toISOString().slice(0, 10),
+            timelyFilingDays: ctx.timelyFilingDays,
+            payer,
+            ...(ctx.cpt ? { cpt: ctx.cpt } : {}),
+            ...(ctx.ncci ? { ncci: ctx.ncci } : {}),
+          });
     const errors = findings.filter((f) => f.severity === 'error');
     const ok = errors.length === 0;
     const at = now.toISOString();

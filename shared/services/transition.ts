@@ -8,7 +8,13 @@
  * it pending, marked as handed to this token; after SendTaskSuccess a second save removes it. If
  * answering fails, TokenAnswerFailedError is thrown (the state machine retries the wait with a new
  * token, which takes the outcome again); it is never lost.
+ *
+ * Appeal: the Appeal transition answers the appeal deadline (the payer registry's window from today,
+ * the day the 835 routed the claim here) and its seconds, the AwaitAppeal timer. APPEAL_EXPIRED (the
+ * timer ran out) raises an APPEAL_EXPIRED work item. VOIDED (the payer accepted our void) writes off
+ * what is still open on the claim's insurance balance (reason VOID), once.
  */
+import { appealTimer, appealWindowDays } from '../claims/appeal';
 import type { Claim, ClaimEvent } from '../claims/model';
 import {
   applyTransition,
@@ -26,6 +32,7 @@ import {
   type TransitionResult,
   type WaitKind,
 } from '../claims/workflow';
+import { balances, type LedgerEntry, writeOffEntry } from '../posting/ledger';
 
 export interface TransitionPorts {
   getState(claimId: string): Promise<ClaimState | undefined>;
@@ -42,7 +49,18 @@ export interface TransitionPorts {
    */
   answer(answer: TokenAnswer, kind: WaitKind): Promise<'answered' | 'settled'>;
   now(): Date;
+  /** The payer registry's appeal window for the payer (undefined: not in the registry, the default applies). */
+  appealDays?(payerId: string): Promise<number | undefined>;
+  /** Adds a work item (idempotent by kind + reference). */
+  workItem?(kind: string, reference: string, detail: Record<string, unknown>): Promise<void>;
+  /** Writes off the claim's open insurance balance with `reason`, once per reason (idempotent). */
+  closeOpenBalance?(claimId: string, reason: string): Promise<void>;
 }
+
+/** The event of the AppealExpired state: the appeal deadline passed with no outcome recorded. */
+export const APPEAL_EXPIRED_EVENT = 'APPEAL_EXPIRED';
+/** Work item kind raised when an appeal deadline passes. */
+export const APPEAL_EXPIRED_ITEM = 'APPEAL_EXPIRED';
 
 export class ClaimNotFoundError extends Error {
   override readonly name = 'ClaimNotFound';
@@ -89,14 +107,15 @@ export async function recordTransition(
         }
         await confirm(ports, input.claimId, input.wait, applied.answer.taskToken);
       }
-      return { claimId: input.claimId, status: next.status, followUps: next.followUps };
+      return { ...result(input, next), ...(await after(input, current, ports)) };
     }
   }
   throw new Error(`claim ${input.claimId}: transition to ${input.to} lost repeated version races`);
 }
 
 /**
- * The Settle state: the remit routed the claim to an end (PAID, PATIENT_BALANCE, WRITE_OFF). Records
+ * The Settle state (and AppealWriteOff): the remit (or an appeal lost) routed the claim to an end
+ * (PAID, PATIENT_BALANCE, WRITE_OFF). Records
  * the route's status and event, then CLOSED: the same two events, in the same order, as the two
  * states it replaces. Each step is its own version-checked save and is skipped when the claim is
  * already past it, so a retried task (also after a crash between the saves) finishes the job
@@ -124,6 +143,56 @@ export function recordOrSettle(
   ports: TransitionPorts,
 ): Promise<TransitionResult> {
   return 'settle' in input ? settleClaim(input, ports) : recordTransition(input, ports);
+}
+
+/**
+ * The WRITE_OFF entry that closes what is still open on the claim's insurance balance (none when
+ * nothing is open): a void takes the claim off the payer's books, so nothing more is expected.
+ */
+export function openBalanceWriteOff(
+  claimId: string,
+  entries: readonly LedgerEntry[],
+  reason: string,
+  at: string,
+): LedgerEntry | undefined {
+  const open = balances(entries).balanceCents;
+  return open > 0 ? writeOffEntry(claimId, open, at, reason) : undefined;
+}
+
+const result = (input: TransitionInput, next: ClaimState): TransitionResult => ({
+  claimId: input.claimId,
+  status: next.status,
+  followUps: next.followUps,
+});
+
+/** What a transition does beyond the claim once it is saved (each step idempotent: a retried task repeats it). */
+async function after(
+  input: TransitionInput,
+  current: ClaimState,
+  ports: TransitionPorts,
+): Promise<Partial<TransitionResult>> {
+  if (input.to === 'APPEAL' && input.wait === undefined) {
+    const payerId = (await ports.loadClaim(input.claimId))?.payer.payerId;
+    const days = appealWindowDays(payerId && ports.appealDays ? await ports.appealDays(payerId) : undefined);
+    const now = ports.now();
+    const timer = appealTimer(now.toISOString().slice(0, 10), days, now, input.executionStartedAt);
+    return { appealDeadline: timer.deadline, appealSeconds: timer.seconds };
+  }
+  if (input.event === APPEAL_EXPIRED_EVENT) {
+    await ports.workItem?.(APPEAL_EXPIRED_ITEM, input.claimId, {
+      claimId: input.claimId,
+      from: current.status,
+    });
+  }
+  if (input.to === 'VOIDED') {
+    await ports.closeOpenBalance?.(input.claimId, 'VOID');
+    // A remit that arrived while the void was on its way (e.g. the payer's reversal before its
+    // 277CA) waits for an AwaitRemit that a void never enters: a person takes it.
+    if (current.pending.REMIT) {
+      await ports.workItem?.('UNEXPECTED_REMIT', input.claimId, { claimId: input.claimId, status: 'VOIDED' });
+    }
+  }
+  return {};
 }
 
 /** Removes the outcome handed to `taskToken` now that the token is answered (retried on version races). */

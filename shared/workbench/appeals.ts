@@ -7,6 +7,7 @@
  * The deadline is the payer's appeal window (configurable per payer id, default 180 days) counted
  * from the date of the 835 that denied the claim (its REMIT_POSTED event).
  */
+import { addDays } from '../claims/appeal';
 import type { Claim, ClaimEvent } from '../claims/model';
 import { type Cents, formatDollars } from '../money';
 import type { LedgerEntry } from '../posting/ledger';
@@ -145,14 +146,11 @@ export class NotDeniedError extends Error {
   override readonly name = 'NotDeniedError';
 }
 
-const DAY_MS = 86_400_000;
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export function addDays(isoDate: string, days: number): string {
-  return new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
+export { addDays };
 
 export function appealDays(payerId: string, config: AppealConfig = {}): number {
   const days = config.appealDaysByPayer?.[payerId];

@@ -21,6 +21,7 @@ export type AuditAction =
   | 'READ_REPORT'
   // corrections and work queues (shared/workbench/correct-claim.ts, work-queue.ts)
   | 'CORRECT_CLAIM'
+  | 'VOID_CLAIM'
   | 'LIST_WORK_ITEMS'
   | 'UPDATE_WORK_ITEM'
   // matching a remit claim payment to a claim by hand (remit-match.ts)
@@ -88,4 +89,39 @@ export function auditEntry(
     ...(what.changes ? { changes: [...what.changes] } : {}),
     ...(what.workItem ? { workItem: { ...what.workItem } } : {}),
   };
+}
+
+/**
+ * The audit of one change to one claim: a function writing the entry for an outcome (and the changes
+ * made). The claim's practice is named when the caller may see it, the caller's practices otherwise.
+ */
+export function claimChangeAudit(
+  write: (entry: AccessAuditEntry) => Promise<void>,
+  caller: Caller,
+  what: {
+    action: AuditAction;
+    claimId: string;
+    /** The claim's practice when the caller may see it. */
+    practiceId: string | undefined;
+    route: string;
+    requestId?: string;
+  },
+  at: Date,
+) {
+  return (outcome: AuditOutcome, changes?: AuditChange[]) =>
+    write(
+      auditEntry(
+        caller,
+        {
+          action: what.action,
+          route: what.route,
+          outcome,
+          claimIds: [what.claimId],
+          practiceIds: what.practiceId ? [what.practiceId] : caller.practiceIds,
+          ...(what.requestId ? { requestId: what.requestId } : {}),
+          ...(changes ? { changes } : {}),
+        },
+        at,
+      ),
+    );
 }

@@ -3,8 +3,9 @@
  * queries.ts, every call is scoped to the caller's practices (another practice's claim is
  * `not_found`) and writes an access-audit entry before anything is returned; ports keep it AWS-free.
  */
-import type { ClaimEvent } from '../claims/model';
+import type { Claim, ClaimEvent } from '../claims/model';
 import { applyTransition, type ClaimState } from '../claims/state';
+import type { AppealDecision } from '../claims/workflow';
 import type { LedgerEntry } from '../posting/ledger';
 import { type AgingReport, arAging, type BookClaim, type Kpis, kpis } from '../reports/metrics';
 import { type Caller, canSee, practicesToRead } from './access';
@@ -51,13 +52,23 @@ export interface BillingPorts {
   /** Every claim of the practices (reports and statement runs read the whole book). */
   practiceClaims(practiceIds: readonly string[]): Promise<ClaimRecordView[]>;
   interchange(interchangeControlNumber: string): Promise<InterchangeFact | undefined>;
-  /** Saves `to` with `event` and a once-only marker (ClaimRepository.saveOnce). */
+  /** Saves `to` with `event` and a once-only marker (ClaimRepository.saveOnce), and the claim when given. */
   saveEventOnce(
     from: ClaimRecordState,
     to: ClaimState,
     event: ClaimEvent,
     markerKey: string,
+    attrs?: { claim?: Claim },
   ): Promise<'saved' | 'conflict' | 'duplicate'>;
+  /**
+   * Hands an appeal decision to the claim's AwaitAppeal wait: answers its token and clears it, or
+   * ('deliver') keeps it pending for the wait to come; 'answer-only' leaves a claim not waiting alone.
+   */
+  resumeAppeal(
+    claimId: string,
+    decision: AppealDecision,
+    mode: 'deliver' | 'answer-only',
+  ): Promise<'answered' | 'pending' | 'none'>;
   patientLedger(claimId: string): Promise<{ entries: PatientEntry[]; version: number }>;
   postPatientEntry(entry: PatientEntry, version: number): Promise<'posted' | 'duplicate' | 'conflict'>;
   getRun(practiceId: string, runNumber: number): Promise<StatementRunView | undefined>;
@@ -79,6 +90,8 @@ export interface BillingPorts {
   ): Promise<Statement | undefined>;
   audit(entry: AccessAuditEntry): Promise<void>;
   appealConfig: AppealConfig;
+  /** The payer registry's appeal window (days) for a payer; it wins over appealConfig, as for the workflow's timer. */
+  appealDays?(payerId: string): Promise<number | undefined>;
   now(): Date;
 }
 
@@ -145,6 +158,7 @@ export async function appendClaimEvent(
   detail: Record<string, unknown>,
   markerKey: string,
   at: string,
+  claimPatch?: (claim: Claim) => Claim,
 ): Promise<'saved' | 'duplicate'> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const record = await ports.getClaim(claimId);
@@ -152,7 +166,13 @@ export async function appendClaimEvent(
     const applied = applyTransition(record, { claimId, to: record.status, event: type }, at);
     if (!applied.ok) throw new Error(applied.error.message);
     const event = { ...applied.event, detail: { ...applied.event.detail, ...detail } };
-    const out = await ports.saveEventOnce(record, applied.state, event, markerKey);
+    const out = await ports.saveEventOnce(
+      record,
+      applied.state,
+      event,
+      markerKey,
+      claimPatch ? { claim: claimPatch(record.claim) } : undefined,
+    );
     if (out !== 'conflict') return out;
   }
   throw new Error(`claim ${claimId}: could not record ${type} after repeated version conflicts`);
@@ -165,12 +185,18 @@ async function appealInputs(ports: BillingPorts, record: ClaimRecordState, attac
   const interchanges = (
     await Promise.all(submittedInterchanges(events).map((icn) => ports.interchange(icn)))
   ).filter((i): i is InterchangeFact => i !== undefined);
+  const payerId = record.claim.payer.payerId;
+  const registered = await ports.appealDays?.(payerId);
+  const config: AppealConfig =
+    registered === undefined
+      ? ports.appealConfig
+      : { appealDaysByPayer: { ...ports.appealConfig.appealDaysByPayer, [payerId]: registered } };
   return appealFacts({
     claim: record.claim,
     events,
     ledger,
     interchanges,
-    config: ports.appealConfig,
+    config,
     ...(attachments ? { attachments } : {}),
   });
 }
@@ -242,34 +268,88 @@ export async function appealPacket(
 
 export const APPEAL_OUTCOMES = ['OVERTURNED', 'PARTIALLY_OVERTURNED', 'UPHELD', 'WITHDRAWN'] as const;
 export type AppealOutcome = (typeof APPEAL_OUTCOMES)[number];
+/** Where a lost (UPHELD) or WITHDRAWN appeal goes: a person decides, or a manager writes it off. */
+export const APPEAL_LOST_ROUTES = ['HUMAN_REVIEW', 'WRITE_OFF'] as const;
+export type AppealLostRoute = (typeof APPEAL_LOST_ROUTES)[number];
+
+const WON: readonly AppealOutcome[] = ['OVERTURNED', 'PARTIALLY_OVERTURNED'];
+
+/** The decision the AwaitAppeal wait is answered with (docs/api.md, Appeals). */
+export function appealDecision(input: {
+  outcome: AppealOutcome;
+  decidedOn: string;
+  next?: AppealLostRoute;
+}): AppealDecision {
+  const route = WON.includes(input.outcome) ? 'REMIT' : (input.next ?? 'HUMAN_REVIEW');
+  return { route, outcome: input.outcome, decidedOn: input.decidedOn };
+}
+
+export interface AppealOutcomeView {
+  recorded: 'saved' | 'duplicate';
+  route: AppealDecision['route'];
+  /** answered / pending: the claim's AwaitAppeal wait took the decision; none: the claim waits on no appeal. */
+  resumed: 'answered' | 'pending' | 'none';
+}
 
 /**
- * Records the payer's decision on the appeal as an APPEAL_OUTCOME event (once per denial). The
- * claim's status is unchanged here: resuming its workflow (a new remittance, a write-off) is the
- * workflow's part.
+ * Records the payer's decision on the appeal as an APPEAL_OUTCOME event (once per denial, with who
+ * and when; audited with before / after) and, when the claim waits on its appeal (APPEAL), answers
+ * that wait once: won (OVERTURNED, PARTIALLY_OVERTURNED) -> the claim waits for the payer's new
+ * 835, marked so that the reprocessed adjudication replaces the denial on the ledger; lost (UPHELD)
+ * or WITHDRAWN -> human review, or a write-off (`next: WRITE_OFF`, manager or admin only).
  */
 export async function recordAppealOutcome(
   ports: BillingPorts,
   caller: Caller,
   claimId: string,
-  input: { outcome: AppealOutcome; decidedOn: string },
+  input: { outcome: AppealOutcome; decidedOn: string; next?: AppealLostRoute },
   request: RequestInfo,
-): Promise<Result<{ recorded: 'saved' | 'duplicate' }>> {
+): Promise<Result<AppealOutcomeView>> {
   const record = await visibleClaim(ports, caller, claimId, 'RECORD_APPEAL_OUTCOME', request);
   if (!record) return { ok: false, error: 'not_found' };
+  const decision = appealDecision(input);
+  if (decision.route === 'WRITE_OFF' && caller.role === 'biller') return { ok: false, error: 'forbidden' };
   const [events, ledger] = await Promise.all([ports.events(claimId), ports.ledger(claimId)]);
   const denial = latestDenial(events, ledger);
   if (!denial) return { ok: false, error: 'not_denied' };
-  await audit(ports, caller, 'RECORD_APPEAL_OUTCOME', request, 'OK', [claimId], [record.practiceId]);
+  const waits = record.status === 'APPEAL';
+  const reprocessed = decision.route === 'REMIT' ? denial.payerClaimControlNumber : undefined;
+  await ports.audit(
+    auditEntry(
+      caller,
+      {
+        action: 'RECORD_APPEAL_OUTCOME',
+        route: request.route,
+        outcome: 'OK',
+        claimIds: [claimId],
+        practiceIds: [record.practiceId],
+        ...(request.requestId ? { requestId: request.requestId } : {}),
+        changes: [
+          { path: 'appeal.outcome', after: input.outcome },
+          ...(waits ? [{ path: 'appeal.route', before: record.status, after: decision.route }] : []),
+          ...(reprocessed ? [{ path: 'claim.reprocessedPayerClaimNumber', after: reprocessed }] : []),
+        ],
+      },
+      ports.now(),
+    ),
+  );
   const recorded = await appendClaimEvent(
     ports,
     claimId,
     'APPEAL_OUTCOME',
-    { outcome: input.outcome, decidedOn: input.decidedOn, by: caller.sub },
+    { outcome: input.outcome, decidedOn: input.decidedOn, route: decision.route, by: caller.sub },
     `APPEAL_OUTCOME#${denial.traceNumber ?? denial.remitDate}`,
     ports.now().toISOString(),
+    reprocessed ? (claim) => ({ ...claim, reprocessedPayerClaimNumber: reprocessed }) : undefined,
   );
-  return { ok: true, value: { recorded } };
+  // Once: the first request hands the decision over (or keeps it pending for the wait to come); a
+  // repeated one only answers a wait still open (an earlier attempt that stopped before answering).
+  const resumed = !waits
+    ? 'none'
+    : recorded === 'saved'
+      ? await ports.resumeAppeal(claimId, decision, 'deliver')
+      : await ports.resumeAppeal(claimId, decision, 'answer-only');
+  return { ok: true, value: { recorded, route: decision.route, resumed } };
 }
 
 // ---------------------------------------------------------------- patient payments and write-offs

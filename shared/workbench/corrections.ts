@@ -8,11 +8,12 @@
  * The claim keeps its identity: claim id, practice, encounter, source file, received time, and its
  * frequency. A claim the payer adjudicated was made a replacement (frequency 7, REF*F8 = the payer's
  * claim control number) by the pipeline when its denial was routed to CORRECT; before adjudication
- * it stays an original (frequency 1). A correction never changes either.
+ * it stays an original (frequency 1). applyCorrection never changes either; a correction of a claim
+ * whose execution ended sets them (replacementFrequency, correct-claim.ts).
  */
 
 import { CHARGE_COLUMNS, type ChargeRow, LINE_COLUMNS, parseChargeFile } from '../charges';
-import type { Claim } from '../claims/model';
+import type { Claim, ClaimStatus } from '../claims/model';
 import { EXPECTING_OUTCOME } from '../claims/state';
 import { formatX12Amount } from '../money';
 import { hasErrors, type ScrubFinding, scrubClaim } from '../scrub/rules';
@@ -60,10 +61,42 @@ export type CorrectionResult =
   | { ok: false; code: 'SCRUB_ERRORS'; findings: ScrubFinding[] }
   | { ok: false; code: 'NO_CHANGE' };
 
-/** Statuses in which the workflow takes a correction (waits for it, or is on its way to wait). */
+/** Statuses in which the running workflow takes a correction (waits for it, or is on its way to wait). */
 export const CORRECTABLE = EXPECTING_OUTCOME.CORRECTION;
 
-export const isCorrectable = (status: string): boolean => (CORRECTABLE as readonly string[]).includes(status);
+/** Statuses in which the claim's execution has ended: a correction starts a new one. */
+export const ENDED: readonly ClaimStatus[] = ['CLOSED', 'SECONDARY', 'HUMAN_REVIEW'];
+
+/**
+ * How a correction reaches the workflow, by the claim's status:
+ * - resume: the running execution waits (or is on its way to wait) in NeedsCorrection;
+ * - appeal: the execution waits on the appeal; the correction replaces it (the AwaitAppeal wait is
+ *   answered with route CORRECT, the correction waits, pending, for NeedsCorrection);
+ * - restart: the execution ended; the claim becomes CORRECTED and a new execution resubmits it.
+ * undefined: the claim is in flight (being scrubbed, submitted, adjudicated) or voided.
+ */
+export type CorrectionPath = 'resume' | 'appeal' | 'restart';
+
+export function correctionPath(status: ClaimStatus): CorrectionPath | undefined {
+  if ((CORRECTABLE as readonly string[]).includes(status)) return 'resume';
+  if (status === 'APPEAL') return 'appeal';
+  if (ENDED.includes(status)) return 'restart';
+  return undefined;
+}
+
+export const isCorrectable = (status: ClaimStatus): boolean => correctionPath(status) !== undefined;
+
+/**
+ * How a claim resubmitted after its execution ended goes out: a replacement (frequency 7, REF*F8)
+ * of the payer's claim when the payer has it on file (a claim control number from its 277CA or
+ * 835), else an original.
+ */
+export function replacementFrequency(claim: Claim, payerClaimControlNumber: string | undefined): Claim {
+  const { originalPayerClaimNumber: _o, reprocessedPayerClaimNumber: _r, ...rest } = claim;
+  return payerClaimControlNumber
+    ? { ...rest, frequencyCode: '7', originalPayerClaimNumber: payerClaimControlNumber }
+    : { ...rest, frequencyCode: '1' };
+}
 
 /** The claim as charge rows (one per line), every value a string as in a charge file. */
 export function claimToRows(claim: Claim): Record<keyof ChargeRow, string>[] {

@@ -78,13 +78,14 @@ describe('workbench API', () => {
     s.appTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
   });
 
-  it('gives the api Lambda the table, its key, task responses on the claim state machine and the inbound 835s only', () => {
+  it('gives the api Lambda the table, its key, task responses and executions on the claim state machine and the inbound 835s only', () => {
     const [, fn] = byMetadata(s.appJson, 'claimflow:function', 'api');
     expect(
       (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
     ).toMatchObject({
       API_AUTH: 'cognito',
       X12_BUCKET: { 'Fn::Join': ['', expect.arrayContaining(['claimflow-x12-'])] },
+      STATE_MACHINE_ARN: expect.anything(),
     });
     const actions = actionsOfRole(s.appJson, roleOfFunction(fn));
     const names = [...new Set(actions.map((a) => a.action))].sort();
@@ -104,7 +105,13 @@ describe('workbench API', () => {
     expect([...new Set(s3.map((a) => a.action))]).toEqual(['s3:GetObject']);
     const arns = JSON.stringify(s3.map((a) => a.resource)).match(/:s3:::claimflow-x12-[^/]*\/[^"]*/g);
     expect(arns?.map((arn) => arn.slice(arn.indexOf('/')))).toEqual(['/inbound/*', '/interchanges/837P/*']);
-    expect(names).not.toContain('states:StartExecution');
+    // A correction or void of a claim whose execution ended starts a new execution.
+    expect(names).toContain('states:StartExecution');
+    expect(names.filter((n) => n.startsWith('states:')).sort()).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+      'states:StartExecution',
+    ]);
     const [smId] = resourcesOfType(s.appJson, 'AWS::StepFunctions::StateMachine')[0] as [string, Resource];
     for (const a of actions.filter((x) => x.action.startsWith('states:'))) {
       expect(a.resource).toEqual({ Ref: smId });

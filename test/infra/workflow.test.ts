@@ -15,6 +15,7 @@ type State = {
   Next?: string;
   End?: boolean;
   TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
   Retry?: { ErrorEquals: string[]; IntervalSeconds: number; BackoffRate: number; MaxAttempts: number }[];
   Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
   Choices?: Record<string, unknown>[];
@@ -158,9 +159,14 @@ describe('claim state machine', () => {
         'Settle',
         'Correct',
         'Appeal',
+        'AwaitAppeal',
+        'AppealExpired',
+        'AppealWriteOff',
+        'SubmitVoid',
+        'AwaitVoidAck',
+        'Voided',
         'Secondary',
         'HumanReview',
-        'AppealFiled',
         'AwaitingHumanReview',
       ].sort(),
     );
@@ -178,15 +184,28 @@ describe('claim state machine', () => {
     ]);
     expect(state('ScrubPassed')).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Variable: '$.scrub.ok', BooleanEquals: true, Next: 'Submit' }],
+      Choices: [
+        // A void's execution takes submit and ack states of its own (no Choice on the normal path).
+        {
+          And: [
+            { Variable: '$.scrub.ok', BooleanEquals: true },
+            { Variable: '$.void', IsPresent: true },
+          ],
+          Next: 'SubmitVoid',
+        },
+        { Variable: '$.scrub.ok', BooleanEquals: true, Next: 'Submit' },
+      ],
       Default: 'NeedsCorrection',
     });
     expectWait('NeedsCorrection', 'NEEDS_CORRECTION', 'NEEDS_CORRECTION', 'CORRECTION', '$.correction');
     expect(state('NeedsCorrection').Next).toBe('Scrub');
   });
 
-  it('submits through the submission queue with a task token', () => {
-    const submit = state('Submit');
+  it.each([
+    ['Submit', 'AwaitAck'],
+    ['SubmitVoid', 'AwaitVoidAck'],
+  ])('submits through the submission queue with a task token (%s)', (name, next) => {
+    const submit = state(name);
     expect(submit.Resource).toMatch(/^arn:__TOKEN_\d+__:states:::sqs:sendMessage\.waitForTaskToken$/);
     expect(token(submit.Parameters?.QueueUrl)).toEqual({ Ref: submissionQueueId });
     expect(submit.Parameters?.MessageBody).toEqual({
@@ -199,7 +218,7 @@ describe('claim state machine', () => {
       { ErrorEquals: ['Submit.NeedsCorrection'], ResultPath: '$.error', Next: 'NeedsCorrection' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
-    expect(submit.Next).toBe('AwaitAck');
+    expect(submit.Next).toBe(next);
   });
 
   it('waits for the ack (a rejection is the Ack.Rejected failure), then for the remittance with follow-ups', () => {
@@ -209,6 +228,15 @@ describe('claim state machine', () => {
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
     expect(state('AwaitAck').Next).toBe('AwaitRemit');
+    // The void's ack wait: the same task; a void the payer accepted ends VOIDED (no 835 awaited).
+    expectWait('AwaitVoidAck', 'SUBMITTED', 'AWAITING_ACK', 'ACK', '$.ack', 7);
+    expect(state('AwaitVoidAck').Catch).toEqual(state('AwaitAck').Catch);
+    expect(state('AwaitVoidAck').Next).toBe('Voided');
+    expect(state('Voided')).toMatchObject({
+      Parameters: { 'claimId.$': '$.claimId', to: 'VOIDED', event: 'VOIDED' },
+      ResultPath: '$.transition',
+      End: true,
+    });
     expectTransition('Rejected', 'REJECTED', 'REJECTED', 'NeedsCorrection');
 
     expectWait('AwaitRemit', 'ACCEPTED', 'AWAITING_REMIT', 'REMIT', '$.remit', 30);
@@ -236,21 +264,63 @@ describe('claim state machine', () => {
     expect(settle.End).toBe(true);
     expect(settle.Retry).toEqual([LAMBDA_RETRY]);
     expectTransition('Correct', 'CORRECTED', 'CORRECTED', 'NeedsCorrection');
-    expectTransition('Appeal', 'APPEAL', 'APPEAL', 'AppealFiled');
+    expect(state('Appeal')).toMatchObject({
+      Parameters: {
+        'claimId.$': '$.claimId',
+        to: 'APPEAL',
+        event: 'APPEAL',
+        // caps the appeal timer within the execution's one-year life
+        'executionStartedAt.$': '$$.Execution.StartTime',
+      },
+      ResultPath: '$.transition',
+      Next: 'AwaitAppeal',
+    });
     expect(state('Secondary')).toMatchObject({ Parameters: { to: 'SECONDARY' }, End: true });
     expectTransition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW', 'AwaitingHumanReview');
-    for (const end of ['AppealFiled', 'AwaitingHumanReview']) {
-      expect(state(end).Type).toBe('Succeed');
-    }
+    expect(state('AwaitingHumanReview').Type).toBe('Succeed');
   });
 
   it('sends every plain task except HumanReview to HumanReview on any error', () => {
-    for (const name of ['Rejected', 'RemitFollowUp', 'Settle', 'Correct', 'Appeal', 'Secondary']) {
+    for (const name of [
+      'Rejected',
+      'RemitFollowUp',
+      'Settle',
+      'Correct',
+      'Appeal',
+      'AppealExpired',
+      'AppealWriteOff',
+      'Voided',
+      'Secondary',
+    ]) {
       expect(state(name).Catch, name).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
       ]);
     }
     expect(state('HumanReview').Catch).toBeUndefined();
+  });
+
+  it('waits on the appeal until the deadline record-transition answered, routing its decision by the token answer', () => {
+    expectWait('AwaitAppeal', 'APPEAL', 'AWAITING_APPEAL', 'APPEAL', '$.appeal');
+    // The timer is the payer's appeal window (payer registry), answered by the Appeal transition.
+    expect(state('AwaitAppeal').TimeoutSecondsPath).toBe('$.transition.appealSeconds');
+    expect(state('AwaitAppeal').Catch).toEqual([
+      { ErrorEquals: ['Appeal.WRITE_OFF'], ResultPath: '$.appeal', Next: 'AppealWriteOff' },
+      { ErrorEquals: ['Appeal.CORRECT'], ResultPath: '$.appeal', Next: 'Correct' },
+      { ErrorEquals: ['Appeal.HUMAN_REVIEW'], ResultPath: '$.appeal', Next: 'HumanReview' },
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'AppealExpired' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
+    ]);
+    // Won: straight back to the remit wait for the payer's reprocessed 835.
+    expect(state('AwaitAppeal').Next).toBe('AwaitRemit');
+    expectTransition('AppealExpired', 'HUMAN_REVIEW', 'APPEAL_EXPIRED', 'AwaitingHumanReview');
+    // Lost and written off: the Settle task with a fixed route (WRITTEN_OFF, then CLOSED).
+    expect(state('AppealWriteOff')).toMatchObject({
+      Parameters: { 'claimId.$': '$.claimId', settle: 'WRITE_OFF' },
+      ResultPath: '$.transition',
+      End: true,
+      Retry: [LAMBDA_RETRY],
+    });
+    expect(token(state('AppealWriteOff').Resource)).toEqual({ 'Fn::GetAtt': [recordId, 'Arn'] });
   });
 });
 
@@ -260,8 +330,14 @@ describe('claim state machine', () => {
  * answer it), Choice rules are evaluated on the execution data. Stops at an end, or at a Task the
  * scenario gives no outcome for (a wait that parks the claim).
  */
-function walk(outcomes: Record<string, TokenReply | { ok: true; output: unknown }>, stopAt?: string) {
-  const data: Record<string, unknown> = { claimId: 'C1' };
+type Outcome = TokenReply | { ok: true; output: unknown };
+/** A state's outcome, or its outcomes in order when it is entered more than once. */
+function walk(
+  outcomes: Record<string, Outcome | Outcome[]>,
+  stopAt?: string,
+  input: Record<string, unknown> = { claimId: 'C1' },
+) {
+  const data: Record<string, unknown> = { ...input };
   const entered: string[] = [];
   const read = (path: string) =>
     path
@@ -302,7 +378,8 @@ function walk(outcomes: Record<string, TokenReply | { ok: true; output: unknown 
       name = (st.Choices?.find(matches)?.Next as string | undefined) ?? st.Default;
       continue;
     }
-    const outcome = outcomes[name];
+    const given = outcomes[name];
+    const outcome = Array.isArray(given) ? given.shift() : given;
     if (!outcome) break;
     if (outcome.ok) {
       write(st.ResultPath, outcome.output);
@@ -347,7 +424,7 @@ describe('state transitions per claim (each state entered is billed)', () => {
 
   it.each([
     ['CORRECT', ['Correct', 'NeedsCorrection']],
-    ['APPEAL', ['Appeal', 'AppealFiled']],
+    ['APPEAL', ['Appeal', 'AwaitAppeal']],
     ['SECONDARY', ['Secondary']],
     ['HUMAN_REVIEW', ['HumanReview', 'AwaitingHumanReview']],
     ['SOMETHING_NEW', ['HumanReview', 'AwaitingHumanReview']],
@@ -370,6 +447,79 @@ describe('state transitions per claim (each state entered is billed)', () => {
       Rejected: ok(),
     });
     expect(path).toEqual(['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'Rejected', 'NeedsCorrection']);
+  });
+
+  const appealed = (decision: unknown) =>
+    walk({
+      ...through,
+      AwaitRemit: tokenAnswer('REMIT', remit('APPEAL')),
+      Appeal: ok({ appealSeconds: 86_400 }),
+      AwaitAppeal: tokenAnswer('APPEAL', decision),
+      AppealWriteOff: ok(),
+      Correct: ok(),
+      HumanReview: ok(),
+    });
+  const toAppeal = ['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'AwaitRemit', 'Appeal', 'AwaitAppeal'];
+
+  it.each([
+    ['WRITE_OFF', ['AppealWriteOff']],
+    ['CORRECT', ['Correct', 'NeedsCorrection']],
+    ['HUMAN_REVIEW', ['HumanReview', 'AwaitingHumanReview']],
+    ['SOMETHING_NEW', ['HumanReview', 'AwaitingHumanReview']],
+  ])('an appeal decided %s goes from AwaitAppeal straight to its state (no Choice)', (route, rest) => {
+    expect(appealed({ route })).toEqual([...toAppeal, ...rest]);
+  });
+
+  it('an appeal won goes back to AwaitRemit and settles on the reprocessed 835', () => {
+    const path = walk({
+      ...through,
+      AwaitRemit: [tokenAnswer('REMIT', remit('APPEAL')), tokenAnswer('REMIT', remit('PAID'))],
+      Appeal: ok({ appealSeconds: 86_400 }),
+      AwaitAppeal: tokenAnswer('APPEAL', { route: 'REMIT', outcome: 'OVERTURNED' }),
+      Settle: ok(),
+    });
+    expect(path).toEqual([...toAppeal, 'AwaitRemit', 'Settle']);
+  });
+
+  it('an appeal deadline passing raises the expiry and ends in human review', () => {
+    const path = walk({
+      ...through,
+      AwaitRemit: tokenAnswer('REMIT', remit('APPEAL')),
+      Appeal: ok({ appealSeconds: 86_400 }),
+      AwaitAppeal: { ok: false, error: 'States.Timeout', cause: '' },
+      AppealExpired: ok(),
+    });
+    expect(path).toEqual([...toAppeal, 'AppealExpired', 'AwaitingHumanReview']);
+  });
+
+  it('a void enters 5 states: its own submit and ack, then Voided, which ends', () => {
+    const path = walk(
+      { Scrub: through.Scrub, SubmitVoid: ok(), AwaitVoidAck: through.AwaitAck, Voided: ok() },
+      undefined,
+      { claimId: 'C1', void: true },
+    );
+    expect(path).toEqual(['Scrub', 'ScrubPassed', 'SubmitVoid', 'AwaitVoidAck', 'Voided']);
+  });
+
+  it('a rejected void goes to Rejected, then waits for a correction', () => {
+    const path = walk(
+      {
+        Scrub: through.Scrub,
+        SubmitVoid: ok(),
+        AwaitVoidAck: tokenAnswer('ACK', { accepted: false, source: '277CA', codes: ['A7:562'] }),
+        Rejected: ok(),
+      },
+      undefined,
+      { claimId: 'C1', void: true },
+    );
+    expect(path).toEqual([
+      'Scrub',
+      'ScrubPassed',
+      'SubmitVoid',
+      'AwaitVoidAck',
+      'Rejected',
+      'NeedsCorrection',
+    ]);
   });
 
   it('a remit wait that times out is followed up, then waits again', () => {

@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { DENIAL_CATEGORIES } from '../../../shared/workbench/appeals';
 import {
+  APPEAL_LOST_ROUTES,
   APPEAL_OUTCOMES,
   appealPacket,
   type BillingPorts,
@@ -96,7 +97,8 @@ export const outcomeRoute = createRoute({
   method: 'post',
   path: '/api/claims/{claimId}/appeal/outcome',
   operationId: 'recordAppealOutcome',
-  summary: "Record the payer's decision on the appeal as a claim event, once (audited)",
+  summary:
+    "Record the payer's decision on the appeal once (audited) and move the claim on: won -> it waits for the payer's new 835; upheld / withdrawn -> human review, or a write-off (manager)",
   security,
   request: {
     params,
@@ -104,7 +106,15 @@ export const outcomeRoute = createRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ outcome: z.enum(APPEAL_OUTCOMES), decidedOn: z.iso.date() })
+            .object({
+              outcome: z.enum(APPEAL_OUTCOMES),
+              decidedOn: z.iso.date(),
+              next: z.enum(APPEAL_LOST_ROUTES).optional().openapi({
+                description:
+                  'UPHELD / WITHDRAWN only: HUMAN_REVIEW (default) or WRITE_OFF (manager or admin); ignored when the appeal was won',
+              }),
+            })
+            .strict()
             .openapi('AppealOutcome'),
         },
       },
@@ -112,8 +122,21 @@ export const outcomeRoute = createRoute({
     },
   },
   responses: {
-    200: json(z.object({ recorded: z.enum(['saved', 'duplicate']) }), 'Recorded'),
+    200: json(
+      z
+        .object({
+          recorded: z.enum(['saved', 'duplicate']),
+          route: z.enum(['REMIT', 'WRITE_OFF', 'CORRECT', 'HUMAN_REVIEW']),
+          resumed: z.enum(['answered', 'pending', 'none']).openapi({
+            description:
+              "answered: the claim's appeal wait took the decision; pending: it takes it when the wait registers; none: the claim waits on no appeal (only recorded)",
+          }),
+        })
+        .openapi('AppealOutcomeRecorded'),
+      'Recorded',
+    ),
     ...errors,
+    403: json(BillingError, 'A write-off needs the manager or admin role'),
     409: json(BillingError, 'The claim has no denial to appeal'),
   },
 });
@@ -148,7 +171,7 @@ export function appealRoutes(app: OpenAPIHono<ApiEnv>, ports: BillingPorts | und
       route: routeName(outcomeRoute),
       requestId: c.var.requestId,
     });
-    if (!r.ok) return c.json({ error: r.error }, STATUS_OF[r.error] as 404 | 409);
+    if (!r.ok) return c.json({ error: r.error }, STATUS_OF[r.error] as 403 | 404 | 409);
     return c.json(r.value, 200);
   });
 }

@@ -1,4 +1,4 @@
-/** Corrections: edit a claim waiting for one, re-scrub, resume its workflow. Wiring only. */
+/** Corrections: edit a claim, re-scrub, resume (or restart) its workflow. Wiring only. */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { type CorrectionPorts, correctClaim } from '../../../shared/workbench/correct-claim';
 import { CLAIM_FIELDS, LINE_FIELDS } from '../../../shared/workbench/corrections';
@@ -54,9 +54,12 @@ const CorrectionDone = z
   .object({
     claimId: z.string(),
     status: z.string(),
-    resumed: z.enum(['answered', 'pending']).openapi({
+    resumed: z.enum(['answered', 'pending', 'started', 'exists']).openapi({
       description:
-        'answered: the waiting execution was resumed; pending: it takes the correction when its wait registers',
+        "answered: the waiting execution was resumed; pending: it takes the correction when its wait registers; started: the claim's execution had ended, a new one resubmits it; exists: that execution was started by an earlier attempt of this request",
+    }),
+    frequencyCode: z.enum(['1', '7', '8']).openapi({
+      description: 'How the claim goes out: 1 original, 7 replacement (REF*F8)',
     }),
     changedFields: z.array(z.string()),
     findings: z.array(ScrubFinding),
@@ -74,12 +77,19 @@ const CorrectionRefused = z
   })
   .openapi('CorrectionRefused');
 
+/** The errors every change of one claim answers (corrections, voids). */
+export const changeErrors = {
+  400: json(ErrorBody, 'Invalid request'),
+  401: json(ErrorBody, 'No or invalid token'),
+  404: json(ErrorBody, "No such claim among the caller's practices"),
+};
+
 export const correctRoute = createRoute({
   method: 'post',
   path: '/api/claims/{claimId}/correction',
   operationId: 'correctClaim',
   summary:
-    'Edit a claim waiting for correction, re-scrub it and resume its workflow (audited with before/after)',
+    'Edit a claim waiting for correction (or whose execution ended, or under appeal), re-scrub it and resume or restart its workflow (audited with before/after)',
   security: [{ bearerAuth: [] }],
   request: {
     params: z.object({ claimId: ClaimIdParam }),
@@ -87,9 +97,7 @@ export const correctRoute = createRoute({
   },
   responses: {
     200: json(CorrectionDone, 'Saved and handed to the workflow'),
-    400: json(ErrorBody, 'Invalid request'),
-    401: json(ErrorBody, 'No or invalid token'),
-    404: json(ErrorBody, "No such claim among the caller's practices"),
+    ...changeErrors,
     409: json(CorrectionRefused, 'The claim changed since it was read, or it does not wait for a correction'),
     422: json(CorrectionRefused, 'The edit fails the intake rules or the scrub rules, or changes nothing'),
   },
@@ -127,6 +135,7 @@ export function correctionRoutes(app: OpenAPIHono<ApiEnv>, ports: CorrectionPort
             claimId,
             status: r.status,
             resumed: r.resumed,
+            frequencyCode: r.frequencyCode,
             changedFields: [...new Set(r.changes.map((ch) => ch.path))],
             findings: r.findings,
           },

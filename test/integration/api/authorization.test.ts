@@ -86,6 +86,12 @@ const ACCESS: Record<string, Rule> = {
     path: `/api/claims/${C1}/patient-write-offs`,
     body: { key: 'k1', amountCents: 1, reason: 'small balance' },
   },
+  'POST /api/claims/{claimId}/void': {
+    scope: 'claim',
+    minRole: 'manager',
+    path: `/api/claims/${C1}/void`,
+    body: { version: 1, reason: 'SENT_IN_ERROR' },
+  },
   'POST /api/statements/runs': {
     scope: 'practice',
     minRole: 'biller',

@@ -269,12 +269,13 @@ describe('appeals', () => {
 
   it('records the outcome once as a claim event', async () => {
     const body = { outcome: 'OVERTURNED', decidedOn: '2026-03-15' };
+    // The claim is DENIED, not under an appeal its execution waits on: recorded only.
     expect(
       await read(await post(`/api/claims/${DENIED.claimId}/appeal/outcome`, body, tokens.biller)),
-    ).toEqual({ recorded: 'saved' });
+    ).toEqual({ recorded: 'saved', route: 'REMIT', resumed: 'none' });
     expect(
       await read(await post(`/api/claims/${DENIED.claimId}/appeal/outcome`, body, tokens.biller)),
-    ).toEqual({ recorded: 'duplicate' });
+    ).toEqual({ recorded: 'duplicate', route: 'REMIT', resumed: 'none' });
     const outcome = (await events.list(DENIED.claimId)).filter((e) => e.type === 'APPEAL_OUTCOME');
     expect(outcome.map((e) => e.detail?.outcome)).toEqual(['OVERTURNED']);
     const bad = await post(`/api/claims/${DENIED.claimId}/appeal/outcome`, { outcome: 'WON' }, tokens.biller);

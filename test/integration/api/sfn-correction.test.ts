@@ -4,37 +4,28 @@
  * code as its tasks (stand-in Lambdas calling shared/services and the repositories), the API's
  * SendTaskSuccess through the Lambdas' own task-token adapter.
  */
-import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../functions/api/app';
 import { localJwt, signLocalToken } from '../../../functions/api/auth';
 import { taskTokens } from '../../../functions/lib/ports';
-import { localClientConfig, startSqsS3 } from '../../../local/emulators/fauxqs';
 import { startQueuePoller } from '../../../local/emulators/queue-poller';
-import { type LocalStepFunctions, startStepFunctions } from '../../../local/emulators/sfn';
-import { resolveStateMachine } from '../../../local/emulators/template';
 import { claimIdFor } from '../../../shared/claims/ids';
 import type { TransitionInput } from '../../../shared/claims/workflow';
-import { scrubStoredClaim } from '../../../shared/services/scrub';
 import {
   AccessAuditRepository,
-  type ClaimRecord,
   ClaimRepository,
   EventRepository,
   LedgerRepository,
-  VersionConflictError,
   WorkItemRepository,
 } from '../../../shared/store';
-import { synthApp } from '../../infra/template';
+import { scrubStandIn, startClaimMachine } from '../../support/claim-machine';
 import { type Harness, makeClaim, startHarness } from '../store/harness';
 
-const FN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const SECRET = 'local-test-secret-0123456789-abcdefghij';
 
 let h: Harness;
-let aws: Awaited<ReturnType<typeof startSqsS3>>;
-let emu: LocalStepFunctions;
+let machine: Awaited<ReturnType<typeof startClaimMachine>>;
 let sfn: SFNClient;
 let poller: ReturnType<typeof startQueuePoller>;
 let claims: ClaimRepository;
@@ -42,61 +33,28 @@ let machineArn: string;
 const submitted: string[] = [];
 
 beforeAll(async () => {
-  aws = await startSqsS3();
-  const sqs = new SQSClient(localClientConfig(aws.endpoint));
-  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'submission' }))).QueueUrl as string;
-  emu = await startStepFunctions({
-    sqs,
-    lambdas: {
-      'scrub-claim': async (event) =>
-        scrubStoredClaim(
-          (event as { claimId: string }).claimId,
-          { timelyFilingDays: 365 },
-          {
-            loadClaim: async (id) => (await claims.get(id))?.claim,
-            getState: (id) => claims.get(id),
-            getPayer: async () => undefined,
-            saveScrub: async (from, next, ev, findings) => {
-              try {
-                await claims.save(from as ClaimRecord, next, ev, [], { scrubFindings: findings });
-                return true;
-              } catch (err) {
-                if (err instanceof VersionConflictError) return false;
-                throw err;
-              }
-            },
-            now: () => new Date(),
-          },
-        ),
-      'record-transition': async (event) => {
-        const input = event as TransitionInput;
-        const r = await claims.transition(input.claimId, input, new Date().toISOString());
-        if (r.answer) {
-          await sfn.send(
-            new SendTaskSuccessCommand({
-              taskToken: r.answer.taskToken,
-              output: JSON.stringify(r.answer.output),
-            }),
-          );
-        }
-        return { claimId: input.claimId, status: r.record.status, followUps: r.record.followUps };
-      },
+  machine = await startClaimMachine({
+    'scrub-claim': scrubStandIn(() => claims),
+    'record-transition': async (event) => {
+      const input = event as TransitionInput;
+      const r = await claims.transition(input.claimId, input, new Date().toISOString());
+      if (r.answer) {
+        await sfn.send(
+          new SendTaskSuccessCommand({
+            taskToken: r.answer.taskToken,
+            output: JSON.stringify(r.answer.output),
+          }),
+        );
+      }
+      return { claimId: input.claimId, status: r.record.status, followUps: r.record.followUps };
     },
   });
-  sfn = new SFNClient({
-    region: 'us-east-1',
-    endpoint: emu.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  machineArn = emu.createStateMachine(
-    'claims',
-    resolveStateMachine(synthApp().appJson, { functionArn: FN, queueUrl: () => queueUrl }),
-  );
+  ({ sfn, machineArn } = machine);
   // Stand-in for submit-batch: records what it was asked to send, leaves the token open.
   poller = startQueuePoller({
-    sqs,
-    queueUrl,
-    queueArn: 'arn:aws:sqs:us-east-1:000000000000:submission',
+    sqs: machine.sqs,
+    queueUrl: machine.queueUrl,
+    queueArn: machine.queueArn,
     functionName: 'submit-batch',
     handler: async (event) => {
       for (const r of event.Records) submitted.push((JSON.parse(r.body) as { claimId: string }).claimId);
@@ -110,8 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await poller?.stop();
-  await emu?.stop();
-  await aws?.stop();
+  await machine?.stop();
   await h?.stop();
 });
 

@@ -66,7 +66,9 @@ beforeAll(async () => {
           // record-transition could not answer the wait with an outcome that came first
           throw Object.assign(new Error('answering the ACK wait failed'), { name: 'TokenAnswerFailed' });
         }
-        return { claimId: input.claimId, status: input.to, followUps: 0 };
+        // The Appeal transition answers the AwaitAppeal timer (an hour here).
+        const timer = input.to === 'APPEAL' && !input.wait ? { appealSeconds: 3600 } : {};
+        return { claimId: input.claimId, status: input.to, followUps: 0, ...timer };
       },
     },
   });
@@ -123,13 +125,13 @@ afterAll(async () => {
   await aws?.stop();
 });
 
-const start = async (claimId: string) =>
+const start = async (claimId: string, input: Record<string, unknown> = {}) =>
   (
     await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: machineArn,
         name: claimId,
-        input: JSON.stringify({ claimId }),
+        input: JSON.stringify({ claimId, ...input }),
       }),
     )
   ).executionArn as string;
@@ -168,7 +170,7 @@ const remit = (route: RemitRoute): RemitOutcome => ({
 });
 
 describe('claim state machine routes, answered by the token adapter', () => {
-  const answer = (token: string, output: unknown, kind: 'ACK' | 'REMIT') =>
+  const answer = (token: string, output: unknown, kind: 'ACK' | 'REMIT' | 'APPEAL') =>
     taskTokens(sfn).answer(token, output, kind);
 
   it.each([
@@ -186,7 +188,6 @@ describe('claim state machine routes, answered by the token adapter', () => {
   });
 
   it.each([
-    ['APPEAL', 'C-APPEAL', ['APPEAL']],
     ['SECONDARY', 'C-SECOND', ['SECONDARY']],
     ['HUMAN_REVIEW', 'C-HUMAN', ['HUMAN_REVIEW']],
   ] as const)(
@@ -203,6 +204,44 @@ describe('claim state machine routes, answered by the token adapter', () => {
       expect(JSON.parse(out.remit.Cause)).toEqual(remit(route));
     },
   );
+
+  it.each([
+    ['REMIT', 'C-APWON', ['ACCEPTED', 'SETTLE:PAID']],
+    ['WRITE_OFF', 'C-APWO', ['SETTLE:WRITE_OFF']],
+    ['HUMAN_REVIEW', 'C-APHR', ['HUMAN_REVIEW']],
+  ] as const)(
+    'sends a claim remitted APPEAL to the appeal wait, and an appeal decided %s on by the token answer',
+    async (route, claimId, rest) => {
+      const arn = await start(claimId);
+      await answer(await tokenOf(claimId, 'ACK'), accepted, 'ACK');
+      await answer(await tokenOf(claimId, 'REMIT'), remit('APPEAL'), 'REMIT');
+      const appealToken = await tokenOf(claimId, 'APPEAL');
+      expect(path(claimId)).toEqual(['SUBMITTED', 'ACCEPTED', 'APPEAL', 'APPEAL']);
+      expect(await answer(appealToken, { route, outcome: 'UPHELD' }, 'APPEAL')).toBe('answered');
+      if (route === 'REMIT') {
+        // Won: the wait for the payer's reprocessed 835 (a second REMIT wait).
+        for (
+          let i = 0;
+          i < 500 && transitions.filter((t) => t.claimId === claimId && t.wait === 'REMIT').length < 2;
+          i++
+        )
+          await new Promise((r) => setTimeout(r, 20));
+        const second = transitions.filter((t) => t.claimId === claimId && t.wait === 'REMIT')[1];
+        await answer(second?.taskToken ?? '', remit('PAID'), 'REMIT');
+      }
+      const d = await finished(arn);
+      expect(d.status).toBe('SUCCEEDED');
+      expect(path(claimId)).toEqual(['SUBMITTED', 'ACCEPTED', 'APPEAL', 'APPEAL', ...rest]);
+    },
+  );
+
+  it('submits a void through its own submit and ack states and ends VOIDED once accepted', async () => {
+    const arn = await start('C-VOID', { void: true });
+    expect(await answer(await tokenOf('C-VOID', 'ACK'), accepted, 'ACK')).toBe('answered');
+    const d = await finished(arn);
+    expect(d.status).toBe('SUCCEEDED');
+    expect(path('C-VOID')).toEqual(['SUBMITTED', 'VOIDED']);
+  });
 
   it('sends a claim remitted CORRECT to Correct and then to the correction wait', async () => {
     await start('C-CORRECT');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AdjudicableClaim,
   decide,
+  decideVoid,
   OUTCOMES,
   type Outcome,
   outcomeFor,
@@ -10,6 +11,7 @@ import {
   submissionOutcome,
 } from '../../../local/simulator/adjudicate';
 import { checkBalance, read835Sync, write835 } from '../../../shared/x12';
+import { remit835 } from '../../support/remit';
 import { makePayerEnvelope } from '../../unit/x12/fixtures';
 
 const SEED = 42;
@@ -171,5 +173,57 @@ describe('a corrected CO-16 claim', () => {
       const first = outcomeFor(SEED, c.claimId);
       if (first !== 'DENIED_16') expect(submissionOutcome(SEED, { ...c, frequencyCode: '7' })).toBe(first);
     }
+  });
+});
+
+describe('decideVoid', () => {
+  const claims = Array.from({ length: 300 }, (_, i) => fakeClaim(i));
+
+  it("takes back a replacement's payment under the replacement's claim number when the void follows a correction", () => {
+    const c = claims.find((x) => outcomeFor(SEED, x.claimId) === 'DENIED_16');
+    if (!c) throw new Error('no CO-16 claim in the sample');
+    // The original was denied (nothing to take back); its replacement (frequency 7) was paid.
+    expect(decideVoid(SEED, { ...c, frequencyCode: '8' }).payment).toBeUndefined();
+    const replacement = decide(SEED, { ...c, frequencyCode: '7' }).payment;
+    const v = decideVoid(SEED, { ...c, frequencyCode: '8' }, '7');
+    expect(v.payerClaimControlNumber).toBe(`PCN${c.claimId}R`);
+    expect(v.payment).toMatchObject({
+      statusCode: '22',
+      payerClaimControlNumber: replacement?.payerClaimControlNumber,
+      paidCents: -(replacement?.paidCents ?? 0),
+    });
+  });
+
+  it('takes back exactly what the original paid (CLP02 22, same CLP07), in a balanced 835', () => {
+    const reversals = claims.flatMap((c) => {
+      const v = decideVoid(SEED, { ...c, frequencyCode: '8' });
+      expect(v.payerClaimControlNumber).toBe(payerClaimNumber(c.claimId));
+      const original = decide(SEED, c).payment;
+      if (!original || original.paidCents <= 0) {
+        expect(v.payment).toBeUndefined();
+        return [];
+      }
+      const p = v.payment;
+      if (!p) throw new Error(`no reversal for paid ${c.claimId}`);
+      expect(p).toMatchObject({
+        statusCode: '22',
+        payerClaimControlNumber: original.payerClaimControlNumber,
+        chargeCents: -original.chargeCents,
+        paidCents: -original.paidCents,
+        patientResponsibilityCents: -original.patientResponsibilityCents,
+      });
+      const sum = (x: typeof p) =>
+        [...x.adjustments, ...x.services.flatMap((s) => s.adjustments)].reduce(
+          (t, a) => t + a.amountCents,
+          0,
+        );
+      expect(sum(p)).toBe(-sum(original));
+      return [p];
+    });
+    expect(reversals.length).toBeGreaterThan(100);
+    const x12 = remit835(reversals, { traceNumber: 'TESTVOID1' });
+    const remit = read835Sync(x12)[0];
+    expect(remit && checkBalance(remit)).toEqual([]);
+    expect(remit?.paymentCents).toBe(reversals.reduce((t, p) => t + p.paidCents, 0));
   });
 });

@@ -251,6 +251,53 @@ describe('clearinghouse simulator', () => {
     expect(sim.stats().replays).toBe(replays + 1);
   });
 
+  it('answers a void with its 277CA and a reversal of what was paid, and an overturned appeal with a new 835', async () => {
+    const first = interchange(12, 120, 'VAP');
+    await submit(first.x12);
+    await sim.idle();
+    const paid = first.claims.find((c) => (sim.adjudications().get(c.claimId)?.paidCents ?? 0) > 0);
+    const denied = first.claims.find((c) => outcomeFor(SEED, c.claimId) === 'DENIED_50') ?? first.claims[0];
+    expect(paid && denied).toBeTruthy();
+    if (!paid || !denied) return;
+    receiver.received = [];
+
+    // The void: frequency 8 with the original's claim number.
+    const voided = write837P({
+      claims: [{ ...paid, frequencyCode: '8', originalPayerClaimNumber: payerClaimNumber(paid.claimId) }],
+      envelope: makeEnvelope({ interchangeControlNumber: 121, groupControlNumber: 121 }),
+    });
+    await submit(voided.x12);
+    await sim.idle();
+    const ack = receiver.received.find((d) => d.kind === '277');
+    expect(ack && read277CASync(ack.body)[0]?.claims[0]).toMatchObject({
+      patientControlNumber: paid.claimId,
+      payerClaimControlNumber: payerClaimNumber(paid.claimId),
+    });
+    const reversal = receiver.received.find((d) => d.kind === '835');
+    const rev = reversal && read835Sync(reversal.body)[0]?.claims[0];
+    expect(rev).toMatchObject({
+      statusCode: '22',
+      payerClaimControlNumber: payerClaimNumber(paid.claimId),
+      paidCents: -(sim.adjudications().get(paid.claimId)?.paidCents ?? 0),
+    });
+
+    // An appeal: upheld sends nothing; overturned sends an 835 paying under a new claim number.
+    receiver.received = [];
+    expect(sim.decideAppeal('NOSUCH', true)).toBe('unknown');
+    expect(sim.decideAppeal(denied.claimId, false)).toBe('upheld');
+    expect(sim.decideAppeal(denied.claimId, true)).toBe('sent');
+    await sim.idle();
+    const remits = receiver.received.filter((d) => d.kind === '835');
+    expect(remits).toHaveLength(1);
+    const reprocessed = read835Sync(remits[0]?.body ?? '')[0];
+    expect(reprocessed?.claims[0]).toMatchObject({
+      patientControlNumber: denied.claimId,
+      statusCode: '1',
+      payerClaimControlNumber: `${payerClaimNumber(denied.claimId)}R`,
+    });
+    expect(reprocessed?.claims[0]?.paidCents).toBeGreaterThan(0);
+  });
+
   it('sends one 835 per payee when an interchange bills for two providers', async () => {
     const a = interchange(8, 110, 'PA').claims;
     const b = interchange(8, 110, 'PB', {

@@ -57,4 +57,33 @@ describe('tokenAnswer', () => {
   it('answers a correction with success whatever it holds', () => {
     expect(tokenAnswer('CORRECTION', { claim: 1 })).toEqual({ ok: true, output: { claim: 1 } });
   });
+
+  it('answers an appeal won (REMIT) with success: AwaitAppeal goes on to AwaitRemit', () => {
+    const won = { route: 'REMIT', outcome: 'OVERTURNED', decidedOn: '2026-11-02' };
+    expect(tokenAnswer('APPEAL', won)).toEqual({ ok: true, output: won });
+  });
+
+  it.each(['WRITE_OFF', 'CORRECT', 'HUMAN_REVIEW'])(
+    'fails an appeal decided %s with Appeal.<route>',
+    (route) => {
+      const decision = { route, outcome: 'UPHELD' };
+      expect(tokenAnswer('APPEAL', decision)).toEqual({
+        ok: false,
+        error: `Appeal.${route}`,
+        cause: JSON.stringify(decision),
+      });
+    },
+  );
+
+  it('sends an appeal decision with a route it does not know (or none) to human review', () => {
+    expect(tokenAnswer('APPEAL', { route: 'PAID' })).toMatchObject({
+      ok: false,
+      error: 'Appeal.HUMAN_REVIEW',
+    });
+    expect(tokenAnswer('APPEAL', undefined)).toEqual({
+      ok: false,
+      error: 'Appeal.HUMAN_REVIEW',
+      cause: 'null',
+    });
+  });
 });

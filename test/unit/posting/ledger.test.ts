@@ -323,6 +323,27 @@ describe('checkAgainstLedger', () => {
     ).toBe(9000);
     expect(hasPosting(out.entries, b.key)).toBe(true);
   });
+
+  it("an appeal won: the payer's reprocessed adjudication replaces the denial (and only after it was won)", () => {
+    const denial = pay('T1', payment({ paidCents: 0, adjustments: [adj('CO', '50', 10000)] }));
+    const ledger = [...charges, ...denial.entries];
+    const paid = pay(
+      'T2',
+      payment({ payerClaimControlNumber: 'PCN2', paidCents: 9000, adjustments: [adj('CO', '45', 1000)] }),
+    );
+    expect(checkAgainstLedger(c, ledger, paid.p, paid.entries, paid.ctx)).toMatchObject({
+      ok: false,
+      kind: 'DUPLICATE_REMIT',
+    });
+    const won: Claim = { ...c, reprocessedPayerClaimNumber: 'PCN1' };
+    const out = checkAgainstLedger(won, ledger, paid.p, paid.entries, paid.ctx);
+    if (!out.ok) throw new Error(out.message);
+    expect(out.entries.filter((e) => e.kind === 'REVERSAL').map((e) => [e.reverses, e.amountCents])).toEqual([
+      ['ADJUSTMENT', -10000],
+    ]);
+    const after = assertBalanced([...ledger, ...out.entries], { balanceCents: 0 });
+    expect([after.paymentsCents, after.adjustmentsCents]).toEqual([9000, 1000]);
+  });
 });
 
 describe('providerEntries', () => {

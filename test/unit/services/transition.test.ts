@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Claim, ClaimEvent } from '../../../shared/claims/model';
 import { type ClaimState, initialState, type TokenAnswer } from '../../../shared/claims/state';
 import type { WaitKind } from '../../../shared/claims/workflow';
+import type { LedgerEntry } from '../../../shared/posting/ledger';
 import {
   ClaimNotFoundError,
   IllegalTransitionError,
+  openBalanceWriteOff,
   recordOrSettle,
   recordTransition,
   settleClaim,
@@ -257,6 +259,16 @@ describe('settleClaim (the Settle state)', () => {
     expect(events(store)).toEqual([['CLOSED', 'CLOSED', 6]]);
   });
 
+  it('settles an appeal lost and written off (AppealWriteOff) from APPEAL: WRITTEN_OFF then CLOSED', async () => {
+    const { store, ports } = fakeClaim(stateIn('APPEAL', { seq: 7 }));
+    await settleClaim({ claimId: 'C1', settle: 'WRITE_OFF' }, ports);
+    expect(events(store)).toEqual([
+      ['WRITTEN_OFF', 'WRITTEN_OFF', 8],
+      ['CLOSED', 'CLOSED', 9],
+    ]);
+    expect(store.events[0]?.detail).toMatchObject({ from: 'APPEAL' });
+  });
+
   it('writes nothing when retried after it finished', async () => {
     const { store, ports } = fakeClaim(stateIn('CLOSED', { seq: 6 }));
     expect(await settleClaim({ claimId: 'C1', settle: 'PAID' }, ports)).toEqual({
@@ -294,5 +306,97 @@ describe('settleClaim (the Settle state)', () => {
     const other = fakeClaim(stateIn('ACCEPTED'));
     await recordOrSettle({ claimId: 'C1', settle: 'PAID' }, other.ports);
     expect(other.store.events.map((e) => e.type)).toEqual(['PAID', 'CLOSED']);
+  });
+});
+
+describe('recordTransition: appeal timer, expiry, void', () => {
+  it("answers the appeal deadline from the payer registry's window, counted from today", async () => {
+    const { ports } = fakeClaim(stateIn('ACCEPTED'));
+    const asked: string[] = [];
+    const res = await recordTransition(
+      { claimId: 'C1', to: 'APPEAL', event: 'APPEAL' },
+      {
+        ...ports,
+        appealDays: async (payerId) => {
+          asked.push(payerId);
+          return 30;
+        },
+      },
+    );
+    expect(asked).toEqual([makeClaim({ claimId: 'C1' }).payer.payerId]);
+    // 2026-11-01 + 30 days; the timer runs to the end of that day.
+    expect(res).toMatchObject({ status: 'APPEAL', appealDeadline: '2026-12-01', appealSeconds: 31 * 86_400 });
+  });
+
+  it('a payer missing from the registry gets the default 180 days', async () => {
+    const { ports } = fakeClaim(stateIn('ACCEPTED'));
+    const res = await recordTransition(
+      { claimId: 'C1', to: 'APPEAL', event: 'APPEAL' },
+      { ...ports, appealDays: async () => undefined },
+    );
+    expect(res.appealDeadline).toBe('2027-04-30');
+  });
+
+  it('registering the appeal wait answers no timer (only the Appeal transition does)', async () => {
+    const { ports } = fakeClaim(stateIn('APPEAL'));
+    const res = await recordTransition(
+      { claimId: 'C1', to: 'APPEAL', event: 'AWAITING_APPEAL', wait: 'APPEAL', taskToken: 'tok' },
+      ports,
+    );
+    expect(res).toEqual({ claimId: 'C1', status: 'APPEAL', followUps: 0 });
+  });
+
+  it('the appeal deadline passing raises a work item and sends the claim to human review', async () => {
+    const { store, ports } = fakeClaim(stateIn('APPEAL'));
+    const items: [string, string][] = [];
+    await recordTransition(
+      { claimId: 'C1', to: 'HUMAN_REVIEW', event: 'APPEAL_EXPIRED' },
+      { ...ports, workItem: async (kind, ref) => void items.push([kind, ref]) },
+    );
+    expect(items).toEqual([['APPEAL_EXPIRED', 'C1']]);
+    expect(store.state.status).toBe('HUMAN_REVIEW');
+    expect(store.events.at(-1)?.type).toBe('APPEAL_EXPIRED');
+  });
+
+  it('a void the payer accepted closes the open balance with reason VOID', async () => {
+    const { store, ports } = fakeClaim(stateIn('SUBMITTED'));
+    const closed: string[] = [];
+    await recordTransition(
+      { claimId: 'C1', to: 'VOIDED', event: 'VOIDED' },
+      { ...ports, closeOpenBalance: async (id, reason) => void closed.push(`${id}:${reason}`) },
+    );
+    expect(closed).toEqual(['C1:VOID']);
+    expect(store.state.status).toBe('VOIDED');
+  });
+
+  it('a remit kept pending for a void (none will take it) becomes a work item', async () => {
+    const pending = { REMIT: { output: { route: 'HUMAN_REVIEW' }, at } };
+    const { ports } = fakeClaim(stateIn('SUBMITTED', { pending }));
+    const items: string[] = [];
+    await recordTransition(
+      { claimId: 'C1', to: 'VOIDED', event: 'VOIDED' },
+      { ...ports, workItem: async (kind, ref) => void items.push(`${kind}:${ref}`) },
+    );
+    expect(items).toEqual(['UNEXPECTED_REMIT:C1']);
+  });
+});
+
+describe('openBalanceWriteOff', () => {
+  const charge = (cents: number): LedgerEntry => ({
+    entryId: 'C-1',
+    claimId: 'C1',
+    kind: 'CHARGE',
+    amountCents: cents,
+    source: {},
+    at,
+  });
+  it('writes off what is open, and nothing when nothing is', () => {
+    const paid: LedgerEntry = { ...charge(4000), entryId: 'P-1', kind: 'PAYMENT' };
+    expect(openBalanceWriteOff('C1', [charge(10000), paid], 'VOID', at)).toMatchObject({
+      kind: 'WRITE_OFF',
+      amountCents: 6000,
+      carc: 'VOID',
+    });
+    expect(openBalanceWriteOff('C1', [charge(4000), paid], 'VOID', at)).toBeUndefined();
   });
 });

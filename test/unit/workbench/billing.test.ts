@@ -7,7 +7,9 @@ import {
   appendClaimEvent,
   type BillingPorts,
   type ClaimRecordState,
+  openAppeal,
   postPatientPayment,
+  recordAppealOutcome,
   writeOffPatientBalance,
 } from '../../../shared/workbench/billing';
 import type { PatientEntry } from '../../../shared/workbench/patient-ledger';
@@ -50,6 +52,7 @@ function fakePorts(conflicts = 0) {
   const patient: PatientEntry[] = [];
   const audits: AccessAuditEntry[] = [];
   const saved: ClaimEvent[] = [];
+  const resumes: { decision: unknown; mode: string }[] = [];
   let version = 0;
   let pendingConflicts = conflicts;
   let current = { ...record };
@@ -94,9 +97,22 @@ function fakePorts(conflicts = 0) {
       audits.push(e);
     },
     appealConfig: {},
+    resumeAppeal: async (_id, decision, mode) => {
+      resumes.push({ decision, mode });
+      return mode === 'deliver' ? 'answered' : 'none';
+    },
     now: () => new Date('2026-03-01T00:00:00.000Z'),
   };
-  return { ports, patient, audits, saved };
+  return {
+    ports,
+    patient,
+    audits,
+    saved,
+    resumes,
+    setCurrent: (patch: Partial<typeof current>) => {
+      current = { ...current, ...patch };
+    },
+  };
 }
 
 const payment = (key: string, amountCents: number) => ({
@@ -154,5 +170,102 @@ describe('billing use cases', () => {
       seq: 6,
       detail: { outcome: 'UPHELD' },
     });
+  });
+});
+
+describe('recordAppealOutcome', () => {
+  const denialLedger: LedgerEntry[] = [
+    ...charges(claim),
+    {
+      entryId: 'R-9',
+      claimId: 'C1',
+      kind: 'ADJUSTMENT',
+      amountCents: 10000,
+      group: 'CO',
+      carc: '50',
+      source: { traceNumber: 'TD', payerClaimControlNumber: 'PCN-D' },
+      at,
+    },
+  ];
+  const denial: ClaimEvent = {
+    claimId: 'C1',
+    at,
+    seq: 2,
+    type: 'REMIT_POSTED',
+    status: 'APPEAL',
+    detail: { paidCents: 0, carcs: ['CO-50'], traceNumber: 'TD', payerClaimControlNumber: 'PCN-D' },
+  };
+  /** The fake ports on a claim under appeal, with once-only markers and the claim patch kept. */
+  function appealPorts(status: ClaimRecordState['status'] = 'APPEAL') {
+    const f = fakePorts();
+    f.setCurrent({ status });
+    const markers = new Set<string>();
+    const patches: unknown[] = [];
+    const ports: BillingPorts = {
+      ...f.ports,
+      events: async () => [denial],
+      ledger: async () => denialLedger,
+      saveEventOnce: async (from, to, event, marker, attrs) => {
+        if (markers.has(marker)) return 'duplicate';
+        markers.add(marker);
+        patches.push(attrs?.claim?.reprocessedPayerClaimNumber);
+        return f.ports.saveEventOnce(from, to, event, marker);
+      },
+    };
+    return { ...f, ports, patches };
+  }
+  const won = { outcome: 'OVERTURNED' as const, decidedOn: '2026-03-15' };
+
+  it('won: answers the appeal wait once with REMIT and marks the denial for reprocessing', async () => {
+    const { ports, resumes, patches, saved, audits } = appealPorts();
+    expect(await recordAppealOutcome(ports, biller, 'C1', won, req)).toEqual({
+      ok: true,
+      value: { recorded: 'saved', route: 'REMIT', resumed: 'answered' },
+    });
+    expect(patches).toEqual(['PCN-D']);
+    expect(saved[0]?.detail).toMatchObject({ outcome: 'OVERTURNED', route: 'REMIT', by: 'b' });
+    expect(audits.at(-1)?.changes).toContainEqual({ path: 'appeal.route', before: 'APPEAL', after: 'REMIT' });
+    // The same request again records nothing and only answers a wait still open.
+    expect(await recordAppealOutcome(ports, biller, 'C1', won, req)).toMatchObject({
+      value: { recorded: 'duplicate', resumed: 'none' },
+    });
+    expect(resumes.map((r) => r.mode)).toEqual(['deliver', 'answer-only']);
+    expect(resumes[0]?.decision).toEqual({ route: 'REMIT', outcome: 'OVERTURNED', decidedOn: '2026-03-15' });
+  });
+
+  it('upheld: human review by default; a write-off only for a manager', async () => {
+    const lost = { outcome: 'UPHELD' as const, decidedOn: '2026-03-15' };
+    const a = appealPorts();
+    expect(await recordAppealOutcome(a.ports, biller, 'C1', lost, req)).toMatchObject({
+      value: { route: 'HUMAN_REVIEW' },
+    });
+    expect(a.patches).toEqual([undefined]);
+    const b = appealPorts();
+    expect(await recordAppealOutcome(b.ports, biller, 'C1', { ...lost, next: 'WRITE_OFF' }, req)).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
+    expect(b.saved).toEqual([]);
+    expect(
+      await recordAppealOutcome(b.ports, manager, 'C1', { ...lost, next: 'WRITE_OFF' }, req),
+    ).toMatchObject({ value: { route: 'WRITE_OFF', resumed: 'answered' } });
+  });
+
+  it("the appeal deadline is the payer registry's window, as the workflow's timer", async () => {
+    const { ports } = appealPorts();
+    const withRegistry = { ...ports, appealDays: async () => 30 };
+    const r = await openAppeal(withRegistry, biller, 'C1', req);
+    if (!r.ok) throw new Error(r.error);
+    expect([r.value.appealDays, r.value.deadline]).toEqual([30, '2026-03-03']);
+    const fallback = await openAppeal({ ...ports, appealDays: async () => undefined }, biller, 'C1', req);
+    expect(fallback.ok && fallback.value.appealDays).toBe(180);
+  });
+
+  it('a claim that waits on no appeal: the outcome is recorded, nothing is answered', async () => {
+    const { ports, resumes } = appealPorts('CLOSED');
+    expect(await recordAppealOutcome(ports, biller, 'C1', won, req)).toMatchObject({
+      value: { recorded: 'saved', resumed: 'none' },
+    });
+    expect(resumes).toEqual([]);
   });
 });

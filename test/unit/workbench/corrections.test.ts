@@ -4,8 +4,10 @@ import { scrubClaim } from '../../../shared/scrub/rules';
 import {
   applyCorrection,
   claimToRows,
+  correctionPath,
   diffClaims,
   isCorrectable,
+  replacementFrequency,
 } from '../../../shared/workbench/corrections';
 import { makeClaim } from '../../integration/store/harness';
 import { makeFullContentClaim } from '../x12/fixtures';
@@ -156,10 +158,37 @@ describe('diffClaims and isCorrectable', () => {
     expect(diffClaims(b, a)[0]).toEqual({ path: 'renderingProvider.firstName', before: 'Y' });
   });
 
-  it('only statuses whose workflow takes a correction', () => {
-    expect(isCorrectable('NEEDS_CORRECTION')).toBe(true);
-    expect(isCorrectable('REJECTED')).toBe(true);
-    expect(isCorrectable('PAID')).toBe(false);
-    expect(isCorrectable('CLOSED')).toBe(false);
+  it('a running workflow waiting for a correction resumes; an appeal is replaced; an ended one restarts', () => {
+    expect(correctionPath('NEEDS_CORRECTION')).toBe('resume');
+    expect(correctionPath('REJECTED')).toBe('resume');
+    expect(correctionPath('APPEAL')).toBe('appeal');
+    for (const s of ['CLOSED', 'SECONDARY', 'HUMAN_REVIEW'] as const)
+      expect(correctionPath(s)).toBe('restart');
+    // In flight (being sent or adjudicated) or voided: nothing takes a correction.
+    for (const s of ['RECEIVED', 'SCRUBBED', 'SUBMITTED', 'ACCEPTED', 'PAID', 'VOIDED'] as const) {
+      expect(correctionPath(s)).toBeUndefined();
+      expect(isCorrectable(s)).toBe(false);
+    }
+  });
+});
+
+describe('replacementFrequency', () => {
+  it('a claim the payer has on file goes out as a replacement of its claim number', () => {
+    const c = replacementFrequency(base(), 'PCN-9');
+    expect(c.frequencyCode).toBe('7');
+    expect(c.originalPayerClaimNumber).toBe('PCN-9');
+  });
+
+  it('a claim the payer never had goes out as an original, whatever it was before', () => {
+    const replaced: Claim = {
+      ...base(),
+      frequencyCode: '7',
+      originalPayerClaimNumber: 'OLD',
+      reprocessedPayerClaimNumber: 'OLD',
+    };
+    const c = replacementFrequency(replaced, undefined);
+    expect(c.frequencyCode).toBe('1');
+    expect(c).not.toHaveProperty('originalPayerClaimNumber');
+    expect(c).not.toHaveProperty('reprocessedPayerClaimNumber');
   });
 });

@@ -97,7 +97,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the payer's decision on the appeal as a claim event, once (audited) */
+        /** Record the payer's decision on the appeal once (audited) and move the claim on: won -> it waits for the payer's new 835; upheld / withdrawn -> human review, or a write-off (manager) */
         post: operations["recordAppealOutcome"];
         delete?: never;
         options?: never;
@@ -216,8 +216,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Edit a claim waiting for correction, re-scrub it and resume its workflow (audited with before/after) */
+        /** Edit a claim waiting for correction (or whose execution ended, or under appeal), re-scrub it and resume or restart its workflow (audited with before/after) */
         post: operations["correctClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/claims/{claimId}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void a claim sent in error (frequency 8, REF*F8) through the submission path; manager or admin only (audited with before/after) */
+        post: operations["voidClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -373,7 +390,7 @@ export interface components {
             practiceId: string;
             encounterId: string;
             /** @enum {string} */
-            status: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED";
+            status: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED" | "VOIDED";
             payerId: string;
             payerName: string;
             /** @enum {string} */
@@ -399,7 +416,7 @@ export interface components {
         };
         ClaimSearch: {
             /** @enum {string} */
-            status?: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED";
+            status?: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED" | "VOIDED";
             payerId?: string;
             practiceId?: string;
             /**
@@ -525,7 +542,7 @@ export interface components {
             seq: number;
             type: string;
             /** @enum {string} */
-            status: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED";
+            status: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED" | "VOIDED";
             detail?: {
                 [key: string]: unknown;
             };
@@ -641,11 +658,27 @@ export interface components {
             /** @description Amounts and codes only, never PHI */
             message?: string;
         };
+        AppealOutcomeRecorded: {
+            /** @enum {string} */
+            recorded: "saved" | "duplicate";
+            /** @enum {string} */
+            route: "REMIT" | "WRITE_OFF" | "CORRECT" | "HUMAN_REVIEW";
+            /**
+             * @description answered: the claim's appeal wait took the decision; pending: it takes it when the wait registers; none: the claim waits on no appeal (only recorded)
+             * @enum {string}
+             */
+            resumed: "answered" | "pending" | "none";
+        };
         AppealOutcome: {
             /** @enum {string} */
             outcome: "OVERTURNED" | "PARTIALLY_OVERTURNED" | "UPHELD" | "WITHDRAWN";
             /** Format: date */
             decidedOn: string;
+            /**
+             * @description UPHELD / WITHDRAWN only: HUMAN_REVIEW (default) or WRITE_OFF (manager or admin); ignored when the appeal was won
+             * @enum {string}
+             */
+            next?: "HUMAN_REVIEW" | "WRITE_OFF";
         };
         StatementRun: {
             /** @enum {string} */
@@ -782,10 +815,15 @@ export interface components {
             claimId: string;
             status: string;
             /**
-             * @description answered: the waiting execution was resumed; pending: it takes the correction when its wait registers
+             * @description answered: the waiting execution was resumed; pending: it takes the correction when its wait registers; started: the claim's execution had ended, a new one resubmits it; exists: that execution was started by an earlier attempt of this request
              * @enum {string}
              */
-            resumed: "answered" | "pending";
+            resumed: "answered" | "pending" | "started" | "exists";
+            /**
+             * @description How the claim goes out: 1 original, 7 replacement (REF*F8)
+             * @enum {string}
+             */
+            frequencyCode: "1" | "7" | "8";
             changedFields: string[];
             findings: components["schemas"]["ScrubFinding"][];
         };
@@ -896,6 +934,34 @@ export interface components {
             ndc_unit?: string;
             ndc_quantity?: string;
             ndc_prescription_number?: string;
+        };
+        VoidDone: {
+            claimId: string;
+            /** @description The execution that sends the void (deterministic name) */
+            execution: string;
+            /**
+             * @description exists: an earlier attempt of this request started it; nothing new was started
+             * @enum {string}
+             */
+            started: "started" | "exists";
+            /** @description Sent as REF*F8 */
+            payerClaimControlNumber: string;
+        };
+        VoidRefused: {
+            /** @enum {string} */
+            error: "never_sent" | "not_on_file" | "in_progress" | "already_voided" | "conflict";
+            /** @enum {string} */
+            status?: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED" | "VOIDED";
+            reason?: string;
+        };
+        Void: {
+            /** @description The claim's version as read (optimistic lock) */
+            version: number;
+            /**
+             * @description Why the claim is voided (a code, no free text)
+             * @enum {string}
+             */
+            reason: "SENT_IN_ERROR" | "WRONG_PAYER" | "DUPLICATE" | "SERVICE_NOT_RENDERED";
         };
         /** @description assignee: a user id (Cognito sub); leave it out to unassign */
         AssignWorkItem: {
@@ -1008,7 +1074,7 @@ export interface operations {
     listClaims: {
         parameters: {
             query?: {
-                status?: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED";
+                status?: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED" | "VOIDED";
                 payerId?: string;
                 practiceId?: string;
                 /** @description First date of service on or after (inclusive) */
@@ -1303,10 +1369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        recorded: "saved" | "duplicate";
-                    };
+                    "application/json": components["schemas"]["AppealOutcomeRecorded"];
                 };
             };
             /** @description Invalid request */
@@ -1320,6 +1383,15 @@ export interface operations {
             };
             /** @description No or invalid token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingError"];
+                };
+            };
+            /** @description A write-off needs the manager or admin role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1843,6 +1915,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CorrectionRefused"];
+                };
+            };
+        };
+    };
+    voidClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claimId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Void"];
+            };
+        };
+        responses: {
+            /** @description Saved as a void; its execution sends it */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoidDone"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Voids need the manager or admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingError"];
+                };
+            };
+            /** @description No such claim among the caller's practices */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The claim changed since it was read, was never sent, is not on file with the payer, is still in its workflow, or is already voided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoidRefused"];
                 };
             };
         };
