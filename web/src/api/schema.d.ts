@@ -984,7 +984,7 @@ export interface components {
             practiceId: string;
             payerId: string;
             /** @enum {string} */
-            status: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED";
+            status: "RECEIVED" | "SCRUBBED" | "NEEDS_CORRECTION" | "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID" | "PATIENT_BALANCE" | "DENIED" | "CORRECTED" | "APPEAL" | "WRITTEN_OFF" | "SECONDARY" | "HUMAN_REVIEW" | "CLOSED" | "VOIDED";
             /** @description Integer cents */
             totalChargeCents: number;
             reasons: ("ACCOUNT" | "CHARGE" | "SERVICE_DATE")[];

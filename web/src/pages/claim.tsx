@@ -5,12 +5,12 @@
  */
 import { EXPECTING_OUTCOME } from '../../../shared/claims/state';
 import type { Schemas } from '../api/client';
-import { VoidClaimHook } from '../hooks';
 import { money, when, words } from '../lib/format';
 import { href } from '../lib/routes';
 import { must, PageTitle, Show, Thead, useApp, useLoad } from '../ui';
 import { ClaimDocuments } from './documents';
 import { PatientSide } from './patient';
+import { VOIDABLE, VoidClaim } from './void';
 
 type Detail = Schemas['ClaimDetail'];
 
@@ -20,19 +20,19 @@ export const APPEALABLE = ['DENIED', 'APPEAL'];
 
 export function ClaimPage({ claimId }: { claimId: string }) {
   const { api } = useApp();
-  const [detail] = useLoad(
+  const [detail, reload] = useLoad(
     async () => must(await api.GET('/api/claims/{claimId}', { params: { path: { claimId } } })),
     [api, claimId],
   );
   return (
     <>
       <PageTitle>Claim {claimId}</PageTitle>
-      <Show value={detail}>{(d) => <ClaimDetail d={d} />}</Show>
+      <Show value={detail}>{(d) => <ClaimDetail d={d} reload={reload} />}</Show>
     </>
   );
 }
 
-function ClaimDetail({ d }: { d: Detail }) {
+function ClaimDetail({ d, reload }: { d: Detail; reload: () => void }) {
   const { claim, summary } = d;
   const denied = d.ledger.rows.some((r) => r.kind === 'ADJUSTMENT' && r.group === 'CO' && r.carc !== '45');
   return (
@@ -49,7 +49,9 @@ function ClaimDetail({ d }: { d: Detail }) {
         {(denied || APPEALABLE.includes(summary.status)) && (
           <a href={href({ page: 'appeal', claimId: claim.claimId })}>Appeal</a>
         )}
-        <VoidClaimHook claimId={claim.claimId} />
+        {d.payerClaimControlNumber && VOIDABLE.includes(summary.status) && (
+          <VoidClaim claimId={claim.claimId} version={d.version} onDone={reload} />
+        )}
       </nav>
       <section aria-labelledby="c-sum">
         <h2 id="c-sum">Summary</h2>
