@@ -7,10 +7,11 @@ import { EXPECTING_OUTCOME } from '../../../shared/claims/state';
 import type { Schemas } from '../api/client';
 import { money, when, words } from '../lib/format';
 import { href } from '../lib/routes';
+import { VOIDABLE } from '../lib/void';
 import { must, PageTitle, Show, Thead, useApp, useLoad } from '../ui';
 import { ClaimDocuments } from './documents';
 import { PatientSide } from './patient';
-import { VOIDABLE, VoidClaim } from './void';
+import { VoidClaim } from './void';
 
 type Detail = Schemas['ClaimDetail'];
 

@@ -5,12 +5,10 @@
  */
 import { useState } from 'preact/hooks';
 import { errorText } from '../api/client';
+import { VOID_REASONS, type VoidReason } from '../lib/void';
 import { Notice, useApp } from '../ui';
 
-export const VOID_REASONS = ['SENT_IN_ERROR', 'WRONG_PAYER', 'DUPLICATE', 'SERVICE_NOT_RENDERED'] as const;
-/** Statuses whose execution has ended: a claim on the payer's file in one of them can be voided. */
-export const VOIDABLE: readonly string[] = ['CLOSED', 'SECONDARY', 'HUMAN_REVIEW'];
-const REASON_WORDS: Record<(typeof VOID_REASONS)[number], string> = {
+const REASON_WORDS: Record<VoidReason, string> = {
   SENT_IN_ERROR: 'Sent in error',
   WRONG_PAYER: 'Wrong payer',
   DUPLICATE: 'Duplicate claim',
@@ -27,7 +25,7 @@ export function VoidClaim({
   onDone: () => void;
 }) {
   const { api, session } = useApp();
-  const [reason, setReason] = useState<(typeof VOID_REASONS)[number]>('SENT_IN_ERROR');
+  const [reason, setReason] = useState<VoidReason>('SENT_IN_ERROR');
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string }>();
   if (!session.groups.includes('manager') && !session.groups.includes('admin')) return null;
@@ -58,7 +56,7 @@ export function VoidClaim({
         <select
           name="void-reason"
           value={reason}
-          onChange={(e) => setReason((e.target as HTMLSelectElement).value as (typeof VOID_REASONS)[number])}
+          onChange={(e) => setReason((e.target as HTMLSelectElement).value as VoidReason)}
         >
           {VOID_REASONS.map((r) => (
             <option key={r} value={r}>
