@@ -4,19 +4,9 @@ import { errorText, type Schemas } from '../api/client';
 import { isMatchable } from '../lib/documents';
 import { when, words } from '../lib/format';
 import { href } from '../lib/routes';
+import { WORK_KINDS } from '../lib/work';
 import { must, Notice, PageTitle, Show, useApp, useLoad } from '../ui';
 import { MatchToClaim } from './match';
-
-export const WORK_KINDS = [
-  'UNMATCHED_REMIT',
-  'REMIT_MISMATCH',
-  'REMIT_HELD',
-  'UNEXPECTED_REMIT',
-  'UNMATCHED_ACK',
-  'ACK_HELD',
-  'DUPLICATE_REMIT',
-  'CREDIT_BALANCE',
-] as const;
 
 /** The list's items carry more than the schema's WorkItem (docs/api.md). */
 type Item = Schemas['WorkItem'] & {
