@@ -4,11 +4,7 @@ import { InvalidCursorError } from '../../../shared/store/errors';
 import { type AuditLogPorts, readAuditLog } from '../../../shared/workbench/audit-log';
 import type { ApiEnv } from '../context';
 import { ErrorBody } from '../schemas';
-
-const json = <T>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
+import { json, routeName, security } from './billing-common';
 
 const AuditQuery = z.object({
   day: z.iso.date().openapi({ description: 'UTC day of the entries', example: '2026-04-02' }),
@@ -50,7 +46,7 @@ export const auditRoute = createRoute({
   operationId: 'readAccessAudit',
   summary:
     "Access-audit entries of one day concerning the caller's practices, oldest first, paged: admin only (the read is audited)",
-  security: [{ bearerAuth: [] }],
+  security,
   request: { query: AuditQuery },
   responses: {
     200: json(z.object({ items: z.array(AuditRecord), cursor: z.string().optional() }), 'A page of entries'),
@@ -65,7 +61,7 @@ export function auditRoutes(app: OpenAPIHono<ApiEnv>, ports: AuditLogPorts): voi
     const q = c.req.valid('query');
     try {
       const page = await readAuditLog(ports, c.var.caller, q, {
-        route: `GET ${auditRoute.path}`,
+        route: routeName(auditRoute),
         requestId: c.var.requestId,
       });
       if (!page.ok) return c.json({ error: 'forbidden' as const }, 403);

@@ -53,6 +53,10 @@ export const STATUS_OF: Record<Refusal, 403 | 404 | 409 | 422> = {
 
 export const routeName = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
 
+/** A refused use case's answer: its error code, and its message when it has one. */
+export const refusalBody = <E extends Refusal>(r: { error: E; message?: string }) =>
+  r.message ? { error: r.error, message: r.message } : { error: r.error };
+
 export const notConfigured = (c: Context<ApiEnv>) => c.json({ error: 'not_configured' as const }, 501);
 
 /** A PDF download: inline disposition with a file name made of ids only. */

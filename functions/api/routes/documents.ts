@@ -3,11 +3,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { type DocumentPorts, readClaimDocument } from '../../../shared/workbench/documents';
 import type { ApiEnv } from '../context';
 import { ClaimIdParam, DocumentIdParam, DocumentViewSchema, ErrorBody } from '../schemas';
-
-const json = <T>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
+import { json, routeName, security } from './billing-common';
 
 export const documentRoute = createRoute({
   method: 'get',
@@ -15,7 +11,7 @@ export const documentRoute = createRoute({
   operationId: 'getClaimDocument',
   summary:
     "One X12 document of the claim (ids from the claim detail's documents): this claim's segments only, raw and parsed (audited)",
-  security: [{ bearerAuth: [] }],
+  security,
   request: { params: z.object({ claimId: ClaimIdParam, documentId: DocumentIdParam }) },
   responses: {
     200: json(DocumentViewSchema, 'The excerpt'),
@@ -29,7 +25,7 @@ export function documentRoutes(app: OpenAPIHono<ApiEnv>, ports: DocumentPorts): 
   app.openapi(documentRoute, async (c) => {
     const { claimId, documentId } = c.req.valid('param');
     const view = await readClaimDocument(ports, c.var.caller, claimId, documentId, {
-      route: `GET ${documentRoute.path}`,
+      route: routeName(documentRoute),
       requestId: c.var.requestId,
     });
     if (!view) return c.json({ error: 'not_found' as const }, 404);

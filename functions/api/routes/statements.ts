@@ -20,6 +20,7 @@ import {
   PracticeIdSchema,
   pdf,
   pdfResponse,
+  refusalBody,
   routeName,
   STATUS_OF,
   security,
@@ -207,8 +208,7 @@ export function statementRoutes(app: OpenAPIHono<ApiEnv>, ports: BillingPorts | 
       requestId: c.var.requestId,
     });
     if (!r.ok) {
-      const body = r.message ? { error: r.error, message: r.message } : { error: r.error };
-      return c.json(body, STATUS_OF[r.error] as 404 | 409 | 422);
+      return c.json(refusalBody(r), STATUS_OF[r.error] as 404 | 409 | 422);
     }
     return c.json(r.value, 200);
   });
@@ -221,8 +221,7 @@ export function statementRoutes(app: OpenAPIHono<ApiEnv>, ports: BillingPorts | 
       requestId: c.var.requestId,
     });
     if (!r.ok) {
-      const body = r.message ? { error: r.error, message: r.message } : { error: r.error };
-      return c.json(body, STATUS_OF[r.error] as 403 | 404 | 409 | 422);
+      return c.json(refusalBody(r), STATUS_OF[r.error] as 403 | 404 | 409 | 422);
     }
     return c.json(r.value, 200);
   });
