@@ -81,7 +81,8 @@ export function startProgress(
         .join(', ');
       log(
         `[${seconds.toFixed(0)} s] claims ${total} (${statuses || 'none yet'}); at rest ${resting}, ` +
-          `${(resting / seconds).toFixed(1)} claims/s; RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`,
+          `${(resting / seconds).toFixed(1)} claims/s; RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB, ` +
+          `heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
       );
     })()
       .catch(() => undefined)

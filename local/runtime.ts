@@ -12,18 +12,18 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { signLocalToken } from '../functions/api/auth';
-import { createApp } from '../infra/create-app';
 import { FUNCTION_NAMES } from '../infra/lib/function';
 import { parsePayerSeed } from '../shared/payers';
 import { PayerRepository, tableDefinition } from '../shared/store';
 import { createTable, startDynamo, type WriteFaultHook } from './emulators/dynamo';
 import { forwardObjectCreated, localClientConfig, localS3Config, startSqsS3 } from './emulators/fauxqs';
 import { startHttpApi } from './emulators/http-api-server';
-import type { LocalRequestHandler } from './emulators/in-process';
+import { type LocalRequestHandler, type ShortCircuitOptions, shortCircuit } from './emulators/in-process';
 import type { Meter } from './emulators/meter';
 import { type PollerOptions, startQueuePoller } from './emulators/queue-poller';
 import { startSecretsManager } from './emulators/secrets-stub';
 import { startStepFunctions } from './emulators/sfn';
+import { synthesizedAppTemplate } from './emulators/synth';
 import { resolveStateMachine } from './emulators/template';
 import { webConsoleRoutes } from './emulators/web-server';
 import { startSimulator } from './simulator/clearinghouse';
@@ -93,8 +93,14 @@ export const PAYER_SEED_FILE = path.resolve(import.meta.dirname, '../events/paye
  * modules are imported once per process and keep their clients, so they get a stable handler that
  * forwards to the emulators of the runtime running now.
  */
-const current: { dynamodb?: LocalRequestHandler; sfn?: LocalRequestHandler } = {};
-const forwardTo = (service: keyof typeof current): LocalRequestHandler => ({
+const current: {
+  dynamodb?: LocalRequestHandler;
+  sfn?: LocalRequestHandler;
+  /** The emulators' short-circuits the handlers' clients use (none when faults are injected). */
+  dynamoShortCircuit?: ShortCircuitOptions;
+  sfnShortCircuit?: ShortCircuitOptions;
+} = {};
+const forwardTo = (service: 'dynamodb' | 'sfn'): LocalRequestHandler => ({
   handle: (request) => {
     const target = current[service];
     if (!target) return Promise.reject(new Error(`no local ${service} emulator is running`));
@@ -128,6 +134,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     throw new Error('the retry waits (15 x retryDelaySeconds) must exceed functionTimeoutSeconds, as on AWS');
   }
   const seed = opts.seed ?? 42;
+  // Synthesis runs in a child process while the emulators start (awaited in step 3).
+  const templateReady = synthesizedAppTemplate();
+  templateReady.catch(() => undefined);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -213,10 +222,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
       ...(meter ? { meter } : {}),
     });
     stops.push(() => sfn.stop());
-    const { app, appStack } = createApp({ skipBundling: true });
-    const template = app.synth().getStackByName(appStack.stackName).template as {
-      Resources: Record<string, unknown>;
-    };
+    const template = await templateReady;
     const definition = resolveStateMachine(template, {
       functionArn: (name) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
       queueUrl: (name) => {
@@ -292,14 +298,30 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     });
     current.dynamodb = dynamo.requestHandler;
     current.sfn = sfn.requestHandler;
+    // Injected faults need the SDK's own retries: those runs keep the request-handler path.
+    if (faults.dynamo) delete current.dynamoShortCircuit;
+    else current.dynamoShortCircuit = dynamo.shortCircuit;
+    if (faults.stepFunctions) delete current.sfnShortCircuit;
+    else current.sfnShortCircuit = sfn.shortCircuit;
     stops.push(async () => {
-      if (current.dynamodb === dynamo.requestHandler) delete current.dynamodb;
-      if (current.sfn === sfn.requestHandler) delete current.sfn;
+      if (current.dynamodb === dynamo.requestHandler) {
+        delete current.dynamodb;
+        delete current.dynamoShortCircuit;
+      }
+      if (current.sfn === sfn.requestHandler) {
+        delete current.sfn;
+        delete current.sfnShortCircuit;
+      }
     });
     if (!inProcessRegistered) {
       // Imported here, after the environment above: the module reads it when first loaded.
       const { useInProcessHandlers } = await import('../functions/lib/aws');
-      useInProcessHandlers({ dynamodb: forwardTo('dynamodb'), sfn: forwardTo('sfn') as never });
+      useInProcessHandlers({
+        dynamodb: forwardTo('dynamodb'),
+        sfn: forwardTo('sfn') as never,
+        dynamodbShortCircuit: (stack) => shortCircuit(stack as never, () => current.dynamoShortCircuit),
+        sfnShortCircuit: (stack) => shortCircuit(stack as never, () => current.sfnShortCircuit),
+      });
       inProcessRegistered = true;
     }
     let apiApp: { request(path: string): Promise<Response> } | undefined;

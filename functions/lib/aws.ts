@@ -16,16 +16,24 @@ type RequestHandler = NonNullable<ConstructorParameters<typeof DynamoDBClient>[0
  * over HTTP: it registers its emulators' request handlers here before it imports the handlers. Clients
  * created afterwards use them. Never set on AWS.
  */
-const inProcess: { dynamodb?: RequestHandler; sfn?: RequestHandler } = {};
+const inProcess: {
+  dynamodb?: RequestHandler;
+  sfn?: RequestHandler;
+  /** Installs the emulator's faster path on a client's middleware stack (no serialization, no HTTP). */
+  dynamodbShortCircuit?: (stack: unknown) => void;
+  sfnShortCircuit?: (stack: unknown) => void;
+} = {};
 export function useInProcessHandlers(handlers: typeof inProcess): void {
   Object.assign(inProcess, handlers);
 }
 
 export function documentClient(): DynamoDBDocumentClient {
   const client = new DynamoDBClient(inProcess.dynamodb ? { requestHandler: inProcess.dynamodb } : {});
-  return DynamoDBDocumentClient.from(client, {
+  const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+  inProcess.dynamodbShortCircuit?.(doc.middlewareStack);
+  return doc;
 }
 
 export function s3Client(): S3Client {
@@ -42,5 +50,8 @@ export function s3Client(): S3Client {
 
 // Locally, queue URLs name the emulator's virtual host; requests must go to the configured endpoint.
 export const sqsClient = (): SQSClient => new SQSClient(local ? { useQueueUrlAsEndpoint: false } : {});
-export const sfnClient = (): SFNClient =>
-  new SFNClient(inProcess.sfn ? { requestHandler: inProcess.sfn as never } : {});
+export function sfnClient(): SFNClient {
+  const client = new SFNClient(inProcess.sfn ? { requestHandler: inProcess.sfn as never } : {});
+  inProcess.sfnShortCircuit?.(client.middlewareStack);
+  return client;
+}

@@ -28,14 +28,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
+import * as dynamoExceptions from '@aws-sdk/client-dynamodb';
 import {
+  type AttributeValue as AttributeValueSdk,
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  DynamoDBServiceException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput, type TableDefinition } from '../../shared/store/table';
-import { inProcessHandler, type LocalRequestHandler } from './in-process';
+import { useFastStorage } from './dynamo-store';
+import { inProcessHandler, type LocalRequestHandler, type ShortCircuitOptions } from './in-process';
 import type { DynamoMeter, MeteredTable } from './meter';
 
 type AttributeValue = Record<string, unknown>;
@@ -243,6 +248,8 @@ class DynamoShim {
 
   constructor(
     private readonly store: unknown,
+    /** Forgets the storage's cached table descriptions (after any table operation). */
+    private readonly forgetTables: () => void,
     private readonly onWrite?: WriteFaultHook,
     private readonly meter?: DynamoMeter,
   ) {}
@@ -264,15 +271,20 @@ class DynamoShim {
     return this.apply(op, body);
   }
 
+  /** One request whose body is already parsed (the in-process short-circuit); no fault hook. */
+  async handleInput(op: string, input: Json): Promise<DynamoAnswer> {
+    try {
+      return { status: 200, body: await this.run(op, input) };
+    } catch (err) {
+      return errorAnswer(err);
+    }
+  }
+
   private async apply(op: string, body: Buffer): Promise<DynamoAnswer> {
     try {
       return { status: 200, body: await this.run(op, parse(body)) };
     } catch (err) {
-      if (err instanceof HttpError) return { status: err.statusCode, body: err.body };
-      return {
-        status: 500,
-        body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) },
-      };
+      return errorAnswer(err);
     }
   }
 
@@ -304,6 +316,12 @@ class DynamoShim {
     if (op === 'CreateTable' || op === 'DeleteTable' || op === 'UpdateTable') {
       this.keySchemas.clear();
       this.infos.clear();
+      this.forgetTables();
+      try {
+        return await this.lock.run(true, () => dispatch(this.store, op, input));
+      } finally {
+        this.forgetTables();
+      }
     }
     if (!this.meter) return this.lock.run(WRITE_OPS.has(op), () => dispatch(this.store, op, input));
     return this.lock.run(WRITE_OPS.has(op), () => this.metered(op, input));
@@ -478,7 +496,11 @@ class DynamoShim {
       throw validationError('TransactItems must have between 1 and 100 items');
     }
     const now = Date.now();
-    for (const [t, expiry] of this.tokens) if (expiry < now) this.tokens.delete(t);
+    // Tokens are kept in insertion order with one TTL, so the expired ones are at the front.
+    for (const [t, expiry] of this.tokens) {
+      if (expiry >= now) break;
+      this.tokens.delete(t);
+    }
     const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
     if (token && this.tokens.has(token)) return {};
 
@@ -586,6 +608,14 @@ class DynamoShim {
   }
 }
 
+function errorAnswer(err: unknown): DynamoAnswer {
+  if (err instanceof HttpError) return { status: err.statusCode, body: err.body };
+  return {
+    status: 500,
+    body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) },
+  };
+}
+
 function parse(body: Buffer): Json {
   try {
     return JSON.parse(body.toString('utf8')) as Json;
@@ -618,7 +648,79 @@ export interface LocalDynamo {
    * runtime's own and the handlers'), answering exactly what `endpoint` answers.
    */
   requestHandler: LocalRequestHandler;
+  /**
+   * The faster in-process path for DynamoDB (document) clients (in-process.ts shortCircuit): the
+   * command's input goes to the emulator without being serialized, signed or retried by the SDK. Not
+   * for runs with injected write faults (they need the SDK's retries).
+   */
+  shortCircuit: ShortCircuitOptions;
   stop(): Promise<void>;
+}
+
+/**
+ * What lib-dynamodb's DocumentUnmarshall does to an output (the short-circuit skips the middlewares
+ * after it): attribute-value maps become plain values, for the operations claimflow calls.
+ */
+function documentOutput(
+  op: string,
+  body: Json,
+  context: { __aws_sdk_context?: { features?: Record<string, string> } },
+): Json {
+  // Commands sent through a plain DynamoDBClient keep attribute values, as the SDK gives them.
+  if (context.__aws_sdk_context?.features?.DDB_MAPPER !== 'd') return body;
+  const item = (v: unknown) => (v ? unmarshall(v as Record<string, AttributeValueSdk>) : v);
+  const out: Json = { ...body };
+  switch (op) {
+    case 'GetItem':
+      if (body.Item) out.Item = item(body.Item);
+      break;
+    case 'PutItem':
+    case 'UpdateItem':
+    case 'DeleteItem':
+      if (body.Attributes) out.Attributes = item(body.Attributes);
+      break;
+    case 'Query':
+    case 'Scan':
+      if (body.Items) out.Items = (body.Items as unknown[]).map(item);
+      if (body.LastEvaluatedKey) out.LastEvaluatedKey = item(body.LastEvaluatedKey);
+      break;
+    case 'BatchGetItem': {
+      const responses = (body.Responses ?? {}) as Record<string, unknown[]>;
+      out.Responses = Object.fromEntries(Object.entries(responses).map(([t, items]) => [t, items.map(item)]));
+      const unprocessed = (body.UnprocessedKeys ?? {}) as Record<string, Json>;
+      out.UnprocessedKeys = Object.fromEntries(
+        Object.entries(unprocessed).map(([t, v]) => [
+          t,
+          { ...v, Keys: ((v.Keys ?? []) as unknown[]).map(item) },
+        ]),
+      );
+      break;
+    }
+    case 'BatchWriteItem': {
+      const unprocessed = (body.UnprocessedItems ?? {}) as Record<string, Json[]>;
+      out.UnprocessedItems = Object.fromEntries(
+        Object.entries(unprocessed).map(([t, reqs]) => [
+          t,
+          reqs.map((r) => {
+            const put = r.PutRequest as Json | undefined;
+            const del = r.DeleteRequest as Json | undefined;
+            return put
+              ? { PutRequest: { Item: item(put.Item) } }
+              : { DeleteRequest: { Key: item(del?.Key) } };
+          }),
+        ]),
+      );
+      break;
+    }
+    case 'TransactGetItems':
+      out.Responses = ((body.Responses ?? []) as Json[]).map((r) => (r.Item ? { Item: item(r.Item) } : {}));
+      break;
+    case 'TransactWriteItems':
+      break;
+    default:
+      throw new Error(`local DynamoDB short-circuit: ${op} is not supported (use the request handler)`);
+  }
+  return out;
 }
 
 /**
@@ -627,10 +729,18 @@ export interface LocalDynamo {
  * (npm run cost) is told every request and the items it read and wrote.
  */
 export async function startDynamo(
-  opts: { onWrite?: WriteFaultHook; meter?: DynamoMeter } = {},
+  opts: {
+    onWrite?: WriteFaultHook;
+    meter?: DynamoMeter;
+    /** dynalite's own LevelDB storage instead of dynamo-store.ts (the tests compare the two). */
+    levelStorage?: boolean;
+  } = {},
 ): Promise<LocalDynamo> {
   const store = db.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as DynaliteStore;
-  const shim = new DynamoShim(store, opts.onWrite, opts.meter);
+  const forgetTables = opts.levelStorage
+    ? () => undefined
+    : useFastStorage(store as unknown as Parameters<typeof useFastStorage>[0]);
+  const shim = new DynamoShim(store, forgetTables, opts.onWrite, opts.meter);
   const server = createServer((req, res) => {
     readBody(req)
       .then((body) => {
@@ -647,6 +757,13 @@ export async function startDynamo(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requestHandler: inProcessHandler(PREFIX, (op, body) => shim.handle(op, body)),
+    shortCircuit: {
+      // dynalite's validation rewrites what it is given: it gets a copy (the SDK's input is the caller's).
+      answer: (op, input) => shim.handleInput(op, structuredClone(input)),
+      exceptions: dynamoExceptions as Record<string, unknown>,
+      baseException: DynamoDBServiceException as never,
+      output: documentOutput,
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -68,3 +68,92 @@ export function inProcessHandler(
     destroy() {},
   };
 }
+
+/** The parts of a smithy middleware stack the short-circuit uses. */
+interface MiddlewareStackLike {
+  addRelativeTo(
+    middleware: (next: unknown, context: SdkContext) => (args: { input: Json }) => Promise<unknown>,
+    options: { name: string; relation: 'before'; toMiddleware: string; override?: boolean },
+  ): void;
+}
+interface SdkContext {
+  commandName?: string;
+  __aws_sdk_context?: { features?: Record<string, string> };
+}
+/** An SDK exception class of the service (`new Ctor({ message, $metadata, ...body })`). */
+type ExceptionClass = new (opts: Record<string, unknown>) => Error;
+
+export interface ShortCircuitOptions {
+  /** Answers one operation (command name without `Command`) with the emulator's status and JSON body. */
+  answer: (op: string, input: Json) => Promise<{ status: number; body: unknown }>;
+  /** The service's modelled exceptions by name, and its base exception for the rest. */
+  exceptions: Record<string, unknown>;
+  baseException: ExceptionClass;
+  /** Turns the JSON body of a success into the SDK's output shape (dates, DynamoDB document values). */
+  output?: (op: string, body: Json, context: SdkContext) => Json;
+}
+
+let requestCounter = 0;
+
+/**
+ * The fast in-process path: a middleware placed before the client's auth/endpoint/serializer
+ * middlewares that hands the (already marshalled) command input to the emulator and returns its answer
+ * as the command output, so the SDK neither serializes, signs, retries nor parses the request. What the
+ * handlers' code sees is the same: the output shape of the command, or the service's exception class
+ * with its name, message and fields. Used only in the local runtime, without injected faults (those need
+ * the SDK's retries: the runtime then keeps the request-handler path above).
+ */
+export function shortCircuit(
+  stack: MiddlewareStackLike,
+  /** The emulator to answer this request, or undefined: the request takes the SDK's normal path. */
+  target: () => ShortCircuitOptions | undefined,
+): void {
+  stack.addRelativeTo(
+    (next, context) => async (args) => {
+      const opts = target();
+      if (!opts) return (next as (a: typeof args) => Promise<unknown>)(args);
+      const op = String(context.commandName ?? '').replace(/Command$/, '');
+      const out = await opts.answer(op, args.input);
+      const $metadata = {
+        httpStatusCode: out.status,
+        requestId: `local-${++requestCounter}`,
+        attempts: 1,
+        totalRetryDelay: 0,
+      };
+      const body = (out.body ?? {}) as Json;
+      if (out.status >= 300) throw serviceException(opts, body, out.status, $metadata);
+      const output = opts.output ? opts.output(op, body, context) : body;
+      return { output: { ...output, $metadata }, response: { statusCode: out.status, headers: {} } };
+    },
+    {
+      name: 'localInProcessShortCircuit',
+      relation: 'before',
+      toMiddleware: 'httpAuthSchemeMiddleware',
+      override: true,
+    },
+  );
+}
+
+function serviceException(
+  opts: ShortCircuitOptions,
+  body: Json,
+  status: number,
+  $metadata: Record<string, unknown>,
+): Error {
+  const type = String(body.__type ?? 'UnknownError');
+  const name = type.slice(type.lastIndexOf('#') + 1);
+  const { __type: _type, message, Message, ...fields } = body;
+  const text = String(message ?? Message ?? name);
+  const modelled = opts.exceptions[name];
+  const Ctor =
+    typeof modelled === 'function' && modelled.prototype instanceof opts.baseException
+      ? (modelled as ExceptionClass)
+      : undefined;
+  const fault = status >= 500 ? 'server' : 'client';
+  const err = Ctor
+    ? new Ctor({ ...fields, message: text, $metadata })
+    : new opts.baseException({ name, $fault: fault, message: text, $metadata });
+  // As the SDK's protocol does for unmodelled errors: the name is the error code.
+  if (!Ctor) Object.assign(err, { name, ...fields });
+  return err;
+}

@@ -8,10 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as sfnExceptions from '@aws-sdk/client-sfn';
+import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { inProcessHandler } from './in-process';
+import { inProcessHandler, type ShortCircuitOptions } from './in-process';
 import { lambdaContext } from './lambda-context';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -402,10 +404,22 @@ export async function startStepFunctions(opts: {
 
   /** One request of the AWS JSON endpoint: target without `AWSStepFunctions.`, raw body. */
   const answer = async (target: string, raw: Buffer): Promise<{ status: number; body: unknown }> => {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      return { status: 400, body: { __type: 'SerializationException', message: 'invalid JSON' } };
+    }
+    return answerParsed(target, body);
+  };
+  /** The same with the body parsed (the in-process short-circuit). */
+  const answerParsed = async (
+    target: string,
+    body: Record<string, unknown>,
+  ): Promise<{ status: number; body: unknown }> => {
     try {
       const action = actions[target];
       if (!action) throw new AwsError('UnknownOperationException', `${target} is not emulated`);
-      const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
       if (
         (target === 'SendTaskSuccess' || target === 'SendTaskFailure') &&
         opts.faults?.sendTask?.(target, String(body.taskToken))
@@ -437,6 +451,20 @@ export async function startStepFunctions(opts: {
     endpoint,
     /** The same endpoint without HTTP, for SDK clients in this process. */
     requestHandler: inProcessHandler('AWSStepFunctions.', answer),
+    /** The faster in-process path (in-process.ts shortCircuit); not with injected faults. */
+    shortCircuit: {
+      answer: (op, input) => answerParsed(op, input as Record<string, unknown>),
+      exceptions: sfnExceptions as Record<string, unknown>,
+      baseException: SFNServiceException as never,
+      // The JSON protocol's epoch seconds are Dates in the SDK's output.
+      output: (_op, body) =>
+        Object.fromEntries(
+          Object.entries(body).map(([k, v]) => [
+            k,
+            k.endsWith('Date') && typeof v === 'number' ? new Date(v * 1000) : v,
+          ]),
+        ),
+    } satisfies ShortCircuitOptions,
     createStateMachine(name: string, definition: Record<string, unknown>): string {
       const arn = `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
       const prepared = prepare(definition);

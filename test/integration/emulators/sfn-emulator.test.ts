@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shortCircuit } from '../../../local/emulators/in-process';
 import { type LocalStepFunctions, startStepFunctions } from '../../../local/emulators/sfn';
 
 const FN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -146,5 +147,59 @@ describe('step functions emulator', () => {
 
   it('refuses a second execution with the same name', async () => {
     await expect(start('ok', 'again')).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+  });
+});
+
+describe('step functions emulator through the SDK short-circuit (what the local runtime uses)', () => {
+  const fast = () => {
+    const client = new SFNClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    shortCircuit(client.middlewareStack as never, () => sfnEmu.shortCircuit);
+    return client;
+  };
+
+  it('answers with the SDK output shapes: dates as Dates, the execution ARN', async () => {
+    const out = await fast().send(
+      new StartExecutionCommand({
+        stateMachineArn: arn,
+        name: 'fast',
+        input: JSON.stringify({ n: 1, id: 'fast' }),
+      }),
+    );
+    expect(out.executionArn).toMatch(/:execution:test:fast$/);
+    expect(out.startDate).toBeInstanceOf(Date);
+    expect(out.$metadata.httpStatusCode).toBe(200);
+    await sfnEmu.waitUntilSettled();
+    await fast().send(
+      new SendTaskSuccessCommand({ taskToken: tokens.get('fast') as string, output: '{"ok":true}' }),
+    );
+    expect((await finished('fast')).status).toBe('SUCCEEDED');
+  });
+
+  it('throws the service exception classes with their names and status', async () => {
+    await expect(
+      fast().send(new StartExecutionCommand({ stateMachineArn: arn, name: 'fast', input: '{}' })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await expect(
+      fast().send(new SendTaskSuccessCommand({ taskToken: tokens.get('fast') as string, output: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+  });
+
+  it('leaves the normal path to a client when no emulator is offered (e.g. with injected faults)', async () => {
+    const client = new SFNClient({
+      region: 'us-east-1',
+      endpoint: sfnEmu.endpoint,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    shortCircuit(client.middlewareStack as never, () => undefined);
+    await expect(
+      client.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'fast', input: '{}' })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
 });
