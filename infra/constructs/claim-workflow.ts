@@ -27,7 +27,6 @@ import {
   QueryLanguage,
   StateMachine,
   StateMachineType,
-  Succeed,
   TaskInput,
   type TaskStateBase,
   Timeout,
@@ -211,9 +210,9 @@ export class ClaimWorkflow extends Construct {
       ).addRetry(TOKEN_ANSWER_RETRY);
     const toHumanReview = { resultPath: '$.error' };
 
+    // HumanReview (and AppealExpired) end the execution themselves: a Succeed state after them would
+    // be one more billed transition and records nothing.
     const humanReview = transition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW');
-    const awaitingHumanReview = Succeed.jsonPath(this, 'AwaitingHumanReview');
-    humanReview.next(awaitingHumanReview);
     /** Plain tasks other than HumanReview fall back to human review on any error. */
     const plain = (stateId: string, to: ClaimStatus, event: string, extra: Record<string, unknown> = {}) =>
       transition(stateId, to, event, extra).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
@@ -333,7 +332,6 @@ export class ClaimWorkflow extends Construct {
     );
     const appealExpired = transition('AppealExpired', 'HUMAN_REVIEW', APPEAL_EXPIRED_EVENT);
     appealExpired.addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
-    appealExpired.next(awaitingHumanReview);
     appeal.next(awaitAppeal);
     const secondary = plain('Secondary', 'SECONDARY', 'SECONDARY');
     /**

@@ -169,7 +169,6 @@ describe('claim state machine', () => {
         'Voided',
         'Secondary',
         'HumanReview',
-        'AwaitingHumanReview',
       ].sort(),
     );
   });
@@ -274,8 +273,14 @@ describe('claim state machine', () => {
       Next: 'AwaitAppeal',
     });
     expect(state('Secondary')).toMatchObject({ Parameters: { to: 'SECONDARY' }, End: true });
-    expectTransition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW', 'AwaitingHumanReview');
-    expect(state('AwaitingHumanReview').Type).toBe('Succeed');
+    // HumanReview ends the execution itself: no Succeed state after it (one transition fewer).
+    expect(state('HumanReview')).toMatchObject({
+      Parameters: { 'claimId.$': '$.claimId', to: 'HUMAN_REVIEW', event: 'HUMAN_REVIEW' },
+      ResultPath: '$.transition',
+      End: true,
+      Retry: [LAMBDA_RETRY],
+    });
+    expect(Object.values(states).filter((st) => st.Type === 'Succeed')).toEqual([]);
   });
 
   it('sends every plain task except HumanReview to HumanReview on any error', () => {
@@ -310,7 +315,11 @@ describe('claim state machine', () => {
     ]);
     // Won: straight back to the remit wait for the payer's reprocessed 835.
     expect(state('AwaitAppeal').Next).toBe('AwaitRemit');
-    expectTransition('AppealExpired', 'HUMAN_REVIEW', 'APPEAL_EXPIRED', 'AwaitingHumanReview');
+    expect(state('AppealExpired')).toMatchObject({
+      Parameters: { 'claimId.$': '$.claimId', to: 'HUMAN_REVIEW', event: 'APPEAL_EXPIRED' },
+      ResultPath: '$.transition',
+      End: true,
+    });
     // Lost and written off: the Settle task with a fixed route (WRITTEN_OFF, then CLOSED).
     expect(state('AppealWriteOff')).toMatchObject({
       Parameters: { 'claimId.$': '$.claimId', settle: 'WRITE_OFF' },
@@ -442,15 +451,15 @@ describe('state transitions per claim (each state entered is billed)', () => {
 
   it('a scrub that fails otherwise (or whose answer never comes) ends in human review', () => {
     const path = walk({ Scrub: { ok: false, error: 'States.Timeout', cause: '' }, HumanReview: ok() });
-    expect(path).toEqual(['Scrub', 'HumanReview', 'AwaitingHumanReview']);
+    expect(path).toEqual(['Scrub', 'HumanReview']);
   });
 
   it.each([
     ['CORRECT', ['Correct', 'NeedsCorrection']],
     ['APPEAL', ['Appeal', 'AwaitAppeal']],
     ['SECONDARY', ['Secondary']],
-    ['HUMAN_REVIEW', ['HumanReview', 'AwaitingHumanReview']],
-    ['SOMETHING_NEW', ['HumanReview', 'AwaitingHumanReview']],
+    ['HUMAN_REVIEW', ['HumanReview']],
+    ['SOMETHING_NEW', ['HumanReview']],
   ])('a claim remitted %s goes from AwaitRemit straight to its state', (route, rest) => {
     const path = walk({
       ...through,
@@ -487,8 +496,8 @@ describe('state transitions per claim (each state entered is billed)', () => {
   it.each([
     ['WRITE_OFF', ['AppealWriteOff']],
     ['CORRECT', ['Correct', 'NeedsCorrection']],
-    ['HUMAN_REVIEW', ['HumanReview', 'AwaitingHumanReview']],
-    ['SOMETHING_NEW', ['HumanReview', 'AwaitingHumanReview']],
+    ['HUMAN_REVIEW', ['HumanReview']],
+    ['SOMETHING_NEW', ['HumanReview']],
   ])('an appeal decided %s goes from AwaitAppeal straight to its state (no Choice)', (route, rest) => {
     expect(appealed({ route })).toEqual([...toAppeal, ...rest]);
   });
@@ -512,7 +521,7 @@ describe('state transitions per claim (each state entered is billed)', () => {
       AwaitAppeal: { ok: false, error: 'States.Timeout', cause: '' },
       AppealExpired: ok(),
     });
-    expect(path).toEqual([...toAppeal, 'AppealExpired', 'AwaitingHumanReview']);
+    expect(path).toEqual([...toAppeal, 'AppealExpired']);
   });
 
   const voided: WorkflowInput = { claimId: 'C1', void: true };
