@@ -33,14 +33,15 @@ const reference = referenceCache(() =>
 );
 const tokens = taskTokens(sfnClient());
 const claimId = z.string().min(1).max(38);
-const input = z.object({
+/** The Scrub state's payload (events/sfn-scrub-input.json is a sample). */
+export const scrubInput = z.object({
   claimId,
   execution: z.object({ claimId, void: z.literal(true).optional() }),
   taskToken: z.string().min(1).max(2048),
 }) satisfies z.ZodType<ScrubInput>;
 
 export const handler = wrap(obs, async (event: unknown) => {
-  const scrub = input.parse(event);
+  const scrub = scrubInput.parse(event);
   obs.logger.appendKeys({ claimId: scrub.claimId });
   const { ncci, cpt } = await reference();
   const result = await scrubAndAnswer(

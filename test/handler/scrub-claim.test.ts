@@ -4,6 +4,7 @@
  * and format-only CPT; a malformed table fails the invocation. The NCCI table is SYNTHETIC (made-up
  * edits on made-up codes).
  */
+import { readFileSync } from 'node:fs';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -256,6 +257,15 @@ describe('scrub-claim answers the Scrub task token', () => {
     // a token already answered (an earlier attempt's) is not an error
     sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('gone'), { name: 'TaskDoesNotExist' }));
     await expect(handler(EVENT, fakeContext())).resolves.toMatchObject({ ok: true });
+  });
+
+  it('takes the sample Scrub input (events/sfn-scrub-input.json)', async () => {
+    await loadHandler({ REFERENCE_BUCKET: undefined });
+    const { scrubInput } = await import('../../functions/scrub-claim/handler');
+    const sample = JSON.parse(
+      readFileSync(new URL('../../events/sfn-scrub-input.json', import.meta.url), 'utf8'),
+    ) as unknown;
+    expect(scrubInput.parse(sample)).toEqual(sample);
   });
 
   it('refuses an input without its task token (nothing scrubbed, nothing answered)', async () => {
