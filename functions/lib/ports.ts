@@ -15,7 +15,7 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { ClaimState } from '../../shared/claims/state';
-import { tokenAnswer, type WaitKind } from '../../shared/claims/workflow';
+import { type TokenReply, tokenAnswer, type WaitKind } from '../../shared/claims/workflow';
 import type { OutcomePorts } from '../../shared/services/outcomes';
 import type { WorkItem } from '../../shared/services/remit';
 import {
@@ -70,19 +70,21 @@ export function taskTokens(sfn: SFNClient) {
     settledOk(() => sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
   const fail = (taskToken: string, error: string, cause: string): Promise<TokenResponse> =>
     settledOk(() => sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })));
+  /** Sends a TokenReply: SendTaskSuccess(output) or SendTaskFailure(error, cause). */
+  const reply = (taskToken: string, r: TokenReply): Promise<TokenResponse> =>
+    r.ok ? succeed(taskToken, r.output) : fail(taskToken, r.error, r.cause);
   return {
     /** SendTaskSuccess; a settled token (a redelivered or late message) is not an error. */
     succeed,
     /** SendTaskFailure; a settled token is not an error. */
     fail,
+    reply,
     /**
      * Answers a wait's token with its outcome as tokenAnswer(kind, output) says (success, or a failure
      * the wait catches); says whether it was still open ('answered') or already settled.
      */
-    answer: (taskToken: string, output: unknown, kind: WaitKind): Promise<TokenResponse> => {
-      const reply = tokenAnswer(kind, output);
-      return reply.ok ? succeed(taskToken, reply.output) : fail(taskToken, reply.error, reply.cause);
-    },
+    answer: (taskToken: string, output: unknown, kind: WaitKind): Promise<TokenResponse> =>
+      reply(taskToken, tokenAnswer(kind, output)),
   };
 }
 

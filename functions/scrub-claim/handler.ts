@@ -1,13 +1,16 @@
 /**
- * Step Functions task `Scrub`: runs the scrub rules on a stored claim, with its payer's registry rules
- * and the deployer's reference data (NCCI table, CPT list) read from S3 once per container.
+ * Step Functions task `Scrub` (lambda:invoke.waitForTaskToken): runs the scrub rules on a stored
+ * claim, with its payer's registry rules and the deployer's reference data (NCCI table, CPT list)
+ * read from S3 once per container, then answers the task token (scrubAnswer: clean, void or
+ * findings; findings are an answer, not a function error).
  */
 import { z } from 'zod';
-import { scrubStoredClaim } from '../../shared/services/scrub';
+import type { ScrubInput } from '../../shared/claims/workflow';
+import { scrubAndAnswer } from '../../shared/services/scrub';
 import { type ClaimRecord, PayerRepository, VersionConflictError } from '../../shared/store';
 import { loadEnv } from '../env-common';
-import { documentClient, s3Client } from '../lib/aws';
-import { repositories } from '../lib/ports';
+import { documentClient, s3Client, sfnClient } from '../lib/aws';
+import { repositories, taskTokens } from '../lib/ports';
 import { observability, wrap } from '../lib/powertools';
 import { envSchema } from './env';
 import { loadReferenceData, referenceCache } from './reference';
@@ -28,14 +31,21 @@ const reference = referenceCache(() =>
     throw err;
   }),
 );
-const input = z.object({ claimId: z.string().min(1).max(38) });
+const tokens = taskTokens(sfnClient());
+const claimId = z.string().min(1).max(38);
+/** The Scrub state's payload (events/sfn-scrub-input.json is a sample). */
+export const scrubInput = z.object({
+  claimId,
+  execution: z.object({ claimId, void: z.literal(true).optional() }),
+  taskToken: z.string().min(1).max(2048),
+}) satisfies z.ZodType<ScrubInput>;
 
 export const handler = wrap(obs, async (event: unknown) => {
-  const { claimId } = input.parse(event);
-  obs.logger.appendKeys({ claimId });
+  const scrub = scrubInput.parse(event);
+  obs.logger.appendKeys({ claimId: scrub.claimId });
   const { ncci, cpt } = await reference();
-  const result = await scrubStoredClaim(
-    claimId,
+  const result = await scrubAndAnswer(
+    scrub,
     { timelyFilingDays: env.TIMELY_FILING_DAYS, ...(ncci ? { ncci } : {}), ...(cpt ? { cpt } : {}) },
     {
       loadClaim: async (id) => (await repos.claims.get(id))?.claim,
@@ -51,6 +61,7 @@ export const handler = wrap(obs, async (event: unknown) => {
         }
       },
       now: () => new Date(),
+      reply: (taskToken, reply) => tokens.reply(taskToken, reply),
     },
   );
   obs.metrics.addMetric(result.ok ? 'ClaimScrubbed' : 'ClaimScrubFailed', 'Count', 1);

@@ -3,10 +3,10 @@
  * record-transition. State names are a contract with the local runtime and the e2e test; the payloads
  * follow shared/claims/workflow.ts.
  *
- * Every state entered is a billed transition, so the waits branch by how their token is answered
- * (tokenAnswer: success goes on, a failure is caught to its state) instead of a Choice state after
- * them, and the routes that end a claim end on the Settle task: a paid claim enters 6 states
- * (docs/guarantees.md "The claim state machine" has the count per route).
+ * Every state entered is a billed transition, so Scrub and the waits branch by how their token is
+ * answered (scrubAnswer / tokenAnswer: success goes on, a failure is caught to its state) instead of
+ * a Choice state after them, and the routes that end a claim end on the Settle task: a paid claim
+ * enters 5 states (docs/guarantees.md "The claim state machine" has the count per route).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -27,7 +27,6 @@ import {
   QueryLanguage,
   StateMachine,
   StateMachineType,
-  Succeed,
   TaskInput,
   type TaskStateBase,
   Timeout,
@@ -42,6 +41,7 @@ import {
   type AppealOnwardRoute,
   ONWARD_ROUTES,
   type OnwardRoute,
+  SCRUB_ERRORS,
   type SettleRoute,
   SUBMIT_ERRORS,
   WAIT_ERRORS,
@@ -72,7 +72,16 @@ export const TOKEN_ANSWER_RETRY = {
   maxAttempts: 5,
 };
 
-export const WAIT_TIMEOUTS = { ACK: Duration.days(7), REMIT: Duration.days(30), SUBMIT: Duration.days(2) };
+/**
+ * SCRUB: scrub-claim (30 s Lambda timeout, retried on throttling as a new attempt) answers within
+ * seconds; an answer that never comes ends the wait in human review instead of parking the claim.
+ */
+export const WAIT_TIMEOUTS = {
+  SCRUB: Duration.minutes(15),
+  ACK: Duration.days(7),
+  REMIT: Duration.days(30),
+  SUBMIT: Duration.days(2),
+};
 export const MAX_REMIT_FOLLOW_UPS = 3;
 
 export interface ClaimWorkflowProps {
@@ -201,22 +210,33 @@ export class ClaimWorkflow extends Construct {
       ).addRetry(TOKEN_ANSWER_RETRY);
     const toHumanReview = { resultPath: '$.error' };
 
+    // HumanReview (and AppealExpired) end the execution themselves: a Succeed state after them would
+    // be one more billed transition and records nothing.
     const humanReview = transition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW');
-    const awaitingHumanReview = Succeed.jsonPath(this, 'AwaitingHumanReview');
-    humanReview.next(awaitingHumanReview);
     /** Plain tasks other than HumanReview fall back to human review on any error. */
     const plain = (stateId: string, to: ClaimStatus, event: string, extra: Record<string, unknown> = {}) =>
       transition(stateId, to, event, extra).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
 
+    /**
+     * scrub-claim answers the task token (scrubAnswer): clean -> success (Submit); findings -> the
+     * Scrub.Findings failure (NeedsCorrection); a void's clean claim -> Scrub.Void (SubmitVoid). No
+     * Choice state after it. The execution input tells scrub-claim whether it runs for a void.
+     * Catches are added below, once their states exist.
+     */
     const scrub = retry(
       LambdaInvoke.jsonPath(this, 'Scrub', {
         lambdaFunction: this.scrubClaim.fn,
         retryOnServiceExceptions: false,
-        payload: TaskInput.fromObject({ claimId }),
-        payloadResponseOnly: true,
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: TaskInput.fromObject({
+          claimId,
+          execution: JsonPath.objectAt('$$.Execution.Input'),
+          taskToken: JsonPath.taskToken,
+        }),
         resultPath: '$.scrub',
+        taskTimeout: Timeout.duration(WAIT_TIMEOUTS.SCRUB),
       }),
-    ).addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
+    ).addRetry(TOKEN_ANSWER_RETRY);
 
     const needsCorrection = waitFor(
       'NeedsCorrection',
@@ -312,7 +332,6 @@ export class ClaimWorkflow extends Construct {
     );
     const appealExpired = transition('AppealExpired', 'HUMAN_REVIEW', APPEAL_EXPIRED_EVENT);
     appealExpired.addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview });
-    appealExpired.next(awaitingHumanReview);
     appeal.next(awaitAppeal);
     const secondary = plain('Secondary', 'SECONDARY', 'SECONDARY');
     /**
@@ -362,22 +381,18 @@ export class ClaimWorkflow extends Construct {
     );
     awaitAppeal.next(awaitRemit);
 
-    // A void (execution input { claimId, void: true }, frequency 8) branches off at ScrubPassed to
-    // submit and ack states of its own, so the normal path takes no Choice for it: once the payer
-    // accepts the void the claim ends VOIDED on the Voided task; it waits for no 835 (a reversal of
-    // posted payments arrives as a remit of a claim that expects none: a work item, docs/api.md).
+    // A void (execution input { claimId, void: true }, frequency 8) branches off at Scrub (the
+    // Scrub.Void failure) to submit and ack states of its own: once the payer accepts the void the
+    // claim ends VOIDED on the Voided task; it waits for no 835 (a reversal of posted payments
+    // arrives as a remit of a claim that expects none: a work item, docs/api.md).
     const voidPath = submitAndAwaitAck('SubmitVoid', 'AwaitVoidAck');
     voidPath.awaitAck.next(plain('Voided', 'VOIDED', 'VOIDED'));
 
-    scrub.next(
-      Choice.jsonPath(this, 'ScrubPassed')
-        .when(
-          Condition.and(Condition.booleanEquals('$.scrub.ok', true), Condition.isPresent('$.void')),
-          voidPath.submit,
-        )
-        .when(Condition.booleanEquals('$.scrub.ok', true), submit)
-        .otherwise(needsCorrection),
-    );
+    scrub
+      .addCatch(needsCorrection, { errors: [SCRUB_ERRORS.FINDINGS], resultPath: '$.scrub' })
+      .addCatch(voidPath.submit, { errors: [SCRUB_ERRORS.VOID], resultPath: '$.scrub' })
+      .addCatch(humanReview, { errors: [Errors.ALL], ...toHumanReview })
+      .next(submit);
 
     const logGroup = new LogGroup(this, 'LogGroup', {
       encryptionKey: props.opsKey,
@@ -413,6 +428,11 @@ export class ClaimWorkflow extends Construct {
       roles: [this.recordTransition.role],
       statements: [taskResponseStatement(this.stateMachine)],
     });
+    // scrub-claim answers the Scrub task's token (same cycle, same remedy).
+    new Policy(this, 'ScrubClaimTaskResponse', {
+      roles: [this.scrubClaim.role],
+      statements: [taskResponseStatement(this.stateMachine)],
+    });
 
     const smRole = this.stateMachine.role;
     for (const fn of [this.scrubClaim.fn, this.recordTransition.fn]) {
@@ -435,7 +455,7 @@ export class ClaimWorkflow extends Construct {
     acknowledge(
       this,
       'HIPAA.Security-IAMNoInlinePolicy',
-      'Inline policies here belong to the state machine role and the record-transition task-response policy only; each is generated by CDK grants for exactly the resources used.',
+      'Inline policies here belong to the state machine role and the record-transition and scrub-claim task-response policies only; each is generated by CDK grants for exactly the resources used.',
     );
   }
 }

@@ -24,11 +24,44 @@ export function resubmissionExecutionName(claimId: string, kind: 'correction' | 
   return `${claimId}-${kind === 'void' ? 'void' : 'fix'}-${fromVersion}`;
 }
 
-/** scrub-claim Lambda: input { claimId }, output ScrubResult (state machine: ResultPath $.scrub). */
+/**
+ * scrub-claim Lambda input (the Scrub state, lambda:invoke.waitForTaskToken): the claim, the
+ * execution's input (a void's execution says so) and the task token scrub-claim answers with
+ * scrubAnswer. Branching by the answer instead of a Choice state after Scrub saves a state
+ * transition per claim.
+ */
+export interface ScrubInput {
+  claimId: string;
+  /** $$.Execution.Input */
+  execution: WorkflowInput;
+  taskToken: string;
+}
+
+/** The scrub's result: the Scrub token's success output, or the Cause (JSON) of its failure. */
 export interface ScrubResult {
   ok: boolean;
   errorCount: number;
   warningCount: number;
+}
+
+/** Errors scrub-claim fails the Scrub token with (SendTaskFailure), each caught to its state with { Error, Cause } at $.scrub. */
+export const SCRUB_ERRORS = {
+  /** The claim has scrub errors (SCRUB_FAILED): Scrub catches it -> NeedsCorrection. */
+  FINDINGS: 'Scrub.Findings',
+  /** A void's claim scrubbed clean: Scrub catches it -> SubmitVoid (its own submit and ack). */
+  VOID: 'Scrub.Void',
+} as const;
+
+/**
+ * How scrub-claim answers the Scrub token: clean -> success with the result (Submit next); clean
+ * on a void's execution -> failure Scrub.Void (SubmitVoid); errors (void or not) -> failure
+ * Scrub.Findings (NeedsCorrection). The same three ways the ScrubPassed Choice state used to go.
+ * Findings are the normal outcome of a scrub, not a Lambda error: the function returns normally.
+ */
+export function scrubAnswer(result: ScrubResult, execution: WorkflowInput): TokenReply {
+  if (!result.ok) return failTo(SCRUB_ERRORS.FINDINGS, result);
+  if (execution.void === true) return failTo(SCRUB_ERRORS.VOID, result);
+  return { ok: true, output: result };
 }
 
 /** What a task-token wait is waiting for. */
@@ -250,7 +283,8 @@ export interface CaughtFailure {
 }
 
 export interface WorkflowState extends WorkflowInput {
-  scrub?: ScrubResult;
+  /** ScrubResult when clean; the caught Scrub.Findings / Scrub.Void failure (Cause: ScrubResult JSON) otherwise. */
+  scrub?: ScrubResult | CaughtFailure;
   correction?: unknown;
   submission?: SubmitResult;
   /** AckOutcome when accepted; the caught Ack.Rejected failure (Cause: AckOutcome JSON) otherwise. */

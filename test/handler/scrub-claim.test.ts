@@ -4,7 +4,9 @@
  * and format-only CPT; a malformed table fails the invocation. The NCCI table is SYNTHETIC (made-up
  * edits on made-up codes).
  */
+import { readFileSync } from 'node:fs';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,6 +17,9 @@ import { makeClaim, makeLine } from '../unit/x12/fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sfn = mockClient(SFNClient);
+/** The Scrub state's input (lambda:invoke.waitForTaskToken). */
+const EVENT = { claimId: 'CLM0001', execution: { claimId: 'CLM0001' }, taskToken: 'TOKEN-1' };
 type Result = { ok: boolean; errorCount: number; warningCount: number };
 type Handler = (e: unknown, c: unknown) => Promise<Result>;
 
@@ -75,9 +80,16 @@ const s3Object = (objects: Record<string, string | (() => Error)>) =>
     return { Body: body(o) };
   });
 
+/** The claim the table holds (the NCCI pair by default). */
+let stored = claim;
+
 beforeEach(() => {
+  stored = claim;
   ddb.reset();
   s3.reset();
+  sfn.reset();
+  sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(SendTaskFailureCommand).resolves({});
   ddb.on(GetCommand).callsFake((input: { Key: { PK: string; SK: string } }) =>
     input.Key.PK === 'CLAIM#CLM0001' && input.Key.SK === 'META'
       ? {
@@ -86,8 +98,8 @@ beforeEach(() => {
             SK: 'META',
             entity: 'CLAIM',
             ...initialState('CLM0001', at),
-            practiceId: claim.practiceId,
-            claim,
+            practiceId: stored.practiceId,
+            claim: stored,
             createdAt: at,
           },
         }
@@ -107,8 +119,13 @@ describe('scrub-claim reference data', () => {
   it('runs the NCCI edits and the CPT list from S3, read once per container', async () => {
     s3Object({ [NCCI_KEY]: JSON.stringify(NCCI_TABLE), [CPT_KEY]: '# licensed list\n99213\n' });
     const handler = await loadHandler();
-    const r = await handler({ claimId: 'CLM0001' }, fakeContext());
+    const r = await handler(EVENT, fakeContext());
     expect(r.ok).toBe(false);
+    // Findings are the token's answer (NeedsCorrection), not a function error.
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'TOKEN-1', error: 'Scrub.Findings', cause: JSON.stringify(r) },
+    ]);
     const rules = savedRules();
     expect(rules).toContain('NCCI_PTP');
     expect(rules).toContain('CPT_UNKNOWN'); // 99214 is not on the list
@@ -118,7 +135,7 @@ describe('scrub-claim reference data', () => {
       { Bucket: BUCKET, Key: CPT_KEY },
     ]);
 
-    await handler({ claimId: 'CLM0001' }, fakeContext());
+    await handler(EVENT, fakeContext());
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2); // cached
     expect(savedRules()).toContain('NCCI_PTP');
   });
@@ -131,8 +148,8 @@ describe('scrub-claim reference data', () => {
       return true;
     });
     const handler = await loadHandler({ POWERTOOLS_LOG_LEVEL: 'INFO' });
-    await handler({ claimId: 'CLM0001' }, fakeContext());
-    await handler({ claimId: 'CLM0001' }, fakeContext());
+    await handler(EVENT, fakeContext());
+    await handler(EVENT, fakeContext());
     vi.restoreAllMocks();
     const rules = savedRules();
     expect(rules).not.toContain('NCCI_PTP');
@@ -152,7 +169,7 @@ describe('scrub-claim reference data', () => {
     );
     const handler = await loadHandler();
     // the NCCI table is really missing; the CPT list is there but cannot be read: that fails loudly
-    await expect(handler({ claimId: 'CLM0001' }, fakeContext())).rejects.toThrow('Access Denied');
+    await expect(handler(EVENT, fakeContext())).rejects.toThrow('Access Denied');
     const listed = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input);
     expect(listed).toHaveLength(2);
     expect(listed).toEqual(
@@ -167,7 +184,7 @@ describe('scrub-claim reference data', () => {
     s3Object({ [NCCI_KEY]: denied });
     s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     const fresh = await loadHandler();
-    const r = await fresh({ claimId: 'CLM0001' }, fakeContext());
+    const r = await fresh(EVENT, fakeContext());
     expect(r.errorCount).toBeGreaterThan(0);
     expect(savedRules()).not.toContain('NCCI_PTP');
   });
@@ -176,36 +193,85 @@ describe('scrub-claim reference data', () => {
     const badEntry = { ...NCCI_TABLE, ptp: { '0Z001': '0Z003,2025-01-01,,0' } };
     s3Object({ [NCCI_KEY]: JSON.stringify(badEntry) });
     const handler = await loadHandler();
-    await expect(handler({ claimId: 'CLM0001' }, fakeContext())).rejects.toThrow(
+    await expect(handler(EVENT, fakeContext())).rejects.toThrow(
       `s3://${BUCKET}/${NCCI_KEY}: PTP entry '0Z003,2025-01-01,,0' under 0Z001 is malformed`,
     );
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
 
     s3.reset();
     s3Object({ [NCCI_KEY]: '{"format":"something-else"' });
-    await expect(handler({ claimId: 'CLM0001' }, fakeContext())).rejects.toThrow('not JSON');
+    await expect(handler(EVENT, fakeContext())).rejects.toThrow('not JSON');
     s3.reset();
     s3Object({ [NCCI_KEY]: JSON.stringify({ ...NCCI_TABLE, format: 'other/1' }) });
-    await expect(handler({ claimId: 'CLM0001' }, fakeContext())).rejects.toThrow(
-      /not a claimflow-ncci\/1 table: format/,
-    );
+    await expect(handler(EVENT, fakeContext())).rejects.toThrow(/not a claimflow-ncci\/1 table: format/);
     s3.reset();
     s3Object({ [NCCI_KEY]: JSON.stringify(NCCI_TABLE), [CPT_KEY]: '99213\nnot-a-code\n' });
-    await expect(handler({ claimId: 'CLM0001' }, fakeContext())).rejects.toThrow(
+    await expect(handler(EVENT, fakeContext())).rejects.toThrow(
       `s3://${BUCKET}/${CPT_KEY} line 2: CPT_FORMAT`,
     );
 
     // fixed upload: the next invocation loads it
     s3.reset();
     s3Object({ [NCCI_KEY]: JSON.stringify(NCCI_TABLE) });
-    await handler({ claimId: 'CLM0001' }, fakeContext());
+    await handler(EVENT, fakeContext());
     expect(savedRules()).toContain('NCCI_PTP');
   });
 
   it('without REFERENCE_BUCKET (the local runtime) reads nothing from S3', async () => {
     const handler = await loadHandler({ REFERENCE_BUCKET: undefined });
-    await handler({ claimId: 'CLM0001' }, fakeContext());
+    await handler(EVENT, fakeContext());
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(savedRules()).not.toContain('NCCI_PTP');
+  });
+});
+
+describe('scrub-claim answers the Scrub task token', () => {
+  beforeEach(() => {
+    stored = makeClaim({ claimId: 'CLM0001', lines: [line(1, '99213')], totalChargeCents: 12500 });
+    // within timely filing of the line's date of service, whenever the test runs
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-01T12:00:00.000Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a void's clean claim: Scrub.Void (SubmitVoid next); the function returns normally", async () => {
+    const handler = await loadHandler({ REFERENCE_BUCKET: undefined });
+    const r = await handler({ ...EVENT, execution: { claimId: 'CLM0001', void: true } }, fakeContext());
+    expect(r).toEqual({ ok: true, errorCount: 0, warningCount: expect.any(Number) });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'TOKEN-1', error: 'Scrub.Void', cause: JSON.stringify(r) },
+    ]);
+  });
+
+  it('a clean claim: success with the result; an answer that fails is TokenAnswerFailed (the state retries)', async () => {
+    const handler = await loadHandler({ REFERENCE_BUCKET: undefined });
+    const r = await handler(EVENT, fakeContext());
+    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'TOKEN-1', output: JSON.stringify(r) },
+    ]);
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalFailure' }));
+    await expect(handler(EVENT, fakeContext())).rejects.toMatchObject({ name: 'TokenAnswerFailed' });
+    // a token already answered (an earlier attempt's) is not an error
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('gone'), { name: 'TaskDoesNotExist' }));
+    await expect(handler(EVENT, fakeContext())).resolves.toMatchObject({ ok: true });
+  });
+
+  it('takes the sample Scrub input (events/sfn-scrub-input.json)', async () => {
+    await loadHandler({ REFERENCE_BUCKET: undefined });
+    const { scrubInput } = await import('../../functions/scrub-claim/handler');
+    const sample = JSON.parse(
+      readFileSync(new URL('../../events/sfn-scrub-input.json', import.meta.url), 'utf8'),
+    ) as unknown;
+    expect(scrubInput.parse(sample)).toEqual(sample);
+  });
+
+  it('refuses an input without its task token (nothing scrubbed, nothing answered)', async () => {
+    const handler = await loadHandler({ REFERENCE_BUCKET: undefined });
+    await expect(handler({ claimId: 'CLM0001' }, fakeContext())).rejects.toThrow();
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
   });
 });

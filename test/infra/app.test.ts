@@ -141,12 +141,19 @@ describe('Claimflow stack: least privilege', () => {
   });
 
   it('lets exactly the token-answering functions send task success/failure', () => {
-    for (const name of ['submit-batch', 'process-ack', 'post-remittance', 'record-transition']) {
+    // scrub-claim answers the Scrub task's token (clean, void or findings: scrubAnswer).
+    for (const name of [
+      'submit-batch',
+      'process-ack',
+      'post-remittance',
+      'record-transition',
+      'scrub-claim',
+    ]) {
       expect(actions(name), name).toEqual(
         expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']),
       );
     }
-    for (const name of ['ingest-charges', 'ingest-claims', 'scrub-claim', 'receive-webhook']) {
+    for (const name of ['ingest-charges', 'ingest-claims', 'receive-webhook']) {
       expect(actions(name), name).not.toContain('states:SendTaskSuccess');
     }
   });

@@ -2,8 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type RemitOutcome,
   type RemitRoute,
+  type ScrubResult,
+  scrubAnswer,
   type TokenReply,
   tokenAnswer,
+  type WorkflowInput,
 } from '../../shared/claims/workflow';
 import { byMetadata, type CfnTemplate, parseDefinition, type Resource, synthApp } from './template';
 
@@ -148,7 +151,6 @@ describe('claim state machine', () => {
     expect(Object.keys(states).sort()).toEqual(
       [
         'Scrub',
-        'ScrubPassed',
         'NeedsCorrection',
         'Submit',
         'AwaitAck',
@@ -167,36 +169,31 @@ describe('claim state machine', () => {
         'Voided',
         'Secondary',
         'HumanReview',
-        'AwaitingHumanReview',
       ].sort(),
     );
   });
 
-  it('scrubs with scrub-claim and branches on $.scrub.ok', () => {
+  it('scrubs with scrub-claim, which answers the task token: findings and a void branch by the failure', () => {
     const scrub = state('Scrub');
-    expect(token(scrub.Resource)).toEqual({ 'Fn::GetAtt': [scrubId, 'Arn'] });
-    expect(scrub.Parameters).toEqual({ 'claimId.$': '$.claimId' });
+    expect(scrub.Resource).toMatch(/^arn:__TOKEN_\d+__:states:::lambda:invoke\.waitForTaskToken$/);
+    expect(token(scrub.Parameters?.FunctionName)).toEqual({ 'Fn::GetAtt': [scrubId, 'Arn'] });
+    expect(scrub.Parameters?.Payload).toEqual({
+      'claimId.$': '$.claimId',
+      // the execution input: a void's execution says { void: true }
+      'execution.$': '$$.Execution.Input',
+      'taskToken.$': '$$.Task.Token',
+    });
     expect(scrub.ResultPath).toBe('$.scrub');
-    expect(scrub.Next).toBe('ScrubPassed');
-    expect(scrub.Retry).toEqual([LAMBDA_RETRY]);
+    expect(scrub.TimeoutSeconds).toBe(15 * 60);
+    // A clean claim succeeds straight to Submit: no Choice state after Scrub.
+    expect(scrub.Next).toBe('Submit');
+    expect(scrub.Retry).toEqual([LAMBDA_RETRY, TOKEN_ANSWER_RETRY]);
     expect(scrub.Catch).toEqual([
+      { ErrorEquals: ['Scrub.Findings'], ResultPath: '$.scrub', Next: 'NeedsCorrection' },
+      { ErrorEquals: ['Scrub.Void'], ResultPath: '$.scrub', Next: 'SubmitVoid' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HumanReview' },
     ]);
-    expect(state('ScrubPassed')).toMatchObject({
-      Type: 'Choice',
-      Choices: [
-        // A void's execution takes submit and ack states of its own (no Choice on the normal path).
-        {
-          And: [
-            { Variable: '$.scrub.ok', BooleanEquals: true },
-            { Variable: '$.void', IsPresent: true },
-          ],
-          Next: 'SubmitVoid',
-        },
-        { Variable: '$.scrub.ok', BooleanEquals: true, Next: 'Submit' },
-      ],
-      Default: 'NeedsCorrection',
-    });
+    expect(Object.values(states).filter((st) => st.Type === 'Choice')).toHaveLength(1); // FollowUpAgain
     expectWait('NeedsCorrection', 'NEEDS_CORRECTION', 'NEEDS_CORRECTION', 'CORRECTION', '$.correction');
     expect(state('NeedsCorrection').Next).toBe('Scrub');
   });
@@ -276,8 +273,14 @@ describe('claim state machine', () => {
       Next: 'AwaitAppeal',
     });
     expect(state('Secondary')).toMatchObject({ Parameters: { to: 'SECONDARY' }, End: true });
-    expectTransition('HumanReview', 'HUMAN_REVIEW', 'HUMAN_REVIEW', 'AwaitingHumanReview');
-    expect(state('AwaitingHumanReview').Type).toBe('Succeed');
+    // HumanReview ends the execution itself: no Succeed state after it (one transition fewer).
+    expect(state('HumanReview')).toMatchObject({
+      Parameters: { 'claimId.$': '$.claimId', to: 'HUMAN_REVIEW', event: 'HUMAN_REVIEW' },
+      ResultPath: '$.transition',
+      End: true,
+      Retry: [LAMBDA_RETRY],
+    });
+    expect(Object.values(states).filter((st) => st.Type === 'Succeed')).toEqual([]);
   });
 
   it('sends every plain task except HumanReview to HumanReview on any error', () => {
@@ -312,7 +315,11 @@ describe('claim state machine', () => {
     ]);
     // Won: straight back to the remit wait for the payer's reprocessed 835.
     expect(state('AwaitAppeal').Next).toBe('AwaitRemit');
-    expectTransition('AppealExpired', 'HUMAN_REVIEW', 'APPEAL_EXPIRED', 'AwaitingHumanReview');
+    expect(state('AppealExpired')).toMatchObject({
+      Parameters: { 'claimId.$': '$.claimId', to: 'HUMAN_REVIEW', event: 'APPEAL_EXPIRED' },
+      ResultPath: '$.transition',
+      End: true,
+    });
     // Lost and written off: the Settle task with a fixed route (WRITTEN_OFF, then CLOSED).
     expect(state('AppealWriteOff')).toMatchObject({
       Parameters: { 'claimId.$': '$.claimId', settle: 'WRITE_OFF' },
@@ -406,28 +413,53 @@ const remit = (route: string): RemitOutcome => ({
   payerClaimControlNumber: 'P1',
   traceNumber: 'T1',
 });
+const clean: ScrubResult = { ok: true, errorCount: 0, warningCount: 1 };
+const dirty: ScrubResult = { ok: false, errorCount: 2, warningCount: 0 };
 const through = {
-  Scrub: ok({ ok: true, errorCount: 0, warningCount: 0 }),
+  Scrub: scrubAnswer(clean, { claimId: 'C1' }),
   Submit: ok(),
   AwaitAck: tokenAnswer('ACK', { accepted: true, source: '999', codes: [] }),
 };
 
 describe('state transitions per claim (each state entered is billed)', () => {
   it.each(['PAID', 'PATIENT_BALANCE', 'WRITE_OFF'])(
-    'a claim remitted %s enters 6 states: Scrub, ScrubPassed, Submit, AwaitAck, AwaitRemit, Settle',
+    'a claim remitted %s enters 5 states: Scrub, Submit, AwaitAck, AwaitRemit, Settle',
     (route) => {
       const path = walk({ ...through, AwaitRemit: tokenAnswer('REMIT', remit(route)), Settle: ok() });
-      expect(path).toEqual(['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'AwaitRemit', 'Settle']);
-      expect(path.length).toBeLessThanOrEqual(6);
+      expect(path).toEqual(['Scrub', 'Submit', 'AwaitAck', 'AwaitRemit', 'Settle']);
+      expect(path.length).toBeLessThanOrEqual(5);
     },
   );
+
+  it.each<[string, WorkflowInput, string]>([
+    ['a claim', { claimId: 'C1' }, 'Submit'],
+    ['a void', { claimId: 'C1', void: true }, 'SubmitVoid'],
+  ])(
+    '%s with scrub errors goes from Scrub straight to NeedsCorrection, and is scrubbed again',
+    (_, input, submit) => {
+      const path = walk(
+        {
+          Scrub: [scrubAnswer(dirty, input), scrubAnswer(clean, input)],
+          NeedsCorrection: ok({ corrected: true }),
+        },
+        'AwaitAck',
+        { ...input },
+      );
+      expect(path.slice(0, 4)).toEqual(['Scrub', 'NeedsCorrection', 'Scrub', submit]);
+    },
+  );
+
+  it('a scrub that fails otherwise (or whose answer never comes) ends in human review', () => {
+    const path = walk({ Scrub: { ok: false, error: 'States.Timeout', cause: '' }, HumanReview: ok() });
+    expect(path).toEqual(['Scrub', 'HumanReview']);
+  });
 
   it.each([
     ['CORRECT', ['Correct', 'NeedsCorrection']],
     ['APPEAL', ['Appeal', 'AwaitAppeal']],
     ['SECONDARY', ['Secondary']],
-    ['HUMAN_REVIEW', ['HumanReview', 'AwaitingHumanReview']],
-    ['SOMETHING_NEW', ['HumanReview', 'AwaitingHumanReview']],
+    ['HUMAN_REVIEW', ['HumanReview']],
+    ['SOMETHING_NEW', ['HumanReview']],
   ])('a claim remitted %s goes from AwaitRemit straight to its state', (route, rest) => {
     const path = walk({
       ...through,
@@ -437,7 +469,7 @@ describe('state transitions per claim (each state entered is billed)', () => {
       Secondary: ok(),
       HumanReview: ok(),
     });
-    expect(path).toEqual(['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'AwaitRemit', ...rest]);
+    expect(path).toEqual(['Scrub', 'Submit', 'AwaitAck', 'AwaitRemit', ...rest]);
   });
 
   it('a rejected acknowledgment goes from AwaitAck straight to Rejected, then waits for a correction', () => {
@@ -446,7 +478,7 @@ describe('state transitions per claim (each state entered is billed)', () => {
       AwaitAck: tokenAnswer('ACK', { accepted: false, source: '277CA', codes: ['A7:562'] }),
       Rejected: ok(),
     });
-    expect(path).toEqual(['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'Rejected', 'NeedsCorrection']);
+    expect(path).toEqual(['Scrub', 'Submit', 'AwaitAck', 'Rejected', 'NeedsCorrection']);
   });
 
   const appealed = (decision: unknown) =>
@@ -459,13 +491,13 @@ describe('state transitions per claim (each state entered is billed)', () => {
       Correct: ok(),
       HumanReview: ok(),
     });
-  const toAppeal = ['Scrub', 'ScrubPassed', 'Submit', 'AwaitAck', 'AwaitRemit', 'Appeal', 'AwaitAppeal'];
+  const toAppeal = ['Scrub', 'Submit', 'AwaitAck', 'AwaitRemit', 'Appeal', 'AwaitAppeal'];
 
   it.each([
     ['WRITE_OFF', ['AppealWriteOff']],
     ['CORRECT', ['Correct', 'NeedsCorrection']],
-    ['HUMAN_REVIEW', ['HumanReview', 'AwaitingHumanReview']],
-    ['SOMETHING_NEW', ['HumanReview', 'AwaitingHumanReview']],
+    ['HUMAN_REVIEW', ['HumanReview']],
+    ['SOMETHING_NEW', ['HumanReview']],
   ])('an appeal decided %s goes from AwaitAppeal straight to its state (no Choice)', (route, rest) => {
     expect(appealed({ route })).toEqual([...toAppeal, ...rest]);
   });
@@ -489,37 +521,31 @@ describe('state transitions per claim (each state entered is billed)', () => {
       AwaitAppeal: { ok: false, error: 'States.Timeout', cause: '' },
       AppealExpired: ok(),
     });
-    expect(path).toEqual([...toAppeal, 'AppealExpired', 'AwaitingHumanReview']);
+    expect(path).toEqual([...toAppeal, 'AppealExpired']);
   });
 
-  it('a void enters 5 states: its own submit and ack, then Voided, which ends', () => {
+  const voided: WorkflowInput = { claimId: 'C1', void: true };
+  it('a void enters 4 states: its own submit and ack, then Voided, which ends', () => {
     const path = walk(
-      { Scrub: through.Scrub, SubmitVoid: ok(), AwaitVoidAck: through.AwaitAck, Voided: ok() },
+      { Scrub: scrubAnswer(clean, voided), SubmitVoid: ok(), AwaitVoidAck: through.AwaitAck, Voided: ok() },
       undefined,
-      { claimId: 'C1', void: true },
+      { ...voided },
     );
-    expect(path).toEqual(['Scrub', 'ScrubPassed', 'SubmitVoid', 'AwaitVoidAck', 'Voided']);
+    expect(path).toEqual(['Scrub', 'SubmitVoid', 'AwaitVoidAck', 'Voided']);
   });
 
   it('a rejected void goes to Rejected, then waits for a correction', () => {
     const path = walk(
       {
-        Scrub: through.Scrub,
+        Scrub: scrubAnswer(clean, voided),
         SubmitVoid: ok(),
         AwaitVoidAck: tokenAnswer('ACK', { accepted: false, source: '277CA', codes: ['A7:562'] }),
         Rejected: ok(),
       },
       undefined,
-      { claimId: 'C1', void: true },
+      { ...voided },
     );
-    expect(path).toEqual([
-      'Scrub',
-      'ScrubPassed',
-      'SubmitVoid',
-      'AwaitVoidAck',
-      'Rejected',
-      'NeedsCorrection',
-    ]);
+    expect(path).toEqual(['Scrub', 'SubmitVoid', 'AwaitVoidAck', 'Rejected', 'NeedsCorrection']);
   });
 
   it('a remit wait that times out is followed up, then waits again', () => {

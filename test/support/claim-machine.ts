@@ -5,10 +5,12 @@
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { taskTokens } from '../../functions/lib/ports';
 import { localClientConfig, startSqsS3 } from '../../local/emulators/fauxqs';
 import { type LocalLambda, startStepFunctions } from '../../local/emulators/sfn';
 import { resolveStateMachine } from '../../local/emulators/template';
-import { scrubStoredClaim } from '../../shared/services/scrub';
+import type { ScrubInput } from '../../shared/claims/workflow';
+import { scrubAndAnswer } from '../../shared/services/scrub';
 import { type ClaimRecord, type ClaimRepository, VersionConflictError } from '../../shared/store';
 import { synthApp } from '../infra/template';
 
@@ -53,11 +55,14 @@ export async function saved(write: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** scrub-claim as on AWS (no payer registry, no NCCI), on the repository `claims()` returns. */
-export function scrubStandIn(claims: () => ClaimRepository): LocalLambda {
+/**
+ * scrub-claim as on AWS (no payer registry, no NCCI), on the repository `claims()` returns: scrubs,
+ * then answers the Scrub task token through `sfn()` (scrubAnswer).
+ */
+export function scrubStandIn(claims: () => ClaimRepository, sfn: () => SFNClient): LocalLambda {
   return async (event) =>
-    scrubStoredClaim(
-      (event as { claimId: string }).claimId,
+    scrubAndAnswer(
+      event as ScrubInput,
       { timelyFilingDays: 365 },
       {
         loadClaim: async (id) => (await claims().get(id))?.claim,
@@ -66,6 +71,7 @@ export function scrubStandIn(claims: () => ClaimRepository): LocalLambda {
         saveScrub: (from, next, ev, findings) =>
           saved(() => claims().save(from as ClaimRecord, next, ev, [], { scrubFindings: findings })),
         now: () => new Date(),
+        reply: (taskToken, reply) => taskTokens(sfn()).reply(taskToken, reply),
       },
     );
 }

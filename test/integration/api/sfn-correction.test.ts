@@ -34,7 +34,10 @@ const submitted: string[] = [];
 
 beforeAll(async () => {
   machine = await startClaimMachine({
-    'scrub-claim': scrubStandIn(() => claims),
+    'scrub-claim': scrubStandIn(
+      () => claims,
+      () => sfn,
+    ),
     'record-transition': async (event) => {
       const input = event as TransitionInput;
       const r = await claims.transition(input.claimId, input, new Date().toISOString());

@@ -60,7 +60,10 @@ const sent: { claimId: string; frequencyCode: string; f8?: string }[] = [];
 
 beforeAll(async () => {
   machine = await startClaimMachine({
-    'scrub-claim': scrubStandIn(() => claims),
+    'scrub-claim': scrubStandIn(
+      () => claims,
+      () => sfn,
+    ),
     'record-transition': async (event) => {
       const input = event as TransitionInput | SettleInput;
       const claim = (await claims.get(input.claimId))?.claim;

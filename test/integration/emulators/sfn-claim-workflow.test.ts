@@ -21,10 +21,11 @@ import type {
   AckOutcome,
   RemitOutcome,
   RemitRoute,
+  ScrubInput,
   SettleInput,
   TransitionInput,
 } from '../../../shared/claims/workflow';
-import { SUBMIT_ERRORS } from '../../../shared/claims/workflow';
+import { SUBMIT_ERRORS, scrubAnswer } from '../../../shared/claims/workflow';
 import { synthApp } from '../../infra/template';
 
 const FN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -36,6 +37,8 @@ let machineArn: string;
 let poller: ReturnType<typeof startQueuePoller>;
 /** What record-transition was asked: a transition (or wait), or a Settle (to: `SETTLE:<route>`). */
 const transitions: TransitionInput[] = [];
+/** What scrub-claim was asked. */
+const scrubs: ScrubInput[] = [];
 
 beforeAll(async () => {
   aws = await startSqsS3();
@@ -44,7 +47,21 @@ beforeAll(async () => {
   emu = await startStepFunctions({
     sqs,
     lambdas: {
-      'scrub-claim': async () => ({ ok: true, errorCount: 0, warningCount: 0 }),
+      'scrub-claim': async (event) => {
+        // Answers the Scrub token as scrub-claim does (scrubAnswer); C-DIRTY* have scrub errors.
+        const input = event as ScrubInput;
+        scrubs.push(input);
+        if (
+          input.claimId === 'C-SCRUBRETRY' &&
+          scrubs.filter((x) => x.claimId === 'C-SCRUBRETRY').length === 1
+        ) {
+          throw Object.assign(new Error('answering the Scrub task failed'), { name: 'TokenAnswerFailed' });
+        }
+        const dirty = input.claimId.startsWith('C-DIRTY');
+        const result = { ok: !dirty, errorCount: dirty ? 1 : 0, warningCount: 0 };
+        await taskTokens(sfn).reply(input.taskToken, scrubAnswer(result, input.execution));
+        return result;
+      },
       'record-transition': async (event) => {
         if ((event as SettleInput).settle) {
           const { claimId, settle } = event as SettleInput;
@@ -241,6 +258,34 @@ describe('claim state machine routes, answered by the token adapter', () => {
     const d = await finished(arn);
     expect(d.status).toBe('SUCCEEDED');
     expect(path('C-VOID')).toEqual(['SUBMITTED', 'VOIDED']);
+    // scrub-claim is told the execution is a void's (its input), and answers Scrub.Void
+    expect(scrubs.find((x) => x.claimId === 'C-VOID')?.execution).toEqual({ claimId: 'C-VOID', void: true });
+    expect(JSON.parse(d.output ?? '{}').scrub).toEqual({
+      Error: 'Scrub.Void',
+      Cause: JSON.stringify({ ok: true, errorCount: 0, warningCount: 0 }),
+    });
+  });
+
+  it.each([
+    ['C-DIRTY', {}],
+    ['C-DIRTY-VOID', { void: true }],
+  ])(
+    'sends %s, a claim with scrub errors, from Scrub straight to the correction wait',
+    async (claimId, input) => {
+      await start(claimId, input);
+      await tokenOf(claimId, 'CORRECTION');
+      expect(path(claimId)).toEqual(['NEEDS_CORRECTION']);
+      expect(scrubs.find((x) => x.claimId === claimId)?.execution).toEqual({ claimId, ...input });
+    },
+  );
+
+  it('passes a clean claim from Scrub straight to Submit, with the result at $.scrub', async () => {
+    const arn = await start('C-CLEAN');
+    await answer(await tokenOf('C-CLEAN', 'ACK'), accepted, 'ACK');
+    await answer(await tokenOf('C-CLEAN', 'REMIT'), remit('PAID'), 'REMIT');
+    const d = await finished(arn);
+    expect(JSON.parse(d.output ?? '{}').scrub).toEqual({ ok: true, errorCount: 0, warningCount: 0 });
+    expect(scrubs.find((x) => x.claimId === 'C-CLEAN')?.execution).toEqual({ claimId: 'C-CLEAN' });
   });
 
   it('sends a claim remitted CORRECT to Correct and then to the correction wait', async () => {
@@ -327,5 +372,14 @@ describe('claim state machine failure paths', () => {
       }),
     );
     expect((await finished(arn)).status).toBe('SUCCEEDED');
+  }, 30_000);
+
+  it('retries a Scrub whose token answer failed, with a new token, and goes on', async () => {
+    await start('C-SCRUBRETRY');
+    await tokenOf('C-SCRUBRETRY', 'ACK');
+    const tries = scrubs.filter((x) => x.claimId === 'C-SCRUBRETRY');
+    expect(tries).toHaveLength(2);
+    expect(tries[1]?.taskToken).not.toBe(tries[0]?.taskToken);
+    expect(path('C-SCRUBRETRY')).toEqual(['SUBMITTED']);
   }, 30_000);
 });

@@ -5,6 +5,7 @@ import {
   type RemitOutcome,
   type RemitRoute,
   SETTLE_ROUTES,
+  scrubAnswer,
   tokenAnswer,
 } from '../../../shared/claims/workflow';
 
@@ -85,5 +86,28 @@ describe('tokenAnswer', () => {
       error: 'Appeal.HUMAN_REVIEW',
       cause: 'null',
     });
+  });
+});
+
+describe('scrubAnswer (the Scrub task, in place of the ScrubPassed Choice state)', () => {
+  const clean = { ok: true, errorCount: 0, warningCount: 2 };
+  const dirty = { ok: false, errorCount: 1, warningCount: 0 };
+
+  it('answers a clean claim with success and the result as output (Submit next)', () => {
+    expect(scrubAnswer(clean, { claimId: 'C1' })).toEqual({ ok: true, output: clean });
+  });
+
+  it("fails a void's clean claim with Scrub.Void (SubmitVoid), the result as JSON cause", () => {
+    expect(scrubAnswer(clean, { claimId: 'C1', void: true })).toEqual({
+      ok: false,
+      error: 'Scrub.Void',
+      cause: JSON.stringify(clean),
+    });
+  });
+
+  it('fails a claim with scrub errors with Scrub.Findings (NeedsCorrection), a void as well', () => {
+    const failed = { ok: false, error: 'Scrub.Findings', cause: JSON.stringify(dirty) };
+    expect(scrubAnswer(dirty, { claimId: 'C1' })).toEqual(failed);
+    expect(scrubAnswer(dirty, { claimId: 'C1', void: true })).toEqual(failed);
   });
 });
