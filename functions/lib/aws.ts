@@ -27,9 +27,13 @@ export function useInProcessHandlers(handlers: typeof inProcess): void {
   Object.assign(inProcess, handlers);
 }
 
+/** A plain DynamoDB client (Powertools idempotency's persistence layer). */
+export function dynamoClient(): DynamoDBClient {
+  return new DynamoDBClient(inProcess.dynamodb ? { requestHandler: inProcess.dynamodb } : {});
+}
+
 export function documentClient(): DynamoDBDocumentClient {
-  const client = new DynamoDBClient(inProcess.dynamodb ? { requestHandler: inProcess.dynamodb } : {});
-  const doc = DynamoDBDocumentClient.from(client, {
+  const doc = DynamoDBDocumentClient.from(dynamoClient(), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   inProcess.dynamodbShortCircuit?.(doc.middlewareStack);

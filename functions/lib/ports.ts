@@ -4,7 +4,7 @@
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   SendTaskFailureCommand,
@@ -28,6 +28,7 @@ import {
   WorkItemRepository,
 } from '../../shared/store';
 import type { InboundMessage } from '../../shared/webhooks/receive';
+import { dynamoClient } from './aws';
 
 export interface Repositories {
   claims: ClaimRepository;
@@ -182,7 +183,7 @@ export function inboundWiring(
 export function oncePerFile<R>(
   tableName: string,
   process: (msg: InboundMessage) => Promise<R>,
-  client: DynamoDBClient = new DynamoDBClient({}),
+  client: DynamoDBClient = dynamoClient(),
 ): (msg: InboundMessage, context: Context) => Promise<R> {
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'contentHash', expiresAfterSeconds: 3600 });
   const once = makeIdempotent(process, {

@@ -14,23 +14,13 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
+import type { FunctionName } from './function-names';
 import { markResource } from './metadata';
 import { acknowledge } from './nag';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const FUNCTION_NAMES = [
-  'ingest-charges',
-  'ingest-claims',
-  'scrub-claim',
-  'record-transition',
-  'submit-batch',
-  'receive-webhook',
-  'process-ack',
-  'post-remittance',
-  'api',
-] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+export { FUNCTION_NAMES, type FunctionName } from './function-names';
 
 /** Every variable of a function's zod env schema, as CDK sets it (strings or tokens). */
 export type EnvOf<S extends z.ZodType> = Record<keyof z.infer<S>, string>;

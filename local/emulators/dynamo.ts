@@ -180,7 +180,7 @@ function dispatch(store: unknown, op: string, input: Json): Promise<Json> {
       new HttpError(400, { __type: 'com.amazon.coral.service#UnknownOperationException' }),
     );
   }
-  const { action, validation } = operation(op);
+  const { validation } = operation(op);
   let data: Json;
   try {
     data = validations.checkTypes(input, validation.types);
@@ -190,8 +190,13 @@ function dispatch(store: unknown, op: string, input: Json): Promise<Json> {
     if (e.statusCode && e.body) return Promise.reject(new HttpError(e.statusCode, e.body));
     return Promise.reject(err);
   }
+  return act(store, op, data);
+}
+
+/** dynalite's action for an already validated request. */
+function act(store: unknown, op: string, data: Json): Promise<Json> {
   return new Promise((resolve, reject) => {
-    action(store, data, (err, out) => {
+    operation(op).action(store, data, (err, out) => {
       const e = err as Partial<DynaliteError> | null | undefined;
       if (e?.statusCode && e.body) reject(new HttpError(e.statusCode, e.body));
       else if (err) reject(err);
@@ -461,7 +466,8 @@ class DynamoShim {
     const module = ACTION_VALIDATIONS[kind];
     let validated: Json;
     try {
-      validated = validations.checkTypes(structuredClone(request), module.types);
+      // `request` is this shim's own copy (parsed from the body, or copied by the short-circuit).
+      validated = validations.checkTypes(request, module.types);
       validations.checkValidations(validated, module.types, module.custom, FAKE_STORE);
     } catch (err) {
       const e = err as Partial<DynaliteError>;
@@ -546,7 +552,8 @@ class DynamoShim {
         if (a.kind === 'ConditionCheck') continue;
         const op = a.kind === 'Put' ? 'PutItem' : a.kind === 'Update' ? 'UpdateItem' : 'DeleteItem';
         applied.push(i);
-        await dispatch(this.store, op, a.request);
+        // Validated in prepare(): straight to dynalite's action (which checks the condition again).
+        await act(this.store, op, a.validated);
       }
     } catch (err) {
       for (const i of applied.reverse()) {
@@ -758,8 +765,8 @@ export async function startDynamo(
     endpoint: `http://127.0.0.1:${port}`,
     requestHandler: inProcessHandler(PREFIX, (op, body) => shim.handle(op, body)),
     shortCircuit: {
-      // dynalite's validation rewrites what it is given: it gets a copy (the SDK's input is the caller's).
-      answer: (op, input) => shim.handleInput(op, structuredClone(input)),
+      // dynalite keeps (and may rewrite) what it is given: a caller's own object is copied first.
+      answer: (op, input, owned) => shim.handleInput(op, owned ? input : structuredClone(input)),
       exceptions: dynamoExceptions as Record<string, unknown>,
       baseException: DynamoDBServiceException as never,
       output: documentOutput,

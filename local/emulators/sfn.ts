@@ -107,7 +107,7 @@ export async function startStepFunctions(opts: {
   const waiters = new Map<string, Waiter>();
   /** Tokens whose task timed out: answering them is TaskTimedOut, as on AWS. */
   const timedOut = new Set<string>();
-  const aborts: (() => void)[] = [];
+  const aborts = new Map<string, () => void>();
 
   const invoke = async (execution: ExecutionInfo, arn: string, payload: unknown): Promise<unknown> => {
     const name = functionName(arn);
@@ -316,7 +316,9 @@ export async function startStepFunctions(opts: {
       context: context as never,
       noThrowOnAbort: true,
     });
-    aborts.push(run.abort);
+    // Held while the execution runs (stop() aborts it); a finished one is forgotten, or every run
+    // would stay in memory through its abort function.
+    aborts.set(executionArn, run.abort);
     const meter = opts.meter;
     if (meter) {
       void (async () => {
@@ -325,6 +327,7 @@ export async function startStepFunctions(opts: {
         }
       })().catch(() => undefined);
     }
+    run.result.finally(() => aborts.delete(executionArn)).catch(() => undefined);
     run.result.then(
       (output) => {
         if (output === null && info.status === 'ABORTED') return;
@@ -491,7 +494,7 @@ export async function startStepFunctions(opts: {
     },
     async stop(): Promise<void> {
       for (const e of executions.values()) if (e.status === 'RUNNING') e.status = 'ABORTED';
-      for (const abort of aborts) abort();
+      for (const abort of aborts.values()) abort();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
