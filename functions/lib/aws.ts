@@ -27,9 +27,21 @@ export function useInProcessHandlers(handlers: typeof inProcess): void {
   Object.assign(inProcess, handlers);
 }
 
+/**
+ * Without the SDK's logger middleware: no logger is configured (the SDK's NoOpLogger), yet the
+ * middleware builds a redacted copy of every command's input and output for it, on every call: a few
+ * per cent of each function's CPU for log lines nobody writes. Errors still reach the code as before.
+ */
+function withoutSdkLogging<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
+
 /** A plain DynamoDB client (Powertools idempotency's persistence layer). */
 export function dynamoClient(): DynamoDBClient {
-  return new DynamoDBClient(inProcess.dynamodb ? { requestHandler: inProcess.dynamodb } : {});
+  return withoutSdkLogging(
+    new DynamoDBClient(inProcess.dynamodb ? { requestHandler: inProcess.dynamodb } : {}),
+  );
 }
 
 export function documentClient(): DynamoDBDocumentClient {
@@ -41,21 +53,26 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function s3Client(): S3Client {
-  return new S3Client(
-    local
-      ? {
-          forcePathStyle: true,
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        }
-      : {},
+  return withoutSdkLogging(
+    new S3Client(
+      local
+        ? {
+            forcePathStyle: true,
+            requestChecksumCalculation: 'WHEN_REQUIRED',
+            responseChecksumValidation: 'WHEN_REQUIRED',
+          }
+        : {},
+    ),
   );
 }
 
 // Locally, queue URLs name the emulator's virtual host; requests must go to the configured endpoint.
-export const sqsClient = (): SQSClient => new SQSClient(local ? { useQueueUrlAsEndpoint: false } : {});
+export const sqsClient = (): SQSClient =>
+  withoutSdkLogging(new SQSClient(local ? { useQueueUrlAsEndpoint: false } : {}));
 export function sfnClient(): SFNClient {
-  const client = new SFNClient(inProcess.sfn ? { requestHandler: inProcess.sfn as never } : {});
+  const client = withoutSdkLogging(
+    new SFNClient(inProcess.sfn ? { requestHandler: inProcess.sfn as never } : {}),
+  );
   inProcess.sfnShortCircuit?.(client.middlewareStack);
   return client;
 }

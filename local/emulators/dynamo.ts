@@ -39,6 +39,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput, type TableDefinition } from '../../shared/store/table';
+import { cacheDynaliteParses } from './dynamo-parse-cache';
 import { useFastStorage } from './dynamo-store';
 import { inProcessHandler, type LocalRequestHandler, type ShortCircuitOptions } from './in-process';
 import type { DynamoMeter, MeteredTable } from './meter';
@@ -78,6 +79,7 @@ const ACTION_VALIDATIONS: Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck',
   ConditionCheck: require('dynalite/validations/deleteItem') as ValidationModule,
 };
 const FAKE_STORE = { options: { maxItemSize: 400 * 1024 } };
+cacheDynaliteParses();
 
 const JSON_TYPE = 'application/x-amz-json-1.0';
 const PREFIX = 'DynamoDB_20120810.';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
+  DeleteMessageBatchCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -148,6 +148,7 @@ export function startQueuePoller(opts: PollerOptions) {
         opts.onError?.(err);
         failed = new Set(messages.map((m) => m.MessageId as string));
       }
+      const done: Message[] = [];
       for (const m of messages) {
         if (failed.has(m.MessageId as string) || opts.faults?.crashBeforeDelete?.(m)) {
           await opts.sqs.send(
@@ -158,10 +159,18 @@ export function startQueuePoller(opts: PollerOptions) {
             }),
           );
         } else {
-          await opts.sqs.send(
-            new DeleteMessageCommand({ QueueUrl: opts.queueUrl, ReceiptHandle: m.ReceiptHandle }),
-          );
+          done.push(m);
         }
+      }
+      // As Lambda's event source mapping does: the processed messages deleted ten per request. One the
+      // queue fails to delete comes back after its visibility timeout (at least once, as on AWS).
+      for (let i = 0; i < done.length; i += 10) {
+        await opts.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: opts.queueUrl,
+            Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
       }
     } finally {
       inFlight -= received.length;
