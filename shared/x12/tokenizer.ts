@@ -56,20 +56,32 @@ export function components(seg: Segment, n: number): string[] {
   return v.split(seg.delimiters.component);
 }
 
-// Segment ids as interned strings, so a raw segment's id costs no allocation and compares fast.
+// Segment ids as interned strings, so a raw segment's id costs no allocation and compares fast,
+// each with a number (its position in this list, from 1) that readers switch on: RawSegment.code.
 const KNOWN_IDS =
   'ISA IEA TA1 GS GE ST SE BPR TRN CUR REF DTM N1 N2 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB BHT HL PRV SBR PAT CLM HI NTE SV1 SV2 SV3 LIN CTP AK1 AK2 IK3 IK4 CTX IK5 AK9 STC K3 PWK CN1 DMG';
 const ENVELOPE_IDS = new Set(['ISA', 'TA1', 'GS', 'ST', 'SE', 'GE', 'IEA']);
 
-/** An interned segment id and whether it is an envelope segment (checked by EnvelopeChecker). */
+/** An interned segment id, whether it is an envelope segment (checked by EnvelopeChecker), its code. */
 interface KnownId {
   id: string;
   envelope: boolean;
+  /** Position in KNOWN_IDS from 1; 0 for any other id. */
+  code: number;
 }
 
 const ID_CACHE = new Map<number, KnownId>();
-for (const id of KNOWN_IDS.split(' '))
-  ID_CACHE.set(idKey(id, 0, id.length), { id, envelope: ENVELOPE_IDS.has(id) });
+KNOWN_IDS.split(' ').forEach((id, i) => {
+  ID_CACHE.set(idKey(id, 0, id.length), { id, envelope: ENVELOPE_IDS.has(id), code: i + 1 });
+});
+
+/**
+ * The number RawSegment.code gives a segment id (0 for an id outside the known list): readers
+ * switch on these numbers as literals (a jump table), and their tests check each literal here.
+ */
+export function segmentCode(id: string): number {
+  return ID_CACHE.get(idKey(id, 0, id.length))?.code ?? 0;
+}
 
 /** A number naming an id of 1-3 ASCII characters (-1 for anything else). */
 function idKey(text: string, start: number, end: number): number {
@@ -87,12 +99,12 @@ function segmentId(buf: string, start: number, end: number): KnownId {
   const key = idKey(buf, start, end);
   if (key < 0) {
     const id = buf.slice(start, end);
-    return { id, envelope: ENVELOPE_IDS.has(id) };
+    return { id, envelope: ENVELOPE_IDS.has(id), code: 0 };
   }
   const known = ID_CACHE.get(key);
   if (known !== undefined) return known;
   const id = buf.slice(start, end);
-  const made = { id, envelope: ENVELOPE_IDS.has(id) };
+  const made = { id, envelope: ENVELOPE_IDS.has(id), code: 0 };
   if (ID_CACHE.size < 2000) ID_CACHE.set(key, made);
   return made;
 }
@@ -106,6 +118,8 @@ export class RawSegment {
   id = '';
   /** An envelope segment (ISA, TA1, GS, ST, SE, GE, IEA). */
   envelope = false;
+  /** segmentCode(id): a number to switch on (0 for ids outside the known list). */
+  code = 0;
   /** 1-based position in the input (as Segment.index). */
   index = 0;
   buf = '';
@@ -124,6 +138,7 @@ export class RawSegment {
     const known = segmentId(buf, start, idEnd);
     this.id = known.id;
     this.envelope = known.envelope;
+    this.code = known.code;
     this.index = index;
     this.delimiters = d;
     this.split = undefined;
@@ -137,6 +152,7 @@ export class RawSegment {
     this.end = 0;
     this.id = seg.id;
     this.envelope = ENVELOPE_IDS.has(seg.id);
+    this.code = segmentCode(seg.id);
     this.index = seg.index;
     this.delimiters = seg.delimiters;
     this.split = seg;
@@ -440,13 +456,36 @@ class Scanner {
   private delims: Delimiters | undefined;
   private index = 0;
   private readonly env: EnvelopeChecker;
-  /** Raw mode: every segment goes to this sink in place (nothing is collected in `out`). */
-  private readonly sink: ((raw: RawSegment) => void) | undefined;
+  /** Raw mode: every segment goes to this handler in place (nothing is collected in `out`). */
+  private readonly handler: RawHandler<unknown> | undefined;
+  /** Raw mode: what the handler has added since the last take(). */
+  private items: unknown[] = [];
   private readonly raw = new RawSegment();
 
-  constructor(opts: TokenizeOptions, sink?: (raw: RawSegment) => void) {
+  constructor(opts: TokenizeOptions, handler?: RawHandler<unknown>) {
     this.env = new EnvelopeChecker(opts.envelope !== 'lenient', opts.onWarning);
-    this.sink = sink;
+    this.handler = handler;
+  }
+
+  /** Raw mode: the items the handler added since the last call (undefined when none). */
+  take(): unknown[] | undefined {
+    if (this.items.length === 0) return undefined;
+    const items = this.items;
+    this.items = [];
+    return items;
+  }
+
+  /** Raw mode: the envelope checks and the handler for one segment (trailers checked after it). */
+  private deliver(raw: RawSegment, handler: RawHandler<unknown>): void {
+    if (raw.envelope) {
+      const seg = raw.toSegment();
+      this.env.before(seg);
+      handler.segment(raw, this.items);
+      this.env.after(seg);
+    } else {
+      this.env.body(raw);
+      handler.segment(raw, this.items);
+    }
   }
 
   get envelope(): EnvelopeChecker {
@@ -507,8 +546,8 @@ class Scanner {
   }
 
   private emitAt(buf: string, start: number, end: number, d: Delimiters, out: Segment[]): void {
-    const sink = this.sink;
-    if (sink === undefined) {
+    const handler = this.handler;
+    if (handler === undefined) {
       this.emit(buf.slice(start, end), d, out);
       return;
     }
@@ -531,7 +570,7 @@ class Scanner {
     }
     this.index++;
     if (raw.id === 'IEA') this.delims = undefined;
-    sink(raw);
+    this.deliver(raw, handler);
   }
 
   private emit(text: string, d: Delimiters, out: Segment[]): void {
@@ -616,9 +655,9 @@ class Scanner {
     const delims: Delimiters = { element: elementSep, component, repetition, segment };
     this.delims = delims;
     const isa: Segment = { id: 'ISA', elements, index: ++this.index, delimiters: delims };
-    if (this.sink) {
+    if (this.handler) {
       this.raw.setSegment(isa);
-      this.sink(this.raw);
+      this.deliver(this.raw, this.handler);
     } else out.push(isa);
     return p + 3;
   }
@@ -749,27 +788,21 @@ export async function* mapSegments<T>(
   yield* flush();
 }
 
+/**
+ * What the raw readers call for every segment, after the envelope checks of a non-trailer and
+ * before those of a trailer (SE, GE, IEA). A handler object (rather than a closure) keeps the call
+ * direct; a plain function is accepted too.
+ */
+export interface RawHandler<T> {
+  segment(raw: RawSegment, out: T[]): void;
+}
+
+type RawHandlerOrFunction<T> = RawHandler<T> | ((raw: RawSegment, out: T[]) => void);
+
 /** A Scanner in raw mode that runs the envelope checks and the handler on every segment. */
-function rawScanner<T>(
-  opts: TokenizeOptions,
-  handler: (raw: RawSegment, out: T[]) => void,
-  ready: { items: T[] },
-): Scanner {
-  let env: EnvelopeChecker | undefined;
-  const scanner = new Scanner(opts, (raw) => {
-    const checker = env as EnvelopeChecker;
-    if (raw.envelope) {
-      const seg = raw.toSegment();
-      checker.before(seg);
-      handler(raw, ready.items);
-      checker.after(seg);
-    } else {
-      checker.body(raw);
-      handler(raw, ready.items);
-    }
-  });
-  env = scanner.envelope;
-  return scanner;
+function rawScanner<T>(opts: TokenizeOptions, handler: RawHandlerOrFunction<T>): Scanner {
+  const h = typeof handler === 'function' ? { segment: handler } : handler;
+  return new Scanner(opts, h as RawHandler<unknown>);
 }
 
 /**
@@ -837,7 +870,7 @@ class BytePieces {
 export async function* mapRawSegments<T>(
   input: X12Input,
   opts: TokenizeOptions,
-  handler: (raw: RawSegment, out: T[]) => void,
+  handler: RawHandlerOrFunction<T>,
 ): AsyncGenerator<T, void, undefined> {
   for await (const batch of mapRawSegmentBatches(input, opts, handler)) yield* batch;
 }
@@ -850,16 +883,10 @@ export async function* mapRawSegments<T>(
 export async function* mapRawSegmentBatches<T>(
   input: X12Input,
   opts: TokenizeOptions,
-  handler: (raw: RawSegment, out: T[]) => void,
+  handler: RawHandlerOrFunction<T>,
 ): AsyncGenerator<T[], void, undefined> {
-  const ready: { items: T[] } = { items: [] };
-  const scanner = rawScanner(opts, handler, ready);
-  const take = (): T[] | undefined => {
-    if (ready.items.length === 0) return undefined;
-    const items = ready.items;
-    ready.items = [];
-    return items;
-  };
+  const scanner = rawScanner(opts, handler);
+  const take = () => scanner.take() as T[] | undefined;
   if (typeof input === 'string') {
     for (const [piece, last] of stringPieces(input, scanner)) {
       scanner.push(piece, [], last);
@@ -891,16 +918,15 @@ export async function* mapRawSegmentBatches<T>(
 export function mapRawSegmentsSync<T>(
   text: string,
   opts: TokenizeOptions,
-  handler: (raw: RawSegment, out: T[]) => void,
+  handler: RawHandlerOrFunction<T>,
 ): T[] {
-  const ready: { items: T[] } = { items: [] };
-  const scanner = rawScanner(opts, handler, ready);
+  const scanner = rawScanner(opts, handler);
   for (const [piece, last] of stringPieces(text, scanner)) scanner.push(piece, [], last);
   if (scanner.segmentCount === 0) {
     throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
   }
   scanner.envelope.end(scanner.segmentCount);
-  return ready.items;
+  return (scanner.take() ?? []) as T[];
 }
 
 /** Reads the delimiters of an interchange from its beginning (throws NO_ISA / TRUNCATED_ISA / BAD_ISA). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { X12Error } from '../../../shared/x12/errors';
 import {
@@ -9,6 +10,7 @@ import {
   RawSegment,
   readDelimiters,
   type Segment,
+  segmentCode,
   type TokenizeOptions,
   tokenize,
   tokenizeSync,
@@ -325,5 +327,31 @@ describe('byte chunks decoded in pieces that end at a segment terminator', () =>
         }
       })(),
     ).rejects.toThrow(expected.message);
+  });
+});
+
+describe('segment codes (RawSegment.code)', () => {
+  it('gives each known id its own code and 0 to others', () => {
+    expect(segmentCode('ISA')).toBe(1);
+    expect(segmentCode('CLP')).toBe(22);
+    expect(segmentCode('ZZZ')).toBe(0);
+    expect(segmentCode('CLPX')).toBe(0);
+    const raw = new RawSegment();
+    raw.set('CAS*CO*45*1', 0, 11, 3, 1, {
+      element: '*',
+      component: ':',
+      repetition: undefined,
+      segment: '~',
+    });
+    expect(raw.code).toBe(segmentCode('CAS'));
+    raw.set('ZZ*1', 0, 4, 2, 2, { element: '*', component: ':', repetition: undefined, segment: '~' });
+    expect(raw.code).toBe(0);
+  });
+
+  it("matches every `case <n>: // <ID>` literal of the 835 reader's switch", () => {
+    const source = readFileSync(new URL('../../../shared/x12/read835.ts', import.meta.url), 'utf8');
+    const cases = [...source.matchAll(/case (\d+): (?:\{\s*)?\/\/ ([A-Z0-9]{2,3})\b/g)];
+    expect(cases.length).toBeGreaterThan(15);
+    for (const [, code, id] of cases) expect(`${id} ${segmentCode(id as string)}`).toBe(`${id} ${code}`);
   });
 });
