@@ -315,6 +315,31 @@ describe('byte chunks decoded in pieces that end at a segment terminator', () =>
     }
   });
 
+  it('decodes invalid UTF-8 and a U+FEFF inside the data as one decoding of all the bytes does', async () => {
+    const [head, tail] = text.split('PAYÉR') as [string, string];
+    const enc = new TextEncoder();
+    const odd = [0xef, 0xbb, 0xbf, 0x41, 0xff, 0xe2, 0x82, 0x42, 0xed, 0xa0, 0x80, 0xc3, 0xa9];
+    // a U+FEFF also at the start of a segment (a piece may begin with it)
+    const [before, after] = head.split('N1*PR*') as [string, string];
+    const bom = [0xef, 0xbb, 0xbf];
+    const all = new Uint8Array([
+      ...enc.encode(before),
+      ...bom,
+      ...enc.encode(`N1*PR*${after}`),
+      ...odd,
+      ...enc.encode(tail),
+    ]);
+    const want = mapRawSegmentsSync(new TextDecoder().decode(all), {}, seen);
+    expect(JSON.stringify(want)).toContain('\ufeffA\ufffd\ufffd');
+    for (const size of [1, 2, 3, 7, 64, 150, 1000]) {
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < all.length; i += size) parts.push(all.subarray(i, i + size));
+      const got: unknown[] = [];
+      for await (const item of mapRawSegments(parts, {}, seen)) got.push(item);
+      expect(got, `chunks of ${size} bytes`).toEqual(want);
+    }
+  });
+
   it('gives the same envelope error from bytes as from the string', async () => {
     const bad = new TextEncoder().encode(text.replace('SE|4|', 'SE|5|'));
     const parts: Uint8Array[] = [];
