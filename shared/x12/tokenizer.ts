@@ -132,7 +132,7 @@ export class RawSegment {
   private count = -1; // number of elements after the id, -1 until the bounds are found
 
   set(buf: string, start: number, end: number, idEnd: number, index: number, d: Delimiters): void {
-    this.buf = buf;
+    if (this.buf !== buf) this.buf = buf; // the same piece for many segments: no write barrier each time
     this.start = start;
     this.end = end;
     const known = segmentId(buf, start, idEnd);
@@ -160,24 +160,22 @@ export class RawSegment {
   }
 
   private findBounds(): number {
-    const { buf, end } = this;
-    const sep = this.delimiters.element;
+    const buf = this.buf;
+    const end = this.end;
+    const sep = this.delimiters.element.charCodeAt(0);
     let bounds = this.bounds;
     let n = 0;
-    let p = this.start - 1;
-    for (;;) {
-      let next = buf.indexOf(sep, p + 1);
-      if (next < 0 || next > end) next = end;
-      if (n === bounds.length) {
+    // elements are a few characters long: a character loop beats an indexOf call per element
+    for (let p = this.start; p < end; p++) {
+      if (buf.charCodeAt(p) !== sep) continue;
+      if (n === bounds.length - 1) {
         const grown = new Int32Array(bounds.length * 2);
         grown.set(bounds);
         this.bounds = bounds = grown;
       }
-      bounds[n] = next;
-      if (next === end) break;
-      n++;
-      p = next;
+      bounds[n++] = p;
     }
+    bounds[n] = end;
     this.count = n;
     return n;
   }

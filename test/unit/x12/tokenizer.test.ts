@@ -245,6 +245,18 @@ describe('segments read in place (RawSegment)', () => {
     },
   );
 
+  it('reads a segment of more elements than its first bounds table holds (64)', () => {
+    const text = `REF${Array.from({ length: 150 }, (_, i) => `*${i % 7 === 0 ? '' : `E${i}`}`).join('')}`;
+    const elements = text.split('*');
+    const raw = rawOf(text);
+    for (let n = 152; n >= 0; n--) expect(raw.el(n)).toBe(elements[n] ?? '');
+    const fresh = rawOf(text); // bounds found by isEmpty/length first, not by el
+    for (let n = 1; n <= 152; n++) {
+      expect(fresh.isEmpty(n)).toBe((elements[n] ?? '') === '');
+      expect(fresh.length(n)).toBe((elements[n] ?? '').length);
+    }
+  });
+
   it.each([
     '125',
     '125.5',
