@@ -560,14 +560,15 @@ class Scanner {
     }
     const raw = this.raw;
     raw.set(buf, start, end, idEnd, this.index + 1, d);
-    if (raw.id === 'ISA') {
+    if (raw.code === 1) {
+      // ISA
       throw new X12Error('MISSING_IEA', 'ISA found before the previous IEA', {
         segmentIndex: this.index + 1,
         segmentId: 'ISA',
       });
     }
     this.index++;
-    if (raw.id === 'IEA') this.delims = undefined;
+    if (raw.code === 2) this.delims = undefined; // IEA
     this.deliver(raw, handler);
   }
 
