@@ -87,15 +87,7 @@ class Reader835 implements RawHandler<unknown> {
 
   private serviceIssue(svc: ServicePayment, expected: Cents): void {
     const id = (this.claim as ClaimPayment).patientControlNumber;
-    const i = this.serviceIndex;
-    this.issues.push({
-      rule: 'SERVICE_LINE',
-      claimId: id,
-      serviceIndex: i,
-      expectedCents: expected,
-      actualCents: svc.paidCents,
-      message: `claim ${id} service line ${i + 1}: SVC02 - line CAS = ${expected} cents but SVC03 = ${svc.paidCents} cents`,
-    });
+    this.issues.push(serviceLineIssue(id, this.serviceIndex, expected, svc.paidCents));
   }
 
   private endClaim(out: unknown[]): void {
@@ -116,14 +108,7 @@ class Reader835 implements RawHandler<unknown> {
   }
 
   private claimIssue(claim: ClaimPayment, expected: Cents): void {
-    const id = claim.patientControlNumber;
-    this.issues.push({
-      rule: 'CLAIM',
-      claimId: id,
-      expectedCents: expected,
-      actualCents: claim.paidCents,
-      message: `claim ${id}: CLP03 - claim and line CAS = ${expected} cents but CLP04 = ${claim.paidCents} cents`,
-    });
+    this.issues.push(claimIssue(claim.patientControlNumber, expected, claim.paidCents));
   }
 
   segment(raw: RawSegment, out: unknown[]): void {
@@ -352,12 +337,7 @@ class Reader835 implements RawHandler<unknown> {
     const issues = this.issues;
     this.issues = [];
     if (expected !== r.paymentCents) {
-      issues.push({
-        rule: 'TRANSACTION',
-        expectedCents: expected,
-        actualCents: r.paymentCents,
-        message: `transaction set ${r.transactionSetControlNumber}: sum(CLP04) - sum(PLB) = ${expected} cents but BPR02 = ${r.paymentCents} cents`,
-      });
+      issues.push(transactionIssue(r.transactionSetControlNumber, expected, r.paymentCents));
     }
     if (this.requireBalanced && issues.length > 0) {
       throw new X12Error(
@@ -524,6 +504,42 @@ export interface BalanceIssue {
   message: string;
 }
 
+/** The issue of the service line rule (stream835 and checkBalance say it in the same words). */
+function serviceLineIssue(
+  claimId: string,
+  serviceIndex: number,
+  expected: Cents,
+  actual: Cents,
+): BalanceIssue {
+  return {
+    rule: 'SERVICE_LINE',
+    claimId,
+    serviceIndex,
+    expectedCents: expected,
+    actualCents: actual,
+    message: `claim ${claimId} service line ${serviceIndex + 1}: SVC02 - line CAS = ${expected} cents but SVC03 = ${actual} cents`,
+  };
+}
+
+function claimIssue(claimId: string, expected: Cents, actual: Cents): BalanceIssue {
+  return {
+    rule: 'CLAIM',
+    claimId,
+    expectedCents: expected,
+    actualCents: actual,
+    message: `claim ${claimId}: CLP03 - claim and line CAS = ${expected} cents but CLP04 = ${actual} cents`,
+  };
+}
+
+function transactionIssue(set: string, expected: Cents, actual: Cents): BalanceIssue {
+  return {
+    rule: 'TRANSACTION',
+    expectedCents: expected,
+    actualCents: actual,
+    message: `transaction set ${set}: sum(CLP04) - sum(PLB) = ${expected} cents but BPR02 = ${actual} cents`,
+  };
+}
+
 function sum(values: Iterable<number>): number {
   let t = 0;
   for (const v of values) t += v;
@@ -546,39 +562,15 @@ export function checkBalance(remit: Remittance): BalanceIssue[] {
       const adj = sum(svc.adjustments.map((a) => a.amountCents));
       lineAdjustments += adj;
       const expected = svc.chargeCents - adj;
-      if (expected !== svc.paidCents) {
-        issues.push({
-          rule: 'SERVICE_LINE',
-          claimId: id,
-          serviceIndex: i,
-          expectedCents: expected,
-          actualCents: svc.paidCents,
-          message: `claim ${id} service line ${i + 1}: SVC02 - line CAS = ${expected} cents but SVC03 = ${svc.paidCents} cents`,
-        });
-      }
+      if (expected !== svc.paidCents) issues.push(serviceLineIssue(id, i, expected, svc.paidCents));
     });
     const claimAdj = sum(claim.adjustments.map((a) => a.amountCents));
     const expected = claim.chargeCents - claimAdj - lineAdjustments;
-    if (expected !== claim.paidCents) {
-      issues.push({
-        rule: 'CLAIM',
-        claimId: id,
-        expectedCents: expected,
-        actualCents: claim.paidCents,
-        message: `claim ${id}: CLP03 - claim and line CAS = ${expected} cents but CLP04 = ${claim.paidCents} cents`,
-      });
-    }
+    if (expected !== claim.paidCents) issues.push(claimIssue(id, expected, claim.paidCents));
   }
   const paid = sum(remit.claims.map((c) => c.paidCents));
   const plb = sum(remit.providerAdjustments.map((p) => p.amountCents));
   const expected = paid - plb;
-  if (expected !== remit.paymentCents) {
-    issues.push({
-      rule: 'TRANSACTION',
-      expectedCents: expected,
-      actualCents: remit.paymentCents,
-      message: `transaction set ${set}: sum(CLP04) - sum(PLB) = ${expected} cents but BPR02 = ${remit.paymentCents} cents`,
-    });
-  }
+  if (expected !== remit.paymentCents) issues.push(transactionIssue(set, expected, remit.paymentCents));
   return issues;
 }
