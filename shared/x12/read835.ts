@@ -55,15 +55,18 @@ class Reader835 implements RawHandler<unknown> {
   private claim: ClaimPayment | undefined;
   private service: ServicePayment | undefined;
   private inHeader = true; // before the first LX/CLP
-  // running balance of the current set, claim and service line
+  // Running balance of the current set, claim and service line. The sums start as -0, a number
+  // V8 keeps as a double: a field first given a small integer changes this object's hidden class
+  // when a sum passes 2^30 cents (a check over $10.7M), and every optimized method that reads it is
+  // thrown away mid-file. They are set to 0 (plain +0) before any use (ST, CLP, SVC).
   private issues: BalanceIssue[] = [];
   private claimCount = 0;
-  private paidSum = 0;
-  private plbSum = 0;
-  private claimCas = 0;
-  private lineCas = 0;
+  private paidSum = -0;
+  private plbSum = -0;
+  private claimCas = -0;
+  private lineCas = -0;
   private serviceIndex = -1;
-  private serviceCas = 0;
+  private serviceCas = -0;
 
   constructor(
     private readonly requireBalanced: boolean,

@@ -132,6 +132,49 @@ describe('stream835', () => {
     expect(got.sets[0]?.remittance.providerAdjustments).toHaveLength(1);
   });
 
+  it('balances checks whose sums pass 2^30 cents ($10.7M), as checkBalance does', async () => {
+    // the reader's running sums start as doubles (see Reader835): this checks they add up the same
+    const big = (k: number): ClaimPayment835Input => {
+      const c = claim(k);
+      const cents = 400_000_000 + k; // $4M a claim: three claims pass 2^30 cents
+      const service = { ...(c.services[0] as ClaimPayment835Input['services'][number]) };
+      service.chargeCents = cents;
+      service.paidCents = cents;
+      service.adjustments = [];
+      return {
+        ...c,
+        chargeCents: cents,
+        paidCents: cents,
+        patientResponsibilityCents: 0,
+        services: [service],
+      };
+    };
+    const text = write835({
+      envelope: makePayerEnvelope(),
+      payer: {
+        name: 'TEST PAYER',
+        identifier: '1999999999',
+        address: { line1: '1 PAYER WAY', city: 'TESTCITY', state: 'NY', zip: '12345' },
+      },
+      payee: { name: 'TEST BILLING CLINIC', npi: BILLING_NPI },
+      traceNumber: 'TRACEBIG',
+      paymentMethod: 'CHK',
+      paymentDate: '2026-02-10',
+      claims: [big(0), big(1), big(2), big(3)],
+      providerAdjustments: [],
+    }).x12;
+    const got = await streamed(text);
+    expect(got).toEqual(await expected(text));
+    expect(got.sets[0]?.remittance.paymentCents).toBe(1_600_000_006);
+    expect(got.sets[0]?.issues).toEqual([]);
+    const off = text.replace('BPR*I*16000000.06*', 'BPR*I*16000000.07*');
+    const unbalanced = await streamed(off);
+    expect(unbalanced).toEqual(await expected(off));
+    expect(unbalanced.sets[0]?.issues.map((i) => [i.rule, i.expectedCents])).toEqual([
+      ['TRANSACTION', 1_600_000_006],
+    ]);
+  });
+
   it('reports the same balancing issues, in the same order, as checkBalance', async () => {
     const text = remit835(6)
       .replace('CAS*CO*45*10~', 'CAS*CO*45*10.01~') // claim 0 line 1: service line and claim rules
