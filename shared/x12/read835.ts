@@ -155,7 +155,7 @@ class Reader835 implements RawHandler<unknown> {
   private rare(raw: RawSegment, out: unknown[]): void {
     switch (raw.code) {
       case 1: // ISA
-        this.isa13 = raw.el(13);
+        this.isa13 = el(raw.toSegment(), 13); // split already (see st)
         return;
       case 2: // IEA
       case 3: // TA1
@@ -217,10 +217,14 @@ class Reader835 implements RawHandler<unknown> {
   }
 
   private st(raw: RawSegment): void {
-    expectTransaction(raw.toSegment(), '835');
+    // Envelope segments are split (for the envelope checks): read them from the split segment, so
+    // RawSegment.el's split path stays cold and its optimized code is not thrown away at a set's
+    // second ST.
+    const seg = raw.toSegment();
+    expectTransaction(seg, '835');
     this.remit = {
       interchangeControlNumber: this.isa13,
-      transactionSetControlNumber: raw.el(2),
+      transactionSetControlNumber: el(seg, 2),
       traceNumber: '',
       paymentCents: 0,
       paymentMethod: '',
