@@ -13,7 +13,7 @@ import {
   stream835,
 } from '../../../shared/x12/read835';
 import type { X12Input } from '../../../shared/x12/tokenizer';
-import type { ClaimPayment, Remittance } from '../../../shared/x12/types';
+import type { ClaimPayment, ProviderAdjustment, Remittance } from '../../../shared/x12/types';
 import { type ClaimPayment835Input, write835 } from '../../../shared/x12/write835';
 import { BILLING_NPI, chunked, describeWithSamples, makePayerEnvelope, readSample } from './fixtures';
 
@@ -59,6 +59,18 @@ function claim(k: number): ClaimPayment835Input {
 }
 
 function remit835(claims: number, set = 1): string {
+  return remit835Of(
+    Array.from({ length: claims }, (_, k) => claim(k)),
+    set,
+    [{ providerId: BILLING_NPI, fiscalPeriodDate: '2026-12-31', reason: 'L6', amountCents: -250 }],
+  );
+}
+
+function remit835Of(
+  claims: ClaimPayment835Input[],
+  set: number,
+  providerAdjustments: ProviderAdjustment[],
+): string {
   return write835({
     envelope: makePayerEnvelope({ transactionSetControlNumber: set }),
     payer: {
@@ -70,10 +82,8 @@ function remit835(claims: number, set = 1): string {
     traceNumber: `TRACE${set}`,
     paymentMethod: 'CHK',
     paymentDate: '2026-02-10',
-    claims: Array.from({ length: claims }, (_, k) => claim(k)),
-    providerAdjustments: [
-      { providerId: BILLING_NPI, fiscalPeriodDate: '2026-12-31', reason: 'L6', amountCents: -250 },
-    ],
+    claims,
+    providerAdjustments,
   }).x12;
 }
 
@@ -149,20 +159,7 @@ describe('stream835', () => {
         services: [service],
       };
     };
-    const text = write835({
-      envelope: makePayerEnvelope(),
-      payer: {
-        name: 'TEST PAYER',
-        identifier: '1999999999',
-        address: { line1: '1 PAYER WAY', city: 'TESTCITY', state: 'NY', zip: '12345' },
-      },
-      payee: { name: 'TEST BILLING CLINIC', npi: BILLING_NPI },
-      traceNumber: 'TRACEBIG',
-      paymentMethod: 'CHK',
-      paymentDate: '2026-02-10',
-      claims: [big(0), big(1), big(2), big(3)],
-      providerAdjustments: [],
-    }).x12;
+    const text = remit835Of([big(0), big(1), big(2), big(3)], 1, []);
     const got = await streamed(text);
     expect(got).toEqual(await expected(text));
     expect(got.sets[0]?.remittance.paymentCents).toBe(1_600_000_006);
