@@ -6,7 +6,7 @@
  *
  * Problems name the rule, the field and the X12 element, never the value (values are PHI).
  */
-import type { Address, Claim, NamedProvider } from '../claims/model';
+import type { Address, Claim, NamedProvider, ServiceLine } from '../claims/model';
 import { isUspsStateCode } from '../scrub/codesets/states';
 import { contentFindings } from '../scrub/content-rules';
 import {
@@ -112,6 +112,26 @@ function text(
   }
 }
 
+/**
+ * text() for a field, element and label made of two parts each (prefix + '_address1', loop +
+ * ' N301', who + ' address line 1'): the strings are only built for a value with a problem.
+ */
+function textOf(
+  out: Problems,
+  value: string | undefined,
+  max: number,
+  required: boolean,
+  prefix: string,
+  fieldName: string,
+  loop: string,
+  elementName: string,
+  who: string,
+  labelName: string,
+): void {
+  if (textProblem(value, max, required) === undefined) return;
+  text(out, value, max, required, prefix + fieldName, loop + elementName, who + labelName);
+}
+
 function id(
   out: Problems,
   value: string | undefined,
@@ -137,9 +157,9 @@ function address(
   who: string,
   billing: boolean,
 ): void {
-  text(out, a.line1, MAX.addressLine, true, `${prefix}_address1`, `${loop} N301`, `${who} address line 1`);
-  text(out, a.line2, MAX.addressLine, false, `${prefix}_address2`, `${loop} N302`, `${who} address line 2`);
-  text(out, a.city, MAX.city, true, `${prefix}_city`, `${loop} N401`, `${who} city`);
+  textOf(out, a.line1, MAX.addressLine, true, prefix, '_address1', loop, ' N301', who, ' address line 1');
+  textOf(out, a.line2, MAX.addressLine, false, prefix, '_address2', loop, ' N302', who, ' address line 2');
+  textOf(out, a.city, MAX.city, true, prefix, '_city', loop, ' N401', who, ' city');
   // N401 is AN 2/30: a one-letter city is refused by TR3 validators.
   if (cleanText(a.city, MAX.city).length === 1) {
     out.push({
@@ -175,16 +195,19 @@ function names(
   loop: string,
   who: string,
 ): void {
-  text(out, p.lastName, MAX.lastName, true, `${prefix}_last_name`, `${loop} NM103`, `${who} last name`);
-  text(out, p.firstName, MAX.firstName, false, `${prefix}_first_name`, `${loop} NM104`, `${who} first name`);
-  text(
+  textOf(out, p.lastName, MAX.lastName, true, prefix, '_last_name', loop, ' NM103', who, ' last name');
+  textOf(out, p.firstName, MAX.firstName, false, prefix, '_first_name', loop, ' NM104', who, ' first name');
+  textOf(
     out,
     p.middleName,
     MAX.middleName,
     false,
-    `${prefix}_middle_name`,
-    `${loop} NM105`,
-    `${who} middle name`,
+    prefix,
+    '_middle_name',
+    loop,
+    ' NM105',
+    who,
+    ' middle name',
   );
 }
 
@@ -268,21 +291,22 @@ export function check837PClaim(claim: Claim): ElementProblem[] {
 
   // 2400 REF*6R line item control numbers: the 835 answers with them, so they must go out exactly.
   // The line is named by its position: a line id that cannot be written is not repeated back.
-  for (const [i, line] of claim.lines.entries()) {
-    const where = `line ${i + 1}: line item control number`;
+  const lines = claim.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as ServiceLine;
     if (!line.lineId) {
       out.push({
         rule: 'LINE_ID',
         field: 'line_id',
         element: '2400 REF02',
-        message: `${where} is missing (2400 REF02 6R)`,
+        message: `line ${i + 1}: line item control number is missing (2400 REF02 6R)`,
       });
     } else if (!isWritableId(line.lineId, MAX.lineId)) {
       out.push({
         rule: 'ID_CHARACTERS',
         field: 'line_id',
         element: '2400 REF02',
-        message: `${where} must be 1..${MAX.lineId} printable ASCII characters ${ID_RULE}; cleaning would alter it (2400 REF02 6R)`,
+        message: `line ${i + 1}: line item control number must be 1..${MAX.lineId} printable ASCII characters ${ID_RULE}; cleaning would alter it (2400 REF02 6R)`,
       });
     }
     // SV104 is written with at most 3 decimals: more would be rounded.
@@ -333,8 +357,8 @@ function person(
       element: `${loop} NM109`,
       message: `${who} NPI must be 10 digits (${loop} NM109)`,
     });
-  text(out, p.lastName, MAX.lastName, true, `${prefix}_last_name`, `${loop} NM103`, `${who} last name`);
-  text(out, p.firstName, MAX.firstName, false, `${prefix}_first_name`, `${loop} NM104`, `${who} first name`);
+  textOf(out, p.lastName, MAX.lastName, true, prefix, '_last_name', loop, ' NM103', who, ' last name');
+  textOf(out, p.firstName, MAX.firstName, false, prefix, '_first_name', loop, ' NM104', who, ' first name');
 }
 
 /** The optional 837P content (issue 7): providers, facility, references, dates, attachments, drugs. */
@@ -522,8 +546,9 @@ function contentProblems(claim: Claim, out: Problems, npi: string): void {
   person(out, claim.supervisingProvider, 'supervising', '2310D', 'supervising provider');
 
   // 2410 drug identification
-  for (const [i, line] of claim.lines.entries()) {
-    const d = line.drug;
+  const lines = claim.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const d = (lines[i] as ServiceLine).drug;
     if (!d) continue;
     const n = `line ${i + 1}`;
     code(out, NDC_PATTERN.test(d.ndc), 'ndc', '2410 LIN03', `${n}: NDC must be 11 digits (5-4-2)`);

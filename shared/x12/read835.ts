@@ -10,6 +10,7 @@ import {
   mapRawSegmentBatches,
   mapRawSegments,
   mapRawSegmentsSync,
+  type RawHandler,
   type RawSegment,
   type Segment,
   type TokenizeOptions,
@@ -39,35 +40,37 @@ export type Remit835Item =
  * The 835 reader state machine over segments read in place. Only the money segments (BPR, CLP,
  * SVC, CAS, PLB) and the envelope are split into elements; the balancing rules run on running
  * counters as claims and service lines complete, so the result is what checkBalance() says of the
- * whole set. In `collect` mode a set's claims are kept in its Remittance (iterate835); otherwise
- * each claim is handed out as it completes and nothing of it is kept (stream835).
+ * whole set. In `collect` mode a set's claims are kept in its Remittance and the set is handed out
+ * at its SE (iterate835); otherwise each claim is handed out as it completes, as a Remit835Item,
+ * and nothing of it is kept (stream835).
+ *
+ * `segment` switches on RawSegment.code (segmentCode(id), as number literals: a jump table even
+ * before the function is optimized) and handles the segments that repeat per claim and service
+ * line; the once-per-set ones are in `rare`, so a deoptimization there (its first SE, say) leaves
+ * the per-claim code alone and the optimized code stays small.
  */
-class Reader835<T> {
+class Reader835 implements RawHandler<unknown> {
   private isa13 = '';
   private remit: Remittance | undefined;
   private claim: ClaimPayment | undefined;
   private service: ServicePayment | undefined;
   private inHeader = true; // before the first LX/CLP
-  // running balance of the current set, claim and service line
+  // Running balance of the current set, claim and service line. The sums start as -0, a number
+  // V8 keeps as a double: a field first given a small integer changes this object's hidden class
+  // when a sum passes 2^30 cents (a check over $10.7M), and every optimized method that reads it is
+  // thrown away mid-file. They are set to 0 (plain +0) before any use (ST, CLP, SVC).
   private issues: BalanceIssue[] = [];
   private claimCount = 0;
-  private paidSum = 0;
-  private plbSum = 0;
-  private claimCas = 0;
-  private lineCas = 0;
+  private paidSum = -0;
+  private plbSum = -0;
+  private claimCas = -0;
+  private lineCas = -0;
   private serviceIndex = -1;
-  private serviceCas = 0;
+  private serviceCas = -0;
 
   constructor(
     private readonly requireBalanced: boolean,
     private readonly collect: boolean,
-    private readonly onClaim: (out: T[], claim: ClaimPayment, set: string) => void,
-    private readonly onSet: (
-      out: T[],
-      remittance: Remittance,
-      claimCount: number,
-      issues: BalanceIssue[],
-    ) => void,
   ) {}
 
   private need(raw: RawSegment): Remittance {
@@ -82,80 +85,91 @@ class Reader835<T> {
     const adj = this.serviceCas;
     this.lineCas += adj;
     const expected = svc.chargeCents - adj;
-    if (expected !== svc.paidCents) {
-      const id = (this.claim as ClaimPayment).patientControlNumber;
-      const i = this.serviceIndex;
-      this.issues.push({
-        rule: 'SERVICE_LINE',
-        claimId: id,
-        serviceIndex: i,
-        expectedCents: expected,
-        actualCents: svc.paidCents,
-        message: `claim ${id} service line ${i + 1}: SVC02 - line CAS = ${expected} cents but SVC03 = ${svc.paidCents} cents`,
-      });
-    }
+    if (expected !== svc.paidCents) this.serviceIssue(svc, expected);
   }
 
-  private endClaim(out: T[]): void {
+  private serviceIssue(svc: ServicePayment, expected: Cents): void {
+    const id = (this.claim as ClaimPayment).patientControlNumber;
+    this.issues.push(serviceLineIssue(id, this.serviceIndex, expected, svc.paidCents));
+  }
+
+  private endClaim(out: unknown[]): void {
     this.endService();
     const claim = this.claim;
     if (!claim) return;
     this.claim = undefined;
     const expected = claim.chargeCents - this.claimCas - this.lineCas;
-    if (expected !== claim.paidCents) {
-      const id = claim.patientControlNumber;
-      this.issues.push({
-        rule: 'CLAIM',
-        claimId: id,
-        expectedCents: expected,
-        actualCents: claim.paidCents,
-        message: `claim ${id}: CLP03 - claim and line CAS = ${expected} cents but CLP04 = ${claim.paidCents} cents`,
-      });
+    if (expected !== claim.paidCents) this.claimIssue(claim, expected);
+    if (!this.collect) {
+      const item: Remit835Item = {
+        type: 'claim',
+        transactionSetControlNumber: (this.remit as Remittance).transactionSetControlNumber,
+        claim,
+      };
+      out.push(item);
     }
-    if (!this.collect) this.onClaim(out, claim, (this.remit as Remittance).transactionSetControlNumber);
   }
 
-  segment(raw: RawSegment, out: T[]): void {
-    switch (raw.id) {
-      case 'ISA':
-        this.isa13 = raw.el(13);
+  private claimIssue(claim: ClaimPayment, expected: Cents): void {
+    this.issues.push(claimIssue(claim.patientControlNumber, expected, claim.paidCents));
+  }
+
+  segment(raw: RawSegment, out: unknown[]): void {
+    switch (raw.code) {
+      case 23: // CAS
+        this.cas(raw);
         return;
-      case 'GS':
-      case 'GE':
-      case 'IEA':
-      case 'TA1':
+      case 12: // DTM
+        this.need(raw);
+        if (this.service) this.serviceDate(raw, this.service);
+        return; // claim and header dates are not needed
+      case 11: // REF
+        this.need(raw);
+        if (this.service && raw.is(1, '6R')) this.service.lineItemControlNumber = raw.el(2);
         return;
-      case 'ST':
-        expectTransaction(raw.toSegment(), '835');
-        this.remit = {
-          interchangeControlNumber: this.isa13,
-          transactionSetControlNumber: raw.el(2),
-          traceNumber: '',
-          paymentCents: 0,
-          paymentMethod: '',
-          claims: [],
-          providerAdjustments: [],
-        };
-        this.claim = undefined;
-        this.service = undefined;
-        this.inHeader = true;
-        this.issues = [];
-        this.claimCount = 0;
-        this.paidSum = 0;
-        this.plbSum = 0;
+      case 29: // SVC
+        this.svc(raw);
         return;
-      case 'BPR': {
-        const r = this.need(raw);
-        const seg = raw.toSegment();
-        const amount = centsAt(seg, 2);
-        r.handlingCode = el(seg, 1);
-        r.paymentCents = el(seg, 3) === 'D' ? -amount : amount;
-        r.paymentMethod = el(seg, 4);
-        const date = optionalDateAt(seg, 16);
-        if (date) r.paymentDate = date;
+      case 22: // CLP
+        this.clp(raw, out);
         return;
-      }
-      case 'TRN': {
+      case 30: // LQ
+        this.need(raw);
+        if (this.service && raw.is(1, 'HE') && !raw.isEmpty(2)) this.service.remarkCodes.push(raw.el(2));
+        return;
+      case 25: // MIA
+        this.remarks(raw, MIA_REMARKS);
+        return;
+      case 26: // MOA
+        this.remarks(raw, MOA_REMARKS);
+        return;
+      case 24: // NM1 (names are not kept)
+        this.need(raw);
+        return;
+      default:
+        this.rare(raw, out);
+    }
+  }
+
+  /** The segments of a set's header and trailer, the envelope, and those the reader skips. */
+  private rare(raw: RawSegment, out: unknown[]): void {
+    switch (raw.code) {
+      case 1: // ISA
+        this.isa13 = el(raw.toSegment(), 13); // split already (see st)
+        return;
+      case 2: // IEA
+      case 3: // TA1
+      case 4: // GS
+      case 5: // GE
+        return;
+      case 6: // ST
+        this.st(raw);
+        return;
+      case 8: // BPR
+        this.bpr(raw);
+        return;
+      case 9: {
+        // TRN
         const r = this.need(raw);
         if (r.traceNumber === '') {
           r.traceNumber = raw.el(2);
@@ -164,7 +178,8 @@ class Reader835<T> {
         }
         return;
       }
-      case 'N1': {
+      case 13: {
+        // N1
         const r = this.need(raw);
         if (!this.inHeader) return;
         const n1 = raw.el(1);
@@ -175,108 +190,13 @@ class Reader835<T> {
         }
         return;
       }
-      case 'LX':
+      case 19: // LX
         this.need(raw);
         this.inHeader = false;
         this.endClaim(out);
         return;
-      case 'CLP': {
-        const r = this.need(raw);
-        this.inHeader = false;
-        this.endClaim(out);
-        const claim: ClaimPayment = {
-          patientControlNumber: raw.el(1),
-          statusCode: raw.el(2),
-          chargeCents: raw.cents(3),
-          paidCents: raw.cents(4),
-          patientResponsibilityCents: raw.isBlank(5) ? 0 : raw.cents(5),
-          payerClaimControlNumber: raw.el(7),
-          adjustments: [],
-          services: [],
-          remarkCodes: [],
-        };
-        if (!raw.isEmpty(6)) claim.filingIndicator = raw.el(6);
-        if (!raw.isEmpty(9)) claim.frequencyCode = raw.el(9);
-        this.claim = claim;
-        this.claimCas = 0;
-        this.lineCas = 0;
-        this.serviceIndex = -1;
-        this.claimCount++;
-        this.paidSum += claim.paidCents;
-        if (this.collect) r.claims.push(claim);
-        return;
-      }
-      case 'CAS': {
-        this.need(raw);
-        const target = this.service?.adjustments ?? this.claim?.adjustments;
-        if (!target) throw unexpected(raw, 'CAS outside a claim payment');
-        const total = readCas(raw, target);
-        if (this.service) this.serviceCas += total;
-        else this.claimCas += total;
-        return;
-      }
-      case 'MIA':
-      case 'MOA': {
-        this.need(raw);
-        const claim = this.claim;
-        if (!claim) throw unexpected(raw, `${raw.id} outside a claim payment`);
-        for (const n of raw.id === 'MIA' ? MIA_REMARKS : MOA_REMARKS) {
-          if (!raw.isEmpty(n)) claim.remarkCodes.push(raw.el(n));
-        }
-        return;
-      }
-      case 'SVC': {
-        this.need(raw);
-        const claim = this.claim;
-        if (!claim) throw unexpected(raw, 'SVC outside a claim payment');
-        this.endService();
-        const composite = raw.el(1);
-        const sep = raw.delimiters.component;
-        // composite.split(sep): [0] qualifier, [1] code, [2..5] modifiers (empty ones dropped)
-        const q = composite.indexOf(sep);
-        const c = q < 0 ? -1 : composite.indexOf(sep, q + 1);
-        const modifiers: string[] = [];
-        for (let p = c, k = 0; p >= 0 && k < 4; k++) {
-          const next = composite.indexOf(sep, p + 1);
-          const m = composite.slice(p + 1, next < 0 ? composite.length : next);
-          if (m !== '') modifiers.push(m);
-          p = next;
-        }
-        const service: ServicePayment = {
-          procedureQualifier: q < 0 ? composite : composite.slice(0, q),
-          procedureCode: q < 0 ? '' : composite.slice(q + 1, c < 0 ? composite.length : c),
-          modifiers,
-          chargeCents: raw.cents(2),
-          paidCents: raw.cents(3),
-          adjustments: [],
-          remarkCodes: [],
-        };
-        const units = quantity(raw, 5);
-        if (units !== undefined) service.units = units;
-        claim.services.push(service);
-        this.service = service;
-        this.serviceIndex++;
-        this.serviceCas = 0;
-        return;
-      }
-      case 'DTM': {
-        this.need(raw);
-        const service = this.service;
-        if (!service) return; // claim and header dates are not needed
-        if (raw.is(1, '472')) service.dateOfService = date(raw, 2);
-        else if (raw.is(1, '150')) service.dateOfService ??= date(raw, 2);
-        else if (raw.is(1, '151')) service.dateOfServiceEnd = date(raw, 2);
-        return;
-      }
-      case 'REF':
-        this.need(raw);
-        if (this.service && raw.is(1, '6R')) this.service.lineItemControlNumber = raw.el(2);
-        return;
-      case 'LQ':
-        this.need(raw);
-        if (this.service && raw.is(1, 'HE') && !raw.isEmpty(2)) this.service.remarkCodes.push(raw.el(2));
-        return;
-      case 'PLB': {
+      case 31: {
+        // PLB
         const r = this.need(raw);
         this.endClaim(out);
         for (const p of readPlb(raw.toSegment())) {
@@ -285,52 +205,169 @@ class Reader835<T> {
         }
         return;
       }
-      case 'SE': {
-        const r = this.need(raw);
-        this.endClaim(out);
-        this.remit = undefined;
-        const expected = this.paidSum - this.plbSum;
-        const issues = this.issues;
-        this.issues = [];
-        if (expected !== r.paymentCents) {
-          issues.push({
-            rule: 'TRANSACTION',
-            expectedCents: expected,
-            actualCents: r.paymentCents,
-            message: `transaction set ${r.transactionSetControlNumber}: sum(CLP04) - sum(PLB) = ${expected} cents but BPR02 = ${r.paymentCents} cents`,
-          });
-        }
-        if (this.requireBalanced && issues.length > 0) {
-          throw new X12Error(
-            'UNBALANCED',
-            `835 transaction set ${r.transactionSetControlNumber} does not balance: ${issues.length} issue(s); first: ${issues[0]?.message}`,
-            { segmentIndex: raw.index, segmentId: 'SE', details: issues.map((i) => i.message) },
-          );
-        }
-        this.onSet(out, r, this.claimCount, issues);
+      case 7: // SE
+        this.se(raw, out);
         return;
-      }
       default:
         // 835 header/claim segments we do not need: REF, DTM (header), PER, N3, N4, TS3, TS2,
-        // NM1, AMT, QTY, RDM, ...
+        // AMT, QTY, RDM, ...
         this.need(raw);
         return;
+    }
+  }
+
+  private st(raw: RawSegment): void {
+    // Envelope segments are split (for the envelope checks): read them from the split segment, so
+    // RawSegment.el's split path stays cold and its optimized code is not thrown away at a set's
+    // second ST.
+    const seg = raw.toSegment();
+    expectTransaction(seg, '835');
+    this.remit = {
+      interchangeControlNumber: this.isa13,
+      transactionSetControlNumber: el(seg, 2),
+      traceNumber: '',
+      paymentCents: 0,
+      paymentMethod: '',
+      claims: [],
+      providerAdjustments: [],
+    };
+    this.claim = undefined;
+    this.service = undefined;
+    this.inHeader = true;
+    this.issues = [];
+    this.claimCount = 0;
+    this.paidSum = 0;
+    this.plbSum = 0;
+  }
+
+  private bpr(raw: RawSegment): void {
+    const r = this.need(raw);
+    const seg = raw.toSegment();
+    const amount = centsAt(seg, 2);
+    r.handlingCode = el(seg, 1);
+    r.paymentCents = el(seg, 3) === 'D' ? -amount : amount;
+    r.paymentMethod = el(seg, 4);
+    const date = optionalDateAt(seg, 16);
+    if (date) r.paymentDate = date;
+  }
+
+  private clp(raw: RawSegment, out: unknown[]): void {
+    const r = this.need(raw);
+    this.inHeader = false;
+    this.endClaim(out);
+    const claim: ClaimPayment = {
+      patientControlNumber: raw.el(1),
+      statusCode: raw.el(2),
+      chargeCents: raw.cents(3),
+      paidCents: raw.cents(4),
+      patientResponsibilityCents: raw.isBlank(5) ? 0 : raw.cents(5),
+      payerClaimControlNumber: raw.el(7),
+      adjustments: [],
+      services: [],
+      remarkCodes: [],
+    };
+    if (!raw.isEmpty(6)) claim.filingIndicator = raw.el(6);
+    if (!raw.isEmpty(9)) claim.frequencyCode = raw.el(9);
+    this.claim = claim;
+    this.claimCas = 0;
+    this.lineCas = 0;
+    this.serviceIndex = -1;
+    this.claimCount++;
+    this.paidSum += claim.paidCents;
+    if (this.collect) r.claims.push(claim);
+  }
+
+  private cas(raw: RawSegment): void {
+    this.need(raw);
+    const service = this.service;
+    const target = service !== undefined ? service.adjustments : this.claim?.adjustments;
+    if (!target) throw unexpected(raw, 'CAS outside a claim payment');
+    const total = readCas(raw, target);
+    if (service !== undefined) this.serviceCas += total;
+    else this.claimCas += total;
+  }
+
+  private remarks(raw: RawSegment, elements: number[]): void {
+    this.need(raw);
+    const claim = this.claim;
+    if (!claim) throw unexpected(raw, `${raw.id} outside a claim payment`);
+    for (const n of elements) {
+      if (!raw.isEmpty(n)) claim.remarkCodes.push(raw.el(n));
+    }
+  }
+
+  private svc(raw: RawSegment): void {
+    this.need(raw);
+    const claim = this.claim;
+    if (!claim) throw unexpected(raw, 'SVC outside a claim payment');
+    this.endService();
+    const composite = raw.el(1);
+    const sep = raw.delimiters.component;
+    // composite.split(sep): [0] qualifier, [1] code, [2..5] modifiers (empty ones dropped)
+    const q = composite.indexOf(sep);
+    const c = q < 0 ? -1 : composite.indexOf(sep, q + 1);
+    const modifiers: string[] = [];
+    for (let p = c, k = 0; p >= 0 && k < 4; k++) {
+      const next = composite.indexOf(sep, p + 1);
+      const m = composite.slice(p + 1, next < 0 ? composite.length : next);
+      if (m !== '') modifiers.push(m);
+      p = next;
+    }
+    const service: ServicePayment = {
+      procedureQualifier: q < 0 ? composite : composite.slice(0, q),
+      procedureCode: q < 0 ? '' : composite.slice(q + 1, c < 0 ? composite.length : c),
+      modifiers,
+      chargeCents: raw.cents(2),
+      paidCents: raw.cents(3),
+      adjustments: [],
+      remarkCodes: [],
+    };
+    const units = quantity(raw, 5);
+    if (units !== undefined) service.units = units;
+    claim.services.push(service);
+    this.service = service;
+    this.serviceIndex++;
+    this.serviceCas = 0;
+  }
+
+  private serviceDate(raw: RawSegment, service: ServicePayment): void {
+    if (raw.is(1, '472')) service.dateOfService = date(raw, 2);
+    else if (raw.is(1, '150')) service.dateOfService ??= date(raw, 2);
+    else if (raw.is(1, '151')) service.dateOfServiceEnd = date(raw, 2);
+  }
+
+  private se(raw: RawSegment, out: unknown[]): void {
+    const r = this.need(raw);
+    this.endClaim(out);
+    this.remit = undefined;
+    const expected = this.paidSum - this.plbSum;
+    const issues = this.issues;
+    this.issues = [];
+    if (expected !== r.paymentCents) {
+      issues.push(transactionIssue(r.transactionSetControlNumber, expected, r.paymentCents));
+    }
+    if (this.requireBalanced && issues.length > 0) {
+      throw new X12Error(
+        'UNBALANCED',
+        `835 transaction set ${r.transactionSetControlNumber} does not balance: ${issues.length} issue(s); first: ${issues[0]?.message}`,
+        { segmentIndex: raw.index, segmentId: 'SE', details: issues.map((i) => i.message) },
+      );
+    }
+    if (this.collect) out.push(r);
+    else {
+      const item: Remit835Item = {
+        type: 'transactionSet',
+        remittance: r,
+        claimCount: this.claimCount,
+        issues,
+      };
+      out.push(item);
     }
   }
 }
 
 const MIA_REMARKS = [5, 20, 21, 22, 23];
 const MOA_REMARKS = [3, 4, 5, 6, 7];
-
-function collector(opts: Read835Options): (raw: RawSegment, out: Remittance[]) => void {
-  const reader = new Reader835<Remittance>(
-    opts.requireBalanced === true,
-    true,
-    () => {},
-    (out, remittance) => out.push(remittance),
-  );
-  return (raw, out) => reader.segment(raw, out);
-}
 
 // CCYYMMDD as a number -> YYYY-MM-DD: an 835 repeats a few dates many times.
 const DATES = new Map<number, string>();
@@ -361,12 +398,19 @@ function quantity(raw: RawSegment, n: number): number | undefined {
   return Number.isFinite(v) ? v : numberAt(raw.toSegment(), n);
 }
 
-const CAS_GROUPS: Adjustment['group'][] = ['CO', 'PR', 'OA', 'PI', 'CR'];
+/** CAS01 when it is one of the five group codes (CO and PR, the usual ones, tried first). */
+function casGroup(raw: RawSegment): Adjustment['group'] | undefined {
+  if (raw.is(1, 'CO')) return 'CO';
+  if (raw.is(1, 'PR')) return 'PR';
+  if (raw.is(1, 'OA')) return 'OA';
+  if (raw.is(1, 'PI')) return 'PI';
+  if (raw.is(1, 'CR')) return 'CR';
+  return undefined;
+}
 
 /** Adds the adjustments of a CAS to `target`; returns their total. */
 function readCas(raw: RawSegment, target: Adjustment[]): Cents {
-  let group: Adjustment['group'] | undefined;
-  for (const g of CAS_GROUPS) if (raw.is(1, g)) group = g;
+  const group = casGroup(raw);
   if (group === undefined) {
     throw new X12Error('INVALID_VALUE', 'CAS01 is not a claim adjustment group code', {
       segmentIndex: raw.index,
@@ -405,23 +449,12 @@ function readPlb(seg: Segment): ProviderAdjustment[] {
   return out;
 }
 
-function streamer(opts: Read835Options): (raw: RawSegment, out: Remit835Item[]) => void {
-  const reader = new Reader835<Remit835Item>(
-    opts.requireBalanced === true,
-    false,
-    (out, claim, set) => out.push({ type: 'claim', transactionSetControlNumber: set, claim }),
-    (out, remittance, claimCount, issues) =>
-      out.push({ type: 'transactionSet', remittance, claimCount, issues }),
-  );
-  return (raw, out) => reader.segment(raw, out);
-}
-
 /** Streams the remittances (one per 835 transaction set) of an interchange. */
 export function iterate835(
   input: X12Input,
   opts: Read835Options = {},
 ): AsyncGenerator<Remittance, void, undefined> {
-  return mapRawSegments(input, opts, collector(opts));
+  return mapRawSegments<Remittance>(input, opts, new Reader835(opts.requireBalanced === true, true));
 }
 
 /**
@@ -433,7 +466,7 @@ export function stream835(
   input: X12Input,
   opts: Read835Options = {},
 ): AsyncGenerator<Remit835Item, void, undefined> {
-  return mapRawSegments(input, opts, streamer(opts));
+  return mapRawSegments<Remit835Item>(input, opts, new Reader835(opts.requireBalanced === true, false));
 }
 
 /**
@@ -445,7 +478,7 @@ export function stream835Batches(
   input: X12Input,
   opts: Read835Options = {},
 ): AsyncGenerator<Remit835Item[], void, undefined> {
-  return mapRawSegmentBatches(input, opts, streamer(opts));
+  return mapRawSegmentBatches<Remit835Item>(input, opts, new Reader835(opts.requireBalanced === true, false));
 }
 
 /** Reads all remittances of an 835 interchange (parses unbalanced files unless requireBalanced). */
@@ -462,7 +495,7 @@ export function read835Strict(input: X12Input, opts: TokenizeOptions = {}): Prom
 
 /** Synchronous read of an 835 held in a string. */
 export function read835Sync(text: string, opts: Read835Options = {}): Remittance[] {
-  return mapRawSegmentsSync(text, opts, collector(opts));
+  return mapRawSegmentsSync<Remittance>(text, opts, new Reader835(opts.requireBalanced === true, true));
 }
 
 export type BalanceRule = 'SERVICE_LINE' | 'CLAIM' | 'TRANSACTION';
@@ -476,6 +509,42 @@ export interface BalanceIssue {
   expectedCents: Cents;
   actualCents: Cents;
   message: string;
+}
+
+/** The issue of the service line rule (stream835 and checkBalance say it in the same words). */
+function serviceLineIssue(
+  claimId: string,
+  serviceIndex: number,
+  expected: Cents,
+  actual: Cents,
+): BalanceIssue {
+  return {
+    rule: 'SERVICE_LINE',
+    claimId,
+    serviceIndex,
+    expectedCents: expected,
+    actualCents: actual,
+    message: `claim ${claimId} service line ${serviceIndex + 1}: SVC02 - line CAS = ${expected} cents but SVC03 = ${actual} cents`,
+  };
+}
+
+function claimIssue(claimId: string, expected: Cents, actual: Cents): BalanceIssue {
+  return {
+    rule: 'CLAIM',
+    claimId,
+    expectedCents: expected,
+    actualCents: actual,
+    message: `claim ${claimId}: CLP03 - claim and line CAS = ${expected} cents but CLP04 = ${actual} cents`,
+  };
+}
+
+function transactionIssue(set: string, expected: Cents, actual: Cents): BalanceIssue {
+  return {
+    rule: 'TRANSACTION',
+    expectedCents: expected,
+    actualCents: actual,
+    message: `transaction set ${set}: sum(CLP04) - sum(PLB) = ${expected} cents but BPR02 = ${actual} cents`,
+  };
 }
 
 function sum(values: Iterable<number>): number {
@@ -500,39 +569,15 @@ export function checkBalance(remit: Remittance): BalanceIssue[] {
       const adj = sum(svc.adjustments.map((a) => a.amountCents));
       lineAdjustments += adj;
       const expected = svc.chargeCents - adj;
-      if (expected !== svc.paidCents) {
-        issues.push({
-          rule: 'SERVICE_LINE',
-          claimId: id,
-          serviceIndex: i,
-          expectedCents: expected,
-          actualCents: svc.paidCents,
-          message: `claim ${id} service line ${i + 1}: SVC02 - line CAS = ${expected} cents but SVC03 = ${svc.paidCents} cents`,
-        });
-      }
+      if (expected !== svc.paidCents) issues.push(serviceLineIssue(id, i, expected, svc.paidCents));
     });
     const claimAdj = sum(claim.adjustments.map((a) => a.amountCents));
     const expected = claim.chargeCents - claimAdj - lineAdjustments;
-    if (expected !== claim.paidCents) {
-      issues.push({
-        rule: 'CLAIM',
-        claimId: id,
-        expectedCents: expected,
-        actualCents: claim.paidCents,
-        message: `claim ${id}: CLP03 - claim and line CAS = ${expected} cents but CLP04 = ${claim.paidCents} cents`,
-      });
-    }
+    if (expected !== claim.paidCents) issues.push(claimIssue(id, expected, claim.paidCents));
   }
   const paid = sum(remit.claims.map((c) => c.paidCents));
   const plb = sum(remit.providerAdjustments.map((p) => p.amountCents));
   const expected = paid - plb;
-  if (expected !== remit.paymentCents) {
-    issues.push({
-      rule: 'TRANSACTION',
-      expectedCents: expected,
-      actualCents: remit.paymentCents,
-      message: `transaction set ${set}: sum(CLP04) - sum(PLB) = ${expected} cents but BPR02 = ${remit.paymentCents} cents`,
-    });
-  }
+  if (expected !== remit.paymentCents) issues.push(transactionIssue(set, expected, remit.paymentCents));
   return issues;
 }

@@ -56,20 +56,32 @@ export function components(seg: Segment, n: number): string[] {
   return v.split(seg.delimiters.component);
 }
 
-// Segment ids as interned strings, so a raw segment's id costs no allocation and compares fast.
+// Segment ids as interned strings, so a raw segment's id costs no allocation and compares fast,
+// each with a number (its position in this list, from 1) that readers switch on: RawSegment.code.
 const KNOWN_IDS =
   'ISA IEA TA1 GS GE ST SE BPR TRN CUR REF DTM N1 N2 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB BHT HL PRV SBR PAT CLM HI NTE SV1 SV2 SV3 LIN CTP AK1 AK2 IK3 IK4 CTX IK5 AK9 STC K3 PWK CN1 DMG';
 const ENVELOPE_IDS = new Set(['ISA', 'TA1', 'GS', 'ST', 'SE', 'GE', 'IEA']);
 
-/** An interned segment id and whether it is an envelope segment (checked by EnvelopeChecker). */
+/** An interned segment id, whether it is an envelope segment (checked by EnvelopeChecker), its code. */
 interface KnownId {
   id: string;
   envelope: boolean;
+  /** Position in KNOWN_IDS from 1; 0 for any other id. */
+  code: number;
 }
 
 const ID_CACHE = new Map<number, KnownId>();
-for (const id of KNOWN_IDS.split(' '))
-  ID_CACHE.set(idKey(id, 0, id.length), { id, envelope: ENVELOPE_IDS.has(id) });
+KNOWN_IDS.split(' ').forEach((id, i) => {
+  ID_CACHE.set(idKey(id, 0, id.length), { id, envelope: ENVELOPE_IDS.has(id), code: i + 1 });
+});
+
+/**
+ * The number RawSegment.code gives a segment id (0 for an id outside the known list): readers
+ * switch on these numbers as literals (a jump table), and their tests check each literal here.
+ */
+export function segmentCode(id: string): number {
+  return ID_CACHE.get(idKey(id, 0, id.length))?.code ?? 0;
+}
 
 /** A number naming an id of 1-3 ASCII characters (-1 for anything else). */
 function idKey(text: string, start: number, end: number): number {
@@ -87,12 +99,12 @@ function segmentId(buf: string, start: number, end: number): KnownId {
   const key = idKey(buf, start, end);
   if (key < 0) {
     const id = buf.slice(start, end);
-    return { id, envelope: ENVELOPE_IDS.has(id) };
+    return { id, envelope: ENVELOPE_IDS.has(id), code: 0 };
   }
   const known = ID_CACHE.get(key);
   if (known !== undefined) return known;
   const id = buf.slice(start, end);
-  const made = { id, envelope: ENVELOPE_IDS.has(id) };
+  const made = { id, envelope: ENVELOPE_IDS.has(id), code: 0 };
   if (ID_CACHE.size < 2000) ID_CACHE.set(key, made);
   return made;
 }
@@ -106,6 +118,8 @@ export class RawSegment {
   id = '';
   /** An envelope segment (ISA, TA1, GS, ST, SE, GE, IEA). */
   envelope = false;
+  /** segmentCode(id): a number to switch on (0 for ids outside the known list). */
+  code = 0;
   /** 1-based position in the input (as Segment.index). */
   index = 0;
   buf = '';
@@ -118,12 +132,13 @@ export class RawSegment {
   private count = -1; // number of elements after the id, -1 until the bounds are found
 
   set(buf: string, start: number, end: number, idEnd: number, index: number, d: Delimiters): void {
-    this.buf = buf;
+    if (this.buf !== buf) this.buf = buf; // the same piece for many segments: no write barrier each time
     this.start = start;
     this.end = end;
     const known = segmentId(buf, start, idEnd);
     this.id = known.id;
     this.envelope = known.envelope;
+    this.code = known.code;
     this.index = index;
     this.delimiters = d;
     this.split = undefined;
@@ -137,6 +152,7 @@ export class RawSegment {
     this.end = 0;
     this.id = seg.id;
     this.envelope = ENVELOPE_IDS.has(seg.id);
+    this.code = segmentCode(seg.id);
     this.index = seg.index;
     this.delimiters = seg.delimiters;
     this.split = seg;
@@ -144,24 +160,22 @@ export class RawSegment {
   }
 
   private findBounds(): number {
-    const { buf, end } = this;
-    const sep = this.delimiters.element;
+    const buf = this.buf;
+    const end = this.end;
+    const sep = this.delimiters.element.charCodeAt(0);
     let bounds = this.bounds;
     let n = 0;
-    let p = this.start - 1;
-    for (;;) {
-      let next = buf.indexOf(sep, p + 1);
-      if (next < 0 || next > end) next = end;
-      if (n === bounds.length) {
+    // elements are a few characters long: a character loop beats an indexOf call per element
+    for (let p = this.start; p < end; p++) {
+      if (buf.charCodeAt(p) !== sep) continue;
+      if (n === bounds.length - 1) {
         const grown = new Int32Array(bounds.length * 2);
         grown.set(bounds);
         this.bounds = bounds = grown;
       }
-      bounds[n] = next;
-      if (next === end) break;
-      n++;
-      p = next;
+      bounds[n++] = p;
     }
+    bounds[n] = end;
     this.count = n;
     return n;
   }
@@ -440,13 +454,36 @@ class Scanner {
   private delims: Delimiters | undefined;
   private index = 0;
   private readonly env: EnvelopeChecker;
-  /** Raw mode: every segment goes to this sink in place (nothing is collected in `out`). */
-  private readonly sink: ((raw: RawSegment) => void) | undefined;
+  /** Raw mode: every segment goes to this handler in place (nothing is collected in `out`). */
+  private readonly handler: RawHandler<unknown> | undefined;
+  /** Raw mode: what the handler has added since the last take(). */
+  private items: unknown[] = [];
   private readonly raw = new RawSegment();
 
-  constructor(opts: TokenizeOptions, sink?: (raw: RawSegment) => void) {
+  constructor(opts: TokenizeOptions, handler?: RawHandler<unknown>) {
     this.env = new EnvelopeChecker(opts.envelope !== 'lenient', opts.onWarning);
-    this.sink = sink;
+    this.handler = handler;
+  }
+
+  /** Raw mode: the items the handler added since the last call (undefined when none). */
+  take(): unknown[] | undefined {
+    if (this.items.length === 0) return undefined;
+    const items = this.items;
+    this.items = [];
+    return items;
+  }
+
+  /** Raw mode: the envelope checks and the handler for one segment (trailers checked after it). */
+  private deliver(raw: RawSegment, handler: RawHandler<unknown>): void {
+    if (raw.envelope) {
+      const seg = raw.toSegment();
+      this.env.before(seg);
+      handler.segment(raw, this.items);
+      this.env.after(seg);
+    } else {
+      this.env.body(raw);
+      handler.segment(raw, this.items);
+    }
   }
 
   get envelope(): EnvelopeChecker {
@@ -507,8 +544,8 @@ class Scanner {
   }
 
   private emitAt(buf: string, start: number, end: number, d: Delimiters, out: Segment[]): void {
-    const sink = this.sink;
-    if (sink === undefined) {
+    const handler = this.handler;
+    if (handler === undefined) {
       this.emit(buf.slice(start, end), d, out);
       return;
     }
@@ -523,15 +560,16 @@ class Scanner {
     }
     const raw = this.raw;
     raw.set(buf, start, end, idEnd, this.index + 1, d);
-    if (raw.id === 'ISA') {
+    if (raw.code === 1) {
+      // ISA
       throw new X12Error('MISSING_IEA', 'ISA found before the previous IEA', {
         segmentIndex: this.index + 1,
         segmentId: 'ISA',
       });
     }
     this.index++;
-    if (raw.id === 'IEA') this.delims = undefined;
-    sink(raw);
+    if (raw.code === 2) this.delims = undefined; // IEA
+    this.deliver(raw, handler);
   }
 
   private emit(text: string, d: Delimiters, out: Segment[]): void {
@@ -616,9 +654,9 @@ class Scanner {
     const delims: Delimiters = { element: elementSep, component, repetition, segment };
     this.delims = delims;
     const isa: Segment = { id: 'ISA', elements, index: ++this.index, delimiters: delims };
-    if (this.sink) {
+    if (this.handler) {
       this.raw.setSegment(isa);
-      this.sink(this.raw);
+      this.deliver(this.raw, this.handler);
     } else out.push(isa);
     return p + 3;
   }
@@ -749,27 +787,21 @@ export async function* mapSegments<T>(
   yield* flush();
 }
 
+/**
+ * What the raw readers call for every segment, after the envelope checks of a non-trailer and
+ * before those of a trailer (SE, GE, IEA). A handler object (rather than a closure) keeps the call
+ * direct; a plain function is accepted too.
+ */
+export interface RawHandler<T> {
+  segment(raw: RawSegment, out: T[]): void;
+}
+
+type RawHandlerOrFunction<T> = RawHandler<T> | ((raw: RawSegment, out: T[]) => void);
+
 /** A Scanner in raw mode that runs the envelope checks and the handler on every segment. */
-function rawScanner<T>(
-  opts: TokenizeOptions,
-  handler: (raw: RawSegment, out: T[]) => void,
-  ready: { items: T[] },
-): Scanner {
-  let env: EnvelopeChecker | undefined;
-  const scanner = new Scanner(opts, (raw) => {
-    const checker = env as EnvelopeChecker;
-    if (raw.envelope) {
-      const seg = raw.toSegment();
-      checker.before(seg);
-      handler(raw, ready.items);
-      checker.after(seg);
-    } else {
-      checker.body(raw);
-      handler(raw, ready.items);
-    }
-  });
-  env = scanner.envelope;
-  return scanner;
+function rawScanner<T>(opts: TokenizeOptions, handler: RawHandlerOrFunction<T>): Scanner {
+  const h = typeof handler === 'function' ? { segment: handler } : handler;
+  return new Scanner(opts, h as RawHandler<unknown>);
 }
 
 /**
@@ -795,10 +827,18 @@ function* stringPieces(text: string, scanner: Scanner): Generator<[string, boole
  * without joining a partial segment to it. Cutting after an ASCII byte never splits a character.
  * Before the ISA, without a terminator in the chunk or with a non-ASCII terminator, the chunk is
  * decoded whole (as the Segment readers do).
+ *
+ * A piece that starts and ends on a character boundary while the streaming decoder holds no part
+ * of a character (everything it was given ended with an ASCII byte) is decoded in one shot: Node's
+ * TextDecoder leaves its fast UTF-8 path for good once asked to stream (about 5x slower on ASCII).
+ * The one-shot decoder keeps a U+FEFF as a character, as the streaming one does after the start.
  */
 class BytePieces {
   private readonly decoder = new TextDecoder('utf-8');
+  private readonly oneShot = new TextDecoder('utf-8', { ignoreBOM: true });
   private pending: Uint8Array | undefined;
+  /** Whether the streaming decoder has been used and holds no partial character. */
+  private clean = false;
 
   next(chunk: string | Uint8Array, terminator: number): string {
     if (typeof chunk === 'string') return this.flush() + chunk;
@@ -810,15 +850,22 @@ class BytePieces {
       this.pending = undefined;
     }
     const cut = terminator < 0 || terminator > 0x7f ? 0 : bytes.lastIndexOf(terminator) + 1;
-    if (cut === 0) return this.decoder.decode(bytes, { stream: true }); // the scanner keeps the rest
+    if (cut === 0) return this.stream(bytes); // the scanner keeps the rest
     if (cut < bytes.length) this.pending = bytes.slice(cut);
-    return this.decoder.decode(bytes.subarray(0, cut), { stream: true });
+    const piece = bytes.subarray(0, cut);
+    if (this.clean) return this.oneShot.decode(piece);
+    return this.stream(piece);
+  }
+
+  private stream(bytes: Uint8Array): string {
+    if (bytes.length > 0) this.clean = (bytes[bytes.length - 1] as number) < 0x80;
+    return this.decoder.decode(bytes, { stream: true });
   }
 
   private flush(): string {
     const rest = this.pending;
     this.pending = undefined;
-    return rest ? this.decoder.decode(rest, { stream: true }) : '';
+    return rest ? this.stream(rest) : '';
   }
 
   /** What is left, with the decoder's end of input. */
@@ -837,7 +884,7 @@ class BytePieces {
 export async function* mapRawSegments<T>(
   input: X12Input,
   opts: TokenizeOptions,
-  handler: (raw: RawSegment, out: T[]) => void,
+  handler: RawHandlerOrFunction<T>,
 ): AsyncGenerator<T, void, undefined> {
   for await (const batch of mapRawSegmentBatches(input, opts, handler)) yield* batch;
 }
@@ -850,16 +897,10 @@ export async function* mapRawSegments<T>(
 export async function* mapRawSegmentBatches<T>(
   input: X12Input,
   opts: TokenizeOptions,
-  handler: (raw: RawSegment, out: T[]) => void,
+  handler: RawHandlerOrFunction<T>,
 ): AsyncGenerator<T[], void, undefined> {
-  const ready: { items: T[] } = { items: [] };
-  const scanner = rawScanner(opts, handler, ready);
-  const take = (): T[] | undefined => {
-    if (ready.items.length === 0) return undefined;
-    const items = ready.items;
-    ready.items = [];
-    return items;
-  };
+  const scanner = rawScanner(opts, handler);
+  const take = () => scanner.take() as T[] | undefined;
   if (typeof input === 'string') {
     for (const [piece, last] of stringPieces(input, scanner)) {
       scanner.push(piece, [], last);
@@ -891,16 +932,15 @@ export async function* mapRawSegmentBatches<T>(
 export function mapRawSegmentsSync<T>(
   text: string,
   opts: TokenizeOptions,
-  handler: (raw: RawSegment, out: T[]) => void,
+  handler: RawHandlerOrFunction<T>,
 ): T[] {
-  const ready: { items: T[] } = { items: [] };
-  const scanner = rawScanner(opts, handler, ready);
+  const scanner = rawScanner(opts, handler);
   for (const [piece, last] of stringPieces(text, scanner)) scanner.push(piece, [], last);
   if (scanner.segmentCount === 0) {
     throw new X12Error('NO_ISA', 'input is empty: no ISA interchange header', { segmentIndex: 1 });
   }
   scanner.envelope.end(scanner.segmentCount);
-  return ready.items;
+  return (scanner.take() ?? []) as T[];
 }
 
 /** Reads the delimiters of an interchange from its beginning (throws NO_ISA / TRUNCATED_ISA / BAD_ISA). */

@@ -14,6 +14,7 @@ import {
   DEFAULT_CLAIM_INDICATORS,
   type NamedProvider,
   type Person,
+  type ServiceLine,
 } from '../claims/model';
 import { formatX12Amount } from '../money';
 import { check837PClaim } from './check837p';
@@ -81,22 +82,26 @@ function validate(claim: Claim, payerId: string): void {
   if ((claim.frequencyCode === '7' || claim.frequencyCode === '8') && !claim.originalPayerClaimNumber) {
     throw invalid(claim, `frequency ${claim.frequencyCode} needs originalPayerClaimNumber`);
   }
+  // plain loops, messages built only when thrown: this runs for every claim written
+  const lines = claim.lines;
   let total = 0;
-  for (const [i, line] of claim.lines.entries()) {
-    const where = `line ${i + 1}`;
-    if (line.modifiers.length > 4) throw invalid(claim, `${where}: at most 4 modifiers`);
-    if (line.diagnosisPointers.length < 1 || line.diagnosisPointers.length > 4) {
-      throw invalid(claim, `${where}: needs 1..4 diagnosis pointers`);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as ServiceLine;
+    if (line.modifiers.length > 4) throw invalid(claim, `line ${i + 1}: at most 4 modifiers`);
+    const pointers = line.diagnosisPointers;
+    if (pointers.length < 1 || pointers.length > 4) {
+      throw invalid(claim, `line ${i + 1}: needs 1..4 diagnosis pointers`);
     }
-    for (const p of line.diagnosisPointers) {
+    for (let k = 0; k < pointers.length; k++) {
+      const p = pointers[k] as number;
       if (!Number.isInteger(p) || p < 1 || p > claim.diagnoses.length) {
-        throw invalid(claim, `${where}: diagnosis pointer out of range`);
+        throw invalid(claim, `line ${i + 1}: diagnosis pointer out of range`);
       }
     }
     if (!Number.isSafeInteger(line.chargeCents) || line.chargeCents < 0) {
-      throw invalid(claim, `${where}: charge must be non-negative cents`);
+      throw invalid(claim, `line ${i + 1}: charge must be non-negative cents`);
     }
-    if (!(line.units > 0)) throw invalid(claim, `${where}: units must be > 0`);
+    if (!(line.units > 0)) throw invalid(claim, `line ${i + 1}: units must be > 0`);
     total += line.chargeCents;
   }
   if (total !== claim.totalChargeCents) throw invalid(claim, 'totalChargeCents is not the sum of the lines');
@@ -104,35 +109,36 @@ function validate(claim: Claim, payerId: string): void {
   // Element content: every value goes in unaltered (free text only loses delimiters and case).
   const problem = check837PClaim(claim)[0];
   if (problem) throw invalid(claim, `${problem.field}: ${problem.message}`);
-  for (const [dob, element] of [
-    [claim.subscriber.dob, '2010BA DMG02'],
-    [claim.patient.dob, '2010CA DMG02'],
-  ] as const) {
-    if (!isIsoDate(dob)) throw invalid(claim, `${element}: date of birth is not a YYYY-MM-DD date`);
-  }
-  for (const [gender, element] of [
-    [claim.subscriber.gender, '2010BA DMG03'],
-    [claim.patient.gender, '2010CA DMG03'],
-  ] as const) {
-    if (!['M', 'F', 'U'].includes(gender)) throw invalid(claim, `${element}: gender must be M, F or U`);
-  }
-  for (const [i, d] of claim.diagnoses.entries()) {
-    if (!/^[A-Z0-9]{3,7}$/.test(diagnosisCode(d))) {
+  if (!isIsoDate(claim.subscriber.dob))
+    throw invalid(claim, '2010BA DMG02: date of birth is not a YYYY-MM-DD date');
+  if (!isIsoDate(claim.patient.dob))
+    throw invalid(claim, '2010CA DMG02: date of birth is not a YYYY-MM-DD date');
+  if (!isGender(claim.subscriber.gender)) throw invalid(claim, '2010BA DMG03: gender must be M, F or U');
+  if (!isGender(claim.patient.gender)) throw invalid(claim, '2010CA DMG03: gender must be M, F or U');
+  const diagnoses = claim.diagnoses;
+  for (let i = 0; i < diagnoses.length; i++) {
+    if (!/^[A-Z0-9]{3,7}$/.test(diagnosisCode(diagnoses[i] as string))) {
       throw invalid(claim, `2300 HI diagnosis ${i + 1}: must be 3..7 letters/digits (one dot allowed)`);
     }
   }
-  for (const [i, line] of claim.lines.entries()) {
-    const where = `line ${i + 1}`;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as ServiceLine;
     if (!/^[A-Z0-9]{5}$/.test(line.procedureCode))
-      throw invalid(claim, `${where}: 2400 SV101-2 procedure code must be 5 letters/digits`);
-    if (!line.modifiers.every((m) => /^[A-Z0-9]{2}$/.test(m)))
-      throw invalid(claim, `${where}: 2400 SV101-3..6 modifiers must be 2 letters/digits`);
+      throw invalid(claim, `line ${i + 1}: 2400 SV101-2 procedure code must be 5 letters/digits`);
+    const modifiers = line.modifiers;
+    for (let k = 0; k < modifiers.length; k++) {
+      if (!/^[A-Z0-9]{2}$/.test(modifiers[k] as string))
+        throw invalid(claim, `line ${i + 1}: 2400 SV101-3..6 modifiers must be 2 letters/digits`);
+    }
     if (line.placeOfService !== undefined && !/^\d{2}$/.test(line.placeOfService))
-      throw invalid(claim, `${where}: 2400 SV105 place of service must be 2 digits`);
-    if (!isIsoDate(line.dateOfService)) throw invalid(claim, `${where}: 2400 DTP03 is not a YYYY-MM-DD date`);
+      throw invalid(claim, `line ${i + 1}: 2400 SV105 place of service must be 2 digits`);
+    if (!isIsoDate(line.dateOfService))
+      throw invalid(claim, `line ${i + 1}: 2400 DTP03 is not a YYYY-MM-DD date`);
   }
   // The optional content (onset, accident, attachments, providers, NDC) is checked by check837PClaim above.
 }
+
+const isGender = (g: string): boolean => g === 'M' || g === 'F' || g === 'U';
 
 /** ICD-10-CM as sent in HI: the one optional dot after the category dropped ("E11.9" -> "E119"). */
 const diagnosisCode = (d: string): string => (/^[A-Z0-9]{3}\./.test(d) ? d.replace('.', '') : d);
@@ -220,6 +226,143 @@ function relatedCauses(causes: readonly string[], state: string | undefined): st
   return parts.join(':');
 }
 
+/** 2400 (and 2410) for the line at index i of a claim whose CLM05-1 is claimPlace. */
+function writeLine(out: SegmentBuffer, line: ServiceLine, i: number, claimPlace: string): void {
+  out.add('LX', String(i + 1));
+  let proc = `HC:${line.procedureCode}`;
+  for (const m of line.modifiers) proc += `:${m}`;
+  const pos = line.placeOfService && line.placeOfService !== claimPlace ? line.placeOfService : '';
+  out.add(
+    'SV1',
+    proc,
+    formatX12Amount(line.chargeCents),
+    'UN',
+    formatQuantity(line.units),
+    pos,
+    '',
+    line.diagnosisPointers.join(':'),
+  );
+  out.add('DTP', '472', 'D8', toX12Date(line.dateOfService));
+  out.add('REF', '6R', line.lineId);
+  // 2410 drug identification
+  const drug = line.drug;
+  if (drug) {
+    out.add('LIN', '', 'N4', drug.ndc);
+    out.add('CTP', '', '', '', formatQuantity(drug.quantity), drug.unit);
+    if (drug.prescriptionNumber) out.add('REF', 'XZ', drug.prescriptionNumber);
+  }
+}
+
+/**
+ * 2000B (and 2000C) to 2400 for one claim under the billing provider loop `providerHl`, whose NPI
+ * is `npi`; `hl` is the last HL number used. Returns the last HL number it used. (A function of
+ * its own per claim, and per line: small units the JIT optimizes early and compiles fast.)
+ */
+function writeClaim(
+  out: SegmentBuffer,
+  claim: Claim,
+  npi: string,
+  providerHl: number,
+  lastHl: number,
+  defaultFiling: string,
+): number {
+  let hl = lastHl;
+
+  const isSelf = claim.relationship === '18';
+  const subscriberHl = ++hl;
+  out.add('HL', String(subscriberHl), String(providerHl), '22', isSelf ? '0' : '1');
+  out.add(
+    'SBR',
+    'P',
+    isSelf ? '18' : undefined,
+    claim.subscriber.groupNumber || undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    claim.payer.claimFilingIndicator ?? defaultFiling,
+  );
+  const death = claim.patientDeathDate ? toX12Date(claim.patientDeathDate) : undefined;
+  // 2000B PAT: only to report the death of a patient who is the subscriber.
+  if (isSelf && death) out.add('PAT', '', '', '', '', 'D8', death);
+  // 2010BA subscriber
+  const sub = claim.subscriber;
+  person(out, 'IL', sub, sub.memberId);
+  address(out, sub.address);
+  out.add('DMG', 'D8', toX12Date(sub.dob), sub.gender);
+  // 2010BB payer
+  out.add('NM1', 'PR', '2', cleanText(claim.payer.name, 60), '', '', '', '', 'PI', claim.payer.payerId);
+
+  if (!isSelf) {
+    out.add('HL', String(++hl), String(subscriberHl), '23', '0');
+    if (death) out.add('PAT', claim.relationship, '', '', '', 'D8', death);
+    else out.add('PAT', claim.relationship);
+    person(out, 'QC', claim.patient);
+    address(out, claim.patient.address);
+    out.add('DMG', 'D8', toX12Date(claim.patient.dob), claim.patient.gender);
+  }
+
+  // 2300 claim
+  const ind = claim.indicators ?? DEFAULT_CLAIM_INDICATORS;
+  const acc = claim.accident;
+  out.add(
+    'CLM',
+    claim.claimId,
+    formatX12Amount(claim.totalChargeCents),
+    '',
+    '',
+    `${claim.placeOfService}:B:${claim.frequencyCode}`,
+    ind.providerSignature,
+    ind.assignment,
+    ind.benefitsAssignment,
+    ind.releaseOfInformation,
+    '',
+    acc ? relatedCauses(acc.causes, acc.state) : undefined,
+  );
+  if (claim.onsetDate) out.add('DTP', '431', 'D8', toX12Date(claim.onsetDate));
+  if (acc) out.add('DTP', '439', 'D8', toX12Date(acc.date));
+  for (const a of claim.attachments ?? []) {
+    const sent = a.controlNumber ? ['', '', 'AC', a.controlNumber] : [];
+    out.add('PWK', a.reportType, a.transmission, ...sent);
+  }
+  if (claim.referralNumber) out.add('REF', '9F', claim.referralNumber);
+  if (claim.priorAuthorization) out.add('REF', 'G1', claim.priorAuthorization);
+  if (claim.frequencyCode !== '1') out.add('REF', 'F8', claim.originalPayerClaimNumber);
+  out.add('HI', ...claim.diagnoses.map((d, i) => `${i === 0 ? 'ABK' : 'ABF'}:${diagnosisCode(d)}`));
+  // 2310A referring provider
+  if (claim.referringProvider) namedProvider(out, 'DN', claim.referringProvider);
+  // 2310B rendering provider when it differs from the billing provider, with its taxonomy
+  const rp = claim.renderingProvider;
+  if (rp && rp.npi !== npi) {
+    out.add(
+      'NM1',
+      '82',
+      '1',
+      cleanText(rp.lastName, 60),
+      cleanText(rp.firstName, 35),
+      '',
+      '',
+      '',
+      'XX',
+      rp.npi,
+    );
+    if (rp.taxonomy) out.add('PRV', 'PE', 'PXC', rp.taxonomy);
+  }
+  // 2310C service facility location
+  const fac = claim.serviceFacility;
+  if (fac) {
+    out.add('NM1', '77', '2', cleanText(fac.name, 60), '', '', '', '', fac.npi ? 'XX' : '', fac.npi);
+    address(out, fac.address);
+  }
+  // 2310D supervising provider
+  if (claim.supervisingProvider) namedProvider(out, 'DQ', claim.supervisingProvider);
+  // 2400 service lines
+  const lines = claim.lines;
+  for (let i = 0; i < lines.length; i++) writeLine(out, lines[i] as ServiceLine, i, claim.placeOfService);
+  return hl;
+}
+
 /** Writes one 837P interchange for claims to one payer. */
 export function write837P(input: Write837PInput): Write837PResult {
   const { claims, envelope: env } = input;
@@ -263,121 +406,7 @@ export function write837P(input: Write837PInput): Write837PResult {
     out.add('REF', 'EI', bp.taxId);
 
     for (const claim of group) {
-      const isSelf = claim.relationship === '18';
-      const subscriberHl = ++hl;
-      out.add('HL', String(subscriberHl), String(providerHl), '22', isSelf ? '0' : '1');
-      out.add(
-        'SBR',
-        'P',
-        isSelf ? '18' : undefined,
-        claim.subscriber.groupNumber || undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        claim.payer.claimFilingIndicator ?? defaultFiling,
-      );
-      const death = claim.patientDeathDate ? toX12Date(claim.patientDeathDate) : undefined;
-      // 2000B PAT: only to report the death of a patient who is the subscriber.
-      if (isSelf && death) out.add('PAT', '', '', '', '', 'D8', death);
-      // 2010BA subscriber
-      const sub = claim.subscriber;
-      person(out, 'IL', sub, sub.memberId);
-      address(out, sub.address);
-      out.add('DMG', 'D8', toX12Date(sub.dob), sub.gender);
-      // 2010BB payer
-      out.add('NM1', 'PR', '2', cleanText(claim.payer.name, 60), '', '', '', '', 'PI', claim.payer.payerId);
-
-      if (!isSelf) {
-        out.add('HL', String(++hl), String(subscriberHl), '23', '0');
-        if (death) out.add('PAT', claim.relationship, '', '', '', 'D8', death);
-        else out.add('PAT', claim.relationship);
-        person(out, 'QC', claim.patient);
-        address(out, claim.patient.address);
-        out.add('DMG', 'D8', toX12Date(claim.patient.dob), claim.patient.gender);
-      }
-
-      // 2300 claim
-      const ind = claim.indicators ?? DEFAULT_CLAIM_INDICATORS;
-      const acc = claim.accident;
-      out.add(
-        'CLM',
-        claim.claimId,
-        formatX12Amount(claim.totalChargeCents),
-        '',
-        '',
-        `${claim.placeOfService}:B:${claim.frequencyCode}`,
-        ind.providerSignature,
-        ind.assignment,
-        ind.benefitsAssignment,
-        ind.releaseOfInformation,
-        '',
-        acc ? relatedCauses(acc.causes, acc.state) : undefined,
-      );
-      if (claim.onsetDate) out.add('DTP', '431', 'D8', toX12Date(claim.onsetDate));
-      if (acc) out.add('DTP', '439', 'D8', toX12Date(acc.date));
-      for (const a of claim.attachments ?? []) {
-        const sent = a.controlNumber ? ['', '', 'AC', a.controlNumber] : [];
-        out.add('PWK', a.reportType, a.transmission, ...sent);
-      }
-      if (claim.referralNumber) out.add('REF', '9F', claim.referralNumber);
-      if (claim.priorAuthorization) out.add('REF', 'G1', claim.priorAuthorization);
-      if (claim.frequencyCode !== '1') out.add('REF', 'F8', claim.originalPayerClaimNumber);
-      out.add('HI', ...claim.diagnoses.map((d, i) => `${i === 0 ? 'ABK' : 'ABF'}:${diagnosisCode(d)}`));
-      // 2310A referring provider
-      if (claim.referringProvider) namedProvider(out, 'DN', claim.referringProvider);
-      // 2310B rendering provider when it differs from the billing provider, with its taxonomy
-      const rp = claim.renderingProvider;
-      if (rp && rp.npi !== npi) {
-        out.add(
-          'NM1',
-          '82',
-          '1',
-          cleanText(rp.lastName, 60),
-          cleanText(rp.firstName, 35),
-          '',
-          '',
-          '',
-          'XX',
-          rp.npi,
-        );
-        if (rp.taxonomy) out.add('PRV', 'PE', 'PXC', rp.taxonomy);
-      }
-      // 2310C service facility location
-      const fac = claim.serviceFacility;
-      if (fac) {
-        out.add('NM1', '77', '2', cleanText(fac.name, 60), '', '', '', '', fac.npi ? 'XX' : '', fac.npi);
-        address(out, fac.address);
-      }
-      // 2310D supervising provider
-      if (claim.supervisingProvider) namedProvider(out, 'DQ', claim.supervisingProvider);
-      // 2400 service lines
-      for (const [i, line] of claim.lines.entries()) {
-        out.add('LX', String(i + 1));
-        const proc = ['HC', line.procedureCode, ...line.modifiers].join(':');
-        const pos =
-          line.placeOfService && line.placeOfService !== claim.placeOfService ? line.placeOfService : '';
-        out.add(
-          'SV1',
-          proc,
-          formatX12Amount(line.chargeCents),
-          'UN',
-          formatQuantity(line.units),
-          pos,
-          '',
-          line.diagnosisPointers.join(':'),
-        );
-        out.add('DTP', '472', 'D8', toX12Date(line.dateOfService));
-        out.add('REF', '6R', line.lineId);
-        // 2410 drug identification
-        const drug = line.drug;
-        if (drug) {
-          out.add('LIN', '', 'N4', drug.ndc);
-          out.add('CTP', '', '', '', formatQuantity(drug.quantity), drug.unit);
-          if (drug.prescriptionNumber) out.add('REF', 'XZ', drug.prescriptionNumber);
-        }
-      }
+      hl = writeClaim(out, claim, npi, providerHl, hl, defaultFiling);
       written.push(claim.claimId);
     }
   }

@@ -13,7 +13,7 @@ import {
   stream835,
 } from '../../../shared/x12/read835';
 import type { X12Input } from '../../../shared/x12/tokenizer';
-import type { ClaimPayment, Remittance } from '../../../shared/x12/types';
+import type { ClaimPayment, ProviderAdjustment, Remittance } from '../../../shared/x12/types';
 import { type ClaimPayment835Input, write835 } from '../../../shared/x12/write835';
 import { BILLING_NPI, chunked, describeWithSamples, makePayerEnvelope, readSample } from './fixtures';
 
@@ -59,6 +59,18 @@ function claim(k: number): ClaimPayment835Input {
 }
 
 function remit835(claims: number, set = 1): string {
+  return remit835Of(
+    Array.from({ length: claims }, (_, k) => claim(k)),
+    set,
+    [{ providerId: BILLING_NPI, fiscalPeriodDate: '2026-12-31', reason: 'L6', amountCents: -250 }],
+  );
+}
+
+function remit835Of(
+  claims: ClaimPayment835Input[],
+  set: number,
+  providerAdjustments: ProviderAdjustment[],
+): string {
   return write835({
     envelope: makePayerEnvelope({ transactionSetControlNumber: set }),
     payer: {
@@ -70,10 +82,8 @@ function remit835(claims: number, set = 1): string {
     traceNumber: `TRACE${set}`,
     paymentMethod: 'CHK',
     paymentDate: '2026-02-10',
-    claims: Array.from({ length: claims }, (_, k) => claim(k)),
-    providerAdjustments: [
-      { providerId: BILLING_NPI, fiscalPeriodDate: '2026-12-31', reason: 'L6', amountCents: -250 },
-    ],
+    claims,
+    providerAdjustments,
   }).x12;
 }
 
@@ -130,6 +140,36 @@ describe('stream835', () => {
     expect(got.sets[0]?.claimCount).toBe(40);
     expect(got.sets[0]?.issues).toEqual([]);
     expect(got.sets[0]?.remittance.providerAdjustments).toHaveLength(1);
+  });
+
+  it('balances checks whose sums pass 2^30 cents ($10.7M), as checkBalance does', async () => {
+    // the reader's running sums start as doubles (see Reader835): this checks they add up the same
+    const big = (k: number): ClaimPayment835Input => {
+      const c = claim(k);
+      const cents = 400_000_000 + k; // $4M a claim: three claims pass 2^30 cents
+      const service = { ...(c.services[0] as ClaimPayment835Input['services'][number]) };
+      service.chargeCents = cents;
+      service.paidCents = cents;
+      service.adjustments = [];
+      return {
+        ...c,
+        chargeCents: cents,
+        paidCents: cents,
+        patientResponsibilityCents: 0,
+        services: [service],
+      };
+    };
+    const text = remit835Of([big(0), big(1), big(2), big(3)], 1, []);
+    const got = await streamed(text);
+    expect(got).toEqual(await expected(text));
+    expect(got.sets[0]?.remittance.paymentCents).toBe(1_600_000_006);
+    expect(got.sets[0]?.issues).toEqual([]);
+    const off = text.replace('BPR*I*16000000.06*', 'BPR*I*16000000.07*');
+    const unbalanced = await streamed(off);
+    expect(unbalanced).toEqual(await expected(off));
+    expect(unbalanced.sets[0]?.issues.map((i) => [i.rule, i.expectedCents])).toEqual([
+      ['TRANSACTION', 1_600_000_006],
+    ]);
   });
 
   it('reports the same balancing issues, in the same order, as checkBalance', async () => {

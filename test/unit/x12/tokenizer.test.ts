@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { X12Error } from '../../../shared/x12/errors';
 import {
@@ -9,6 +10,7 @@ import {
   RawSegment,
   readDelimiters,
   type Segment,
+  segmentCode,
   type TokenizeOptions,
   tokenize,
   tokenizeSync,
@@ -243,6 +245,18 @@ describe('segments read in place (RawSegment)', () => {
     },
   );
 
+  it('reads a segment of more elements than its first bounds table holds (64)', () => {
+    const text = `REF${Array.from({ length: 150 }, (_, i) => `*${i % 7 === 0 ? '' : `E${i}`}`).join('')}`;
+    const elements = text.split('*');
+    const raw = rawOf(text);
+    for (let n = 152; n >= 0; n--) expect(raw.el(n)).toBe(elements[n] ?? '');
+    const fresh = rawOf(text); // bounds found by isEmpty/length first, not by el
+    for (let n = 1; n <= 152; n++) {
+      expect(fresh.isEmpty(n)).toBe((elements[n] ?? '') === '');
+      expect(fresh.length(n)).toBe((elements[n] ?? '').length);
+    }
+  });
+
   it.each([
     '125',
     '125.5',
@@ -313,6 +327,31 @@ describe('byte chunks decoded in pieces that end at a segment terminator', () =>
     }
   });
 
+  it('decodes invalid UTF-8 and a U+FEFF inside the data as one decoding of all the bytes does', async () => {
+    const [head, tail] = text.split('PAYÉR') as [string, string];
+    const enc = new TextEncoder();
+    const odd = [0xef, 0xbb, 0xbf, 0x41, 0xff, 0xe2, 0x82, 0x42, 0xed, 0xa0, 0x80, 0xc3, 0xa9];
+    // a U+FEFF also at the start of a segment (a piece may begin with it)
+    const [before, after] = head.split('N1*PR*') as [string, string];
+    const bom = [0xef, 0xbb, 0xbf];
+    const all = new Uint8Array([
+      ...enc.encode(before),
+      ...bom,
+      ...enc.encode(`N1*PR*${after}`),
+      ...odd,
+      ...enc.encode(tail),
+    ]);
+    const want = mapRawSegmentsSync(new TextDecoder().decode(all), {}, seen);
+    expect(JSON.stringify(want)).toContain('\ufeffA\ufffd\ufffd');
+    for (const size of [1, 2, 3, 7, 64, 150, 1000]) {
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < all.length; i += size) parts.push(all.subarray(i, i + size));
+      const got: unknown[] = [];
+      for await (const item of mapRawSegments(parts, {}, seen)) got.push(item);
+      expect(got, `chunks of ${size} bytes`).toEqual(want);
+    }
+  });
+
   it('gives the same envelope error from bytes as from the string', async () => {
     const bad = new TextEncoder().encode(text.replace('SE|4|', 'SE|5|'));
     const parts: Uint8Array[] = [];
@@ -325,5 +364,31 @@ describe('byte chunks decoded in pieces that end at a segment terminator', () =>
         }
       })(),
     ).rejects.toThrow(expected.message);
+  });
+});
+
+describe('segment codes (RawSegment.code)', () => {
+  it('gives each known id its own code and 0 to others', () => {
+    expect(segmentCode('ISA')).toBe(1);
+    expect(segmentCode('CLP')).toBe(22);
+    expect(segmentCode('ZZZ')).toBe(0);
+    expect(segmentCode('CLPX')).toBe(0);
+    const raw = new RawSegment();
+    raw.set('CAS*CO*45*1', 0, 11, 3, 1, {
+      element: '*',
+      component: ':',
+      repetition: undefined,
+      segment: '~',
+    });
+    expect(raw.code).toBe(segmentCode('CAS'));
+    raw.set('ZZ*1', 0, 4, 2, 2, { element: '*', component: ':', repetition: undefined, segment: '~' });
+    expect(raw.code).toBe(0);
+  });
+
+  it("matches every `case <n>: // <ID>` literal of the 835 reader's switch", () => {
+    const source = readFileSync(new URL('../../../shared/x12/read835.ts', import.meta.url), 'utf8');
+    const cases = [...source.matchAll(/case (\d+): (?:\{\s*)?\/\/ ([A-Z0-9]{2,3})\b/g)];
+    expect(cases.length).toBeGreaterThan(15);
+    for (const [, code, id] of cases) expect(`${id} ${segmentCode(id as string)}`).toBe(`${id} ${code}`);
   });
 });
