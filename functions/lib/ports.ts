@@ -125,11 +125,15 @@ export function objects(s3: S3Client) {
 }
 
 export function outcomePorts(
-  repos: { claims: Pick<ClaimRepository, 'get' | 'saveOnce'>; ledger: Pick<LedgerRepository, 'isPosted'> },
+  repos: {
+    claims: Pick<ClaimRepository, 'get' | 'saveOnce'> & Partial<Pick<ClaimRepository, 'getState'>>;
+    ledger: Pick<LedgerRepository, 'isPosted'>;
+  },
   tokens: Pick<ReturnType<typeof taskTokens>, 'answer'>,
 ): OutcomePorts {
   return {
-    getState: (claimId) => repos.claims.get(claimId),
+    // The state only (META) when the repository can read it alone.
+    getState: (claimId) => (repos.claims.getState ?? repos.claims.get).call(repos.claims, claimId),
     hasMarker: (claimId, key) => repos.ledger.isPosted(claimId, key),
     saveOutcome: (from: ClaimState, next, key, event, payerClaimControlNumber) =>
       repos.claims.saveOnce(

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { scrubStoredClaim } from '../../shared/services/scrub';
-import { type ClaimRecord, PayerRepository, VersionConflictError } from '../../shared/store';
+import { type ClaimStateRecord, PayerRepository, VersionConflictError } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, s3Client } from '../lib/aws';
 import { repositories } from '../lib/ports';
@@ -34,16 +34,18 @@ export const handler = wrap(obs, async (event: unknown) => {
   const { claimId } = input.parse(event);
   obs.logger.appendKeys({ claimId });
   const { ncci, cpt } = await reference();
+  const reads = repos.claims.reads(claimId);
   const result = await scrubStoredClaim(
     claimId,
     { timelyFilingDays: env.TIMELY_FILING_DAYS, ...(ncci ? { ncci } : {}), ...(cpt ? { cpt } : {}) },
     {
-      loadClaim: async (id) => (await repos.claims.get(id))?.claim,
-      getState: (id) => repos.claims.get(id),
+      // State and content in one read; a retry after a version conflict reads the state again.
+      loadClaim: () => reads.content(),
+      getState: () => reads.state(),
       getPayer: (payerId) => payers.get(payerId),
       saveScrub: async (from, next, event, findings) => {
         try {
-          await repos.claims.save(from as ClaimRecord, next, event, [], { scrubFindings: findings });
+          await repos.claims.save(from as ClaimStateRecord, next, event, [], { scrubFindings: findings });
           return true;
         } catch (err) {
           if (err instanceof VersionConflictError) return false;

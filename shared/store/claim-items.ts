@@ -6,7 +6,7 @@ import type { Claim, ClaimEvent } from '../claims/model';
 import type { ClaimState } from '../claims/state';
 import type { SubmitResult } from '../claims/workflow';
 import type { LedgerEntry } from '../posting/ledger';
-import { claimPk, eventSk, ledgerSk, META, postedSk, statusGsiPk, statusGsiSk } from './keys';
+import { CLAIM_CONTENT, claimPk, eventSk, ledgerSk, META, postedSk, statusGsiPk, statusGsiSk } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -15,8 +15,12 @@ export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** What a claim's META item holds; ClaimRecord is what the repository returns. */
-/** Claim attributes services may set along with a state change (same META item, same write). */
+/**
+ * A claim is two items: META (the hot state every status change rewrites, kept under 1 KB so a write
+ * costs one unit) and META#CONTENT (the Claim itself: lines, diagnoses, parties; written at intake and
+ * by a correction, read only where the content is needed). ClaimStateRecord is META, ClaimRecord both.
+ */
+/** Claim attributes services may set along with a state change (`claim` goes to the content item, in the same write). */
 export interface ClaimAttributes {
   claim: Claim;
   scrubFindings: {
@@ -31,27 +35,56 @@ export interface ClaimAttributes {
   payerClaimControlNumber: string;
 }
 
-export interface ClaimRecord extends ClaimState, Partial<Omit<ClaimAttributes, 'claim'>> {
+/** A claim's META item: its state and the small attributes, without the content. */
+export interface ClaimStateRecord extends ClaimState, Partial<Omit<ClaimAttributes, 'claim'>> {
   practiceId: string;
-  claim: Claim;
   createdAt: string;
 }
 
-export function claimMetaItem(record: ClaimRecord): Record<string, unknown> {
+export interface ClaimRecord extends ClaimStateRecord {
+  claim: Claim;
+}
+
+export function claimMetaItem(record: ClaimStateRecord): Record<string, unknown> {
+  const { claim: _content, ...state } = record as ClaimStateRecord & { claim?: Claim };
   return plain({
     PK: claimPk(record.claimId),
     SK: META,
     entity: 'CLAIM',
-    ...record,
+    ...state,
     GSI1PK: statusGsiPk(record.practiceId, record.status),
     GSI1SK: statusGsiSk(record.updatedAt, record.claimId),
   });
 }
 
-export function toClaimRecord(item: Record<string, unknown>): ClaimRecord {
-  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g1, GSI1SK: _g2, ...rest } = item;
-  const record = rest as unknown as ClaimRecord;
+export function claimContentItem(claim: Claim): Record<string, unknown> {
+  return plain({ PK: claimPk(claim.claimId), SK: CLAIM_CONTENT, entity: 'CLAIM_CONTENT', claim });
+}
+
+/** The keys of a claim's two items (META first). */
+export function claimItemKeys(claimId: string): Record<string, string>[] {
+  return [
+    { PK: claimPk(claimId), SK: META },
+    { PK: claimPk(claimId), SK: CLAIM_CONTENT },
+  ];
+}
+
+export const isContentItem = (item: Record<string, unknown>) => item.SK === CLAIM_CONTENT;
+
+export function toClaimState(item: Record<string, unknown>): ClaimStateRecord {
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g1, GSI1SK: _g2, claim: _c, ...rest } = item;
+  const record = rest as unknown as ClaimStateRecord;
   return { ...record, pending: record.pending ?? {} };
+}
+
+/**
+ * A claim from its META item and content item. A META that still holds the claim (the layout before
+ * the content item) is read as it is. Throws when neither holds the content.
+ */
+export function toClaimRecord(meta: Record<string, unknown>, content?: Record<string, unknown>): ClaimRecord {
+  const claim = (content?.claim ?? meta.claim) as Claim | undefined;
+  if (!claim) throw new Error(`claim ${String(meta.claimId)}: content item missing`);
+  return { ...toClaimState(meta), claim };
 }
 
 const ATTR_NAME = /^[a-zA-Z][a-zA-Z0-9]*$/;
@@ -70,6 +103,7 @@ const RESERVED_ATTRS = new Set([
   'waiting',
   'claimId',
   'practiceId',
+  'claim', // the content item's (claimWrites)
 ]);
 
 /**
@@ -134,6 +168,30 @@ export function stateUpdate(
       ExpressionAttributeValues: values,
     },
   };
+}
+
+/**
+ * The writes of a state change with attributes: the META update (stateUpdate) and, when `attrs`
+ * carries a new claim (a correction), the content item put after it, for the same transaction.
+ */
+export function claimWrites(
+  tableName: string,
+  practiceId: string,
+  from: ClaimState,
+  to: ClaimState,
+  attrs: Partial<ClaimAttributes> = {},
+): TransactItem[] {
+  const { claim, ...rest } = attrs;
+  const update = stateUpdate(tableName, practiceId, from, to, rest);
+  if (!claim) return [update];
+  if (claim.claimId !== from.claimId)
+    throw new Error(`claim content for ${claim.claimId} saved on ${from.claimId}`);
+  return [update, contentPut(tableName, claim)];
+}
+
+/** Writes the claim's content item (unconditional: it goes with a version-checked META write). */
+export function contentPut(tableName: string, claim: Claim): TransactItem {
+  return { Put: { TableName: tableName, Item: claimContentItem(claim) } };
 }
 
 export function eventPut(tableName: string, event: ClaimEvent): TransactItem {

@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Claim, ClaimStatus } from '../claims/model';
 import { cancellationCodes } from './errors';
-import { claimPk, META } from './keys';
+import { CLAIM_CONTENT, claimPk, META } from './keys';
+import { batchGet } from './query';
 
 const INTAKE = 'INTAKE';
 
@@ -70,6 +71,16 @@ export async function storedClaims(
       }
       keys = out.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
     }
+  }
+  // A claim without an INTAKE item is compared by its content (META#CONTENT; older METAs held it).
+  const legacy = [...found].filter(([, e]) => e.status && !e.contentHash && !e.claim).map(([id]) => id);
+  for (const item of await batchGet(
+    doc,
+    tableName,
+    legacy.map((id) => ({ PK: claimPk(id), SK: CLAIM_CONTENT })),
+  )) {
+    const entry = found.get(String((item.claim as Claim).claimId));
+    if (entry) entry.claim = item.claim as Claim;
   }
   return found;
 }

@@ -20,6 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../shared/claims/state';
 import { write835 } from '../../shared/x12';
+import { claimQuery } from '../support/claim-query';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { remit835 } from '../support/remit';
 import { makeClaim, makePayerEnvelope } from '../unit/x12/fixtures';
@@ -147,6 +148,7 @@ describe('post-remittance', () => {
       .callsFake((input: { Key: { SK: string } }) =>
         input.Key.SK === 'META' ? { Item: waitingClaim() } : {},
       );
+    ddb.on(QueryCommand).callsFake(claimQuery(() => waitingClaim()));
     ddb.on(TransactWriteCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     const res = await handler(event(), fakeContext());

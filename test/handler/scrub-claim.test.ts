@@ -5,11 +5,17 @@
  * edits on made-up codes).
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceLine } from '../../shared/claims/model';
 import { initialState } from '../../shared/claims/state';
+import { claimQuery } from '../support/claim-query';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { makeClaim, makeLine } from '../unit/x12/fixtures';
 
@@ -78,21 +84,21 @@ const s3Object = (objects: Record<string, string | (() => Error)>) =>
 beforeEach(() => {
   ddb.reset();
   s3.reset();
-  ddb.on(GetCommand).callsFake((input: { Key: { PK: string; SK: string } }) =>
-    input.Key.PK === 'CLAIM#CLM0001' && input.Key.SK === 'META'
-      ? {
-          Item: {
-            PK: 'CLAIM#CLM0001',
-            SK: 'META',
-            entity: 'CLAIM',
-            ...initialState('CLM0001', at),
-            practiceId: claim.practiceId,
-            claim,
-            createdAt: at,
-          },
-        }
-      : {},
-  );
+  const meta = {
+    PK: 'CLAIM#CLM0001',
+    SK: 'META',
+    entity: 'CLAIM',
+    ...initialState('CLM0001', at),
+    practiceId: claim.practiceId,
+    claim,
+    createdAt: at,
+  };
+  ddb
+    .on(GetCommand)
+    .callsFake((input: { Key: { PK: string; SK: string } }) =>
+      input.Key.PK === meta.PK && input.Key.SK === 'META' ? { Item: meta } : {},
+    );
+  ddb.on(QueryCommand).callsFake(claimQuery((pk) => (pk === meta.PK ? meta : undefined)));
   ddb.on(TransactWriteCommand).resolves({});
 });
 

@@ -4,6 +4,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initialState } from '../../shared/claims/state';
 import { tokenHash } from '../../shared/services/submit';
+import { claimQuery } from '../support/claim-query';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { makeClaim } from '../unit/x12/fixtures';
 
@@ -107,6 +109,7 @@ beforeEach(() => {
   items = { 'CLAIM#CA': metaItem('CA'), 'CLAIM#CB': metaItem('CB') };
   counter = 100;
   ddb.on(GetCommand).callsFake((input: { Key: { PK: string } }) => ({ Item: items[input.Key.PK] }));
+  ddb.on(QueryCommand).callsFake(claimQuery((pk) => items[pk]));
   ddb
     .on(UpdateCommand)
     .callsFake((input: { Key: { PK: string } }) =>
