@@ -3,10 +3,20 @@
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Claim, ClaimEvent } from '../claims/model';
-import type { ClaimState } from '../claims/state';
+import { type ClaimState, initialState } from '../claims/state';
 import type { SubmitResult } from '../claims/workflow';
-import type { LedgerEntry } from '../posting/ledger';
-import { CLAIM_CONTENT, claimPk, eventSk, ledgerSk, META, postedSk, statusGsiPk, statusGsiSk } from './keys';
+import { chargeEntries, type LedgerEntry } from '../posting/ledger';
+import {
+  CHARGES_POSTING_KEY,
+  CLAIM_CONTENT,
+  claimPk,
+  eventSk,
+  ledgerSk,
+  META,
+  postedSk,
+  statusGsiPk,
+  statusGsiSk,
+} from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -233,4 +243,37 @@ export function postedPut(
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   } satisfies TransactItem;
+}
+
+/**
+ * The items of a new claim, META first (conditional: absent): META (RECEIVED, version 1), its
+ * content, the RECEIVED event (seq 1), one CHARGE ledger entry per line and the charges marker.
+ */
+export function newClaimItems(tableName: string, claim: Claim, at: string): TransactItem[] {
+  const record: ClaimStateRecord = {
+    ...initialState(claim.claimId, at),
+    practiceId: claim.practiceId,
+    createdAt: at,
+  };
+  const charges = chargeEntries(claim, at);
+  const event: ClaimEvent = { claimId: claim.claimId, at, seq: 1, type: 'RECEIVED', status: 'RECEIVED' };
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: claimMetaItem(record),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    contentPut(tableName, claim),
+    eventPut(tableName, event),
+    ...charges.map((e) => ledgerPut(tableName, e)),
+    postedPut(
+      tableName,
+      claim.claimId,
+      CHARGES_POSTING_KEY,
+      charges.map((e) => e.entryId),
+      at,
+    ),
+  ];
 }

@@ -18,24 +18,20 @@ import {
   applyTransition,
   type ClaimState,
   deliverOutcome,
-  initialState,
   registerWait,
   type TokenAnswer,
   takeWaiting,
 } from '../claims/state';
 import type { TransitionInput, WaitKind } from '../claims/workflow';
-import { chargeEntries } from '../posting/ledger';
 import {
   type ClaimAttributes,
   type ClaimRecord,
   type ClaimStateRecord,
   claimItemKeys,
-  claimMetaItem,
   claimWrites,
-  contentPut,
   eventPut,
   isContentItem,
-  ledgerPut,
+  newClaimItems,
   postedPut,
   type TransactItem,
   toClaimRecord,
@@ -50,7 +46,7 @@ import {
   TransactionTooLargeError,
   VersionConflictError,
 } from './errors';
-import { CHARGES_POSTING_KEY, CLAIM_CONTENT, claimPk, META, statusGsiPk } from './keys';
+import { CLAIM_CONTENT, claimPk, META, statusGsiPk } from './keys';
 import { batchGet } from './query';
 import { GSI1 } from './table';
 
@@ -83,29 +79,7 @@ export class ClaimRepository {
    * when the claim id is already stored: ingest retries are no-ops.
    */
   async putIfAbsent(claim: Claim, at: string = claim.receivedAt): Promise<'created' | 'exists'> {
-    const state = initialState(claim.claimId, at);
-    const record: ClaimStateRecord = { ...state, practiceId: claim.practiceId, createdAt: at };
-    const charges = chargeEntries(claim, at);
-    const event: ClaimEvent = { claimId: claim.claimId, at, seq: 1, type: 'RECEIVED', status: 'RECEIVED' };
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: claimMetaItem(record),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-      contentPut(this.tableName, claim),
-      eventPut(this.tableName, event),
-      ...charges.map((e) => ledgerPut(this.tableName, e)),
-      postedPut(
-        this.tableName,
-        claim.claimId,
-        CHARGES_POSTING_KEY,
-        charges.map((e) => e.entryId),
-        at,
-      ),
-    ];
+    const items = newClaimItems(this.tableName, claim, at);
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw new TransactionTooLargeError(`claim ${claim.claimId}: ${claim.lines.length} lines is too many`);
     }

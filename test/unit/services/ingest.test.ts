@@ -87,6 +87,24 @@ describe('charge intake in bounded steps (10-20 ms per AWS call)', () => {
     expect(w.files.get('charges/PRAC1/a.csv')?.status).toBe('DONE');
   });
 
+  it('writes a new claim with its intake record in one call when the adapter can: crash-safe, nothing doubled', async () => {
+    w.claimWithIntake = true;
+    w.put('charges/PRAC1/a.csv', demo(20));
+    await w.ingestFile('charges/PRAC1/a.csv', 20);
+    const ref = w.queue[0] as ChunkRef;
+    w.failPutAt = 12;
+    await expect(w.drain()).rejects.toThrow('crash mid-chunk');
+    expect(w.claims.size).toBe(12);
+    expect(w.intakes.size).toBe(12);
+    w.queue.push(ref);
+    const [calls] = await w.drain();
+    expect(w.claims.size).toBe(20);
+    expect(w.executions).toHaveLength(20);
+    expect(new Set(w.executions).size).toBe(20);
+    // isDone + manifest + the 12 stored (intake: same, put: exists, start) + 8 new (intake with claim, start) + marker
+    expect(calls).toBe(3 + 12 * 3 + 8 * 2);
+  });
+
   it('resumes a file step that crashed while queueing: same chunks, no claim lost or doubled', async () => {
     w.put('charges/PRAC1/a.csv', demo(60));
     w.failEnqueue = true; // the first 10 chunk messages go out, then the invocation dies
