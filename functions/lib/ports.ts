@@ -126,15 +126,17 @@ export function objects(s3: S3Client) {
 
 export function outcomePorts(
   repos: {
-    claims: Pick<ClaimRepository, 'get' | 'saveOnce'> & Partial<Pick<ClaimRepository, 'getState'>>;
-    ledger: Pick<LedgerRepository, 'isPosted'>;
+    claims: Pick<ClaimRepository, 'get' | 'saveOnce' | 'hasMarker'> &
+      Partial<Pick<ClaimRepository, 'getState'>>;
+    /** Not read: the once-only markers of outcomes are on the claim (ClaimRepository.saveOnce). */
+    ledger?: Pick<LedgerRepository, 'isPosted'>;
   },
   tokens: Pick<ReturnType<typeof taskTokens>, 'answer'>,
 ): OutcomePorts {
   return {
     // The state only (META) when the repository can read it alone.
     getState: (claimId) => (repos.claims.getState ?? repos.claims.get).call(repos.claims, claimId),
-    hasMarker: (claimId, key) => repos.ledger.isPosted(claimId, key),
+    hasMarker: (claimId, key) => repos.claims.hasMarker(claimId, key),
     saveOutcome: (from: ClaimState, next, key, event, payerClaimControlNumber) =>
       repos.claims.saveOnce(
         from as ClaimRecord,

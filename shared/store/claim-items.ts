@@ -20,6 +20,13 @@ import {
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** Whether a META item's once-only `markers` set (a string set: Set, or a list) holds `key`. */
+export function hasMarkerIn(item: Record<string, unknown> | undefined, key: string): boolean {
+  const markers = item?.markers;
+  if (markers instanceof Set) return markers.has(key);
+  return Array.isArray(markers) && markers.includes(key);
+}
+
 /** Drops undefined values (whatever the document client's marshall options). */
 export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -82,7 +89,7 @@ export function claimItemKeys(claimId: string): Record<string, string>[] {
 export const isContentItem = (item: Record<string, unknown>) => item.SK === CLAIM_CONTENT;
 
 export function toClaimState(item: Record<string, unknown>): ClaimStateRecord {
-  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g1, GSI1SK: _g2, claim: _c, ...rest } = item;
+  const { PK: _pk, SK: _sk, entity: _e, GSI1PK: _g1, GSI1SK: _g2, claim: _c, markers: _m, ...rest } = item;
   const record = rest as unknown as ClaimStateRecord;
   return { ...record, pending: record.pending ?? {} };
 }
@@ -114,12 +121,15 @@ const RESERVED_ATTRS = new Set([
   'claimId',
   'practiceId',
   'claim', // the content item's (claimWrites)
+  'markers', // once-only markers (stateUpdate's `marker`)
 ]);
 
 /**
  * Conditional update of a claim's mutable state from `from` (version-checked) to `to`. The status
  * index keys (GSI1PK/GSI1SK) are set only when the status changes, so a save that keeps the status
  * writes nothing to the index; GSI1SK is then the time the claim entered its status.
+ * With `marker` (a once-only key: an acknowledgment file, a remit outcome, an appeal outcome), the
+ * update also requires the marker absent from the claim's `markers` set and adds it.
  */
 export function stateUpdate(
   tableName: string,
@@ -127,6 +137,7 @@ export function stateUpdate(
   from: ClaimState,
   to: ClaimState,
   attrs: Record<string, unknown> = {},
+  marker?: string,
 ): TransactItem {
   const values: Record<string, unknown> = {
     ':expected': from.version,
@@ -159,12 +170,20 @@ export function stateUpdate(
   } else {
     expression += ' REMOVE #waiting';
   }
+  let condition = '#version = :expected';
+  if (marker !== undefined) {
+    names['#markers'] = 'markers';
+    values[':marker'] = marker;
+    values[':markerSet'] = new Set([marker]);
+    expression += ' ADD #markers :markerSet';
+    condition += ' AND NOT contains(#markers, :marker)';
+  }
   return {
     Update: {
       TableName: tableName,
       Key: { PK: claimPk(from.claimId), SK: META },
       UpdateExpression: expression,
-      ConditionExpression: '#version = :expected',
+      ConditionExpression: condition,
       ExpressionAttributeNames: {
         '#version': 'version',
         '#status': 'status',
@@ -190,9 +209,10 @@ export function claimWrites(
   from: ClaimState,
   to: ClaimState,
   attrs: Partial<ClaimAttributes> = {},
+  marker?: string,
 ): TransactItem[] {
   const { claim, ...rest } = attrs;
-  const update = stateUpdate(tableName, practiceId, from, to, rest);
+  const update = stateUpdate(tableName, practiceId, from, to, rest, marker);
   if (!claim) return [update];
   if (claim.claimId !== from.claimId)
     throw new Error(`claim content for ${claim.claimId} saved on ${from.claimId}`);

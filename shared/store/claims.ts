@@ -30,9 +30,9 @@ import {
   claimItemKeys,
   claimWrites,
   eventPut,
+  hasMarkerIn,
   isContentItem,
   newClaimItems,
-  postedPut,
   type TransactItem,
   toClaimRecord,
   toClaimState,
@@ -208,9 +208,9 @@ export class ClaimRepository {
   }
 
   /**
-   * Saves like `save`, together with a once-only marker `markerKey` on the claim (the same marker
-   * space as ledger posting keys). 'duplicate' when the marker exists (nothing written),
-   * 'conflict' when the claim moved on since `from` was read.
+   * Saves like `save`, adding the once-only marker `markerKey` to the claim's `markers` (on META: no
+   * item of its own), in the same conditional write as the state and event. 'duplicate' when the
+   * claim has the marker (nothing written), 'conflict' when the claim moved on since `from` was read.
    */
   async saveOnce(
     from: ClaimStateRecord,
@@ -219,24 +219,36 @@ export class ClaimRepository {
     markerKey: string,
     attrs: Partial<ClaimAttributes> = {},
   ): Promise<'saved' | 'conflict' | 'duplicate'> {
-    const [update, ...content] = claimWrites(this.tableName, from.practiceId, from, to, attrs);
-    if (!update) throw new Error('no claim update');
     const items = [
-      update,
+      ...claimWrites(this.tableName, from.practiceId, from, to, attrs, markerKey),
       eventPut(this.tableName, event),
-      postedPut(this.tableName, from.claimId, markerKey, [], event.at),
-      ...content,
     ];
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return 'saved';
     } catch (err) {
       const codes = cancellationCodes(err);
-      if (codes?.[2] === 'ConditionalCheckFailed') return 'duplicate';
-      if (codes?.[0] === 'ConditionalCheckFailed' || codes?.[1] === 'ConditionalCheckFailed')
-        return 'conflict';
+      if (codes?.[0] === 'ConditionalCheckFailed') {
+        // The version moved on, or the marker is there: which one, the claim says.
+        return (await this.hasMarker(from.claimId, markerKey)) ? 'duplicate' : 'conflict';
+      }
+      if (codes?.includes('ConditionalCheckFailed')) return 'conflict';
       throw err;
     }
+  }
+
+  /** Whether the claim carries the once-only marker `markerKey` (saveOnce): one consistent read of META. */
+  async hasMarker(claimId: string, markerKey: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: claimPk(claimId), SK: META },
+        ProjectionExpression: '#markers',
+        ExpressionAttributeNames: { '#markers': 'markers' },
+        ConsistentRead: true,
+      }),
+    );
+    return hasMarkerIn(out.Item, markerKey);
   }
 
   /**

@@ -125,9 +125,10 @@ export async function recordIntake(
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
-  // META first either way: absent (the claim's own put, or a check when the claim is not given).
-  const items: TransactItem[] = claim
-    ? [...newClaimItems(tableName, claim, intake.at), intakePut]
+  // META first, INTAKE second either way: META absent (the claim's own put, or a check without it).
+  const [meta, ...rest] = claim ? newClaimItems(tableName, claim, intake.at) : [];
+  const items: TransactItem[] = meta
+    ? [meta, intakePut, ...rest]
     : [
         {
           ConditionCheck: {

@@ -171,12 +171,16 @@ describe('post-remittance', () => {
       payerClaimControlNumber: 'PCN1',
       traceNumber: 'TRACE7',
     });
-    // the wait is cleared, version-checked, with the delivery marker in the same transaction
-    expect(outcome?.[0]?.Update?.ConditionExpression).toBe('#version = :expected');
+    // the wait is cleared, version-checked, with the delivery marker added in the same update
+    expect(outcome?.[0]?.Update?.ConditionExpression).toBe(
+      '#version = :expected AND NOT contains(#markers, :marker)',
+    );
     expect(outcome?.[0]?.Update?.ExpressionAttributeValues?.[':expected']).toBe(5);
     expect(outcome?.[0]?.Update?.UpdateExpression).toContain('REMOVE #waiting');
     expect(outcome?.[1]?.Put?.Item).toMatchObject({ type: 'REMIT_POSTED', claimId: 'C1' });
-    expect(outcome?.[2]?.Put?.Item?.SK).toBe(`POSTED#OUTCOME#${postingMarker?.slice('POSTED#'.length)}`);
+    expect(outcome?.[0]?.Update?.ExpressionAttributeValues?.[':marker']).toBe(
+      `OUTCOME#${postingMarker?.slice('POSTED#'.length)}`,
+    );
   });
 
   it('reads the 835 twice (validate, then post) and posts its PLB to the provider ledger with the trace', async () => {
