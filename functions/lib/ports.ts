@@ -134,8 +134,9 @@ export function outcomePorts(
   tokens: Pick<ReturnType<typeof taskTokens>, 'answer'>,
 ): OutcomePorts {
   return {
-    // The state only (META) when the repository can read it alone.
-    getState: (claimId) => (repos.claims.getState ?? repos.claims.get).call(repos.claims, claimId),
+    // The state only (META), with its once-only markers, when the repository can read it alone.
+    getState: (claimId) =>
+      repos.claims.getState ? repos.claims.getState(claimId, { markers: true }) : repos.claims.get(claimId),
     hasMarker: (claimId, key) => repos.claims.hasMarker(claimId, key),
     saveOutcome: (from: ClaimState, next, key, event, payerClaimControlNumber) =>
       repos.claims.saveOnce(

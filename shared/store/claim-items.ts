@@ -20,11 +20,16 @@ import {
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Whether a META item's once-only `markers` set (a string set: Set, or a list) holds `key`. */
-export function hasMarkerIn(item: Record<string, unknown> | undefined, key: string): boolean {
+/** A META item's once-only markers (a string set: a Set from the document client, or a list). */
+export function markersOf(item: Record<string, unknown> | undefined): string[] {
   const markers = item?.markers;
-  if (markers instanceof Set) return markers.has(key);
-  return Array.isArray(markers) && markers.includes(key);
+  if (markers instanceof Set) return [...markers].map(String).sort();
+  return Array.isArray(markers) ? markers.map(String) : [];
+}
+
+/** Whether a META item's once-only markers hold `key`. */
+export function hasMarkerIn(item: Record<string, unknown> | undefined, key: string): boolean {
+  return markersOf(item).includes(key);
 }
 
 /** Drops undefined values (whatever the document client's marshall options). */

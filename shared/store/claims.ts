@@ -32,6 +32,7 @@ import {
   eventPut,
   hasMarkerIn,
   isContentItem,
+  markersOf,
   newClaimItems,
   type TransactItem,
   toClaimRecord,
@@ -114,7 +115,16 @@ export class ClaimRepository {
   }
 
   /** The claim's state and small attributes (META only, one consistent GetItem): no content. */
-  async getState(claimId: string): Promise<ClaimStateRecord | undefined> {
+  async getState(claimId: string): Promise<ClaimStateRecord | undefined>;
+  /** With `markers`: also the claim's once-only markers (saveOnce), read with the state. */
+  async getState(
+    claimId: string,
+    opts: { markers: true },
+  ): Promise<(ClaimStateRecord & { markers: string[] }) | undefined>;
+  async getState(
+    claimId: string,
+    opts?: { markers?: boolean },
+  ): Promise<(ClaimStateRecord & { markers?: string[] }) | undefined> {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
@@ -122,7 +132,9 @@ export class ClaimRepository {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? toClaimState(out.Item) : undefined;
+    if (!out.Item) return undefined;
+    const state = toClaimState(out.Item);
+    return opts?.markers ? { ...state, markers: markersOf(out.Item) } : state;
   }
 
   async requireState(claimId: string): Promise<ClaimStateRecord> {

@@ -103,5 +103,6 @@ describe('claim writes and GSI1', () => {
     expect(await claims.hasMarker('IDX6', 'ACK#f1')).toBe(true);
     expect(await claims.hasMarker('IDX6', 'ACK#f2')).toBe(true);
     expect((await claims.getState('IDX6'))?.version).toBe(3);
+    expect((await claims.getState('IDX6', { markers: true }))?.markers).toEqual(['ACK#f1', 'ACK#f2']);
   });
 });
