@@ -6,7 +6,6 @@
  */
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -48,7 +47,7 @@ import {
   VersionConflictError,
 } from './errors';
 import { CLAIM_CONTENT, claimPk, META, statusGsiPk } from './keys';
-import { batchGet } from './query';
+import { batchGet, getItem } from './query';
 import { GSI1 } from './table';
 
 export type { ClaimAttributes, ClaimRecord, ClaimStateRecord };
@@ -125,16 +124,10 @@ export class ClaimRepository {
     claimId: string,
     opts?: { markers?: boolean },
   ): Promise<(ClaimStateRecord & { markers?: string[] }) | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { PK: claimPk(claimId), SK: META },
-        ConsistentRead: true,
-      }),
-    );
-    if (!out.Item) return undefined;
-    const state = toClaimState(out.Item);
-    return opts?.markers ? { ...state, markers: markersOf(out.Item) } : state;
+    const item = await getItem(this.doc, this.tableName, { PK: claimPk(claimId), SK: META });
+    if (!item) return undefined;
+    const state = toClaimState(item);
+    return opts?.markers ? { ...state, markers: markersOf(item) } : state;
   }
 
   async requireState(claimId: string): Promise<ClaimStateRecord> {
@@ -169,14 +162,8 @@ export class ClaimRepository {
 
   /** The claim's content only (one consistent GetItem of META#CONTENT); undefined when not stored. */
   async getContent(claimId: string): Promise<Claim | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { PK: claimPk(claimId), SK: CLAIM_CONTENT },
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item?.claim as Claim | undefined;
+    const item = await getItem(this.doc, this.tableName, { PK: claimPk(claimId), SK: CLAIM_CONTENT });
+    return item?.claim as Claim | undefined;
   }
 
   /**
@@ -251,16 +238,8 @@ export class ClaimRepository {
 
   /** Whether the claim carries the once-only marker `markerKey` (saveOnce): one consistent read of META. */
   async hasMarker(claimId: string, markerKey: string): Promise<boolean> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { PK: claimPk(claimId), SK: META },
-        ProjectionExpression: '#markers',
-        ExpressionAttributeNames: { '#markers': 'markers' },
-        ConsistentRead: true,
-      }),
-    );
-    return hasMarkerIn(out.Item, markerKey);
+    const key = { PK: claimPk(claimId), SK: META };
+    return hasMarkerIn(await getItem(this.doc, this.tableName, key, ['markers']), markerKey);
   }
 
   /**
