@@ -28,6 +28,7 @@ import {
   type ClaimStateRecord,
   claimItemKeys,
   claimWrites,
+  contentClaim,
   eventPut,
   hasMarkerIn,
   isContentItem,
@@ -163,7 +164,7 @@ export class ClaimRepository {
   /** The claim's content only (one consistent GetItem of META#CONTENT); undefined when not stored. */
   async getContent(claimId: string): Promise<Claim | undefined> {
     const item = await getItem(this.doc, this.tableName, { PK: claimPk(claimId), SK: CLAIM_CONTENT });
-    return item?.claim as Claim | undefined;
+    return contentClaim(item);
   }
 
   /**

@@ -11,7 +11,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Claim, ClaimStatus } from '../claims/model';
-import { newClaimItems, type TransactItem } from './claim-items';
+import { contentClaim, newClaimItems, type TransactItem } from './claim-items';
 import { cancellationCodes, MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from './errors';
 import { CLAIM_CONTENT, claimPk, META } from './keys';
 import { batchGet } from './query';
@@ -80,8 +80,9 @@ export async function storedClaims(
     tableName,
     legacy.map((id) => ({ PK: claimPk(id), SK: CLAIM_CONTENT })),
   )) {
-    const entry = found.get(String((item.claim as Claim).claimId));
-    if (entry) entry.claim = item.claim as Claim;
+    const claim = contentClaim(item);
+    const entry = found.get(String(item.claimId ?? claim?.claimId));
+    if (entry && claim) entry.claim = claim;
   }
   return found;
 }

@@ -8,6 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../shared/claims/state';
+import { contentClaim } from '../../shared/store/claim-items';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { makeClaim } from '../unit/x12/fixtures';
 
@@ -239,7 +240,7 @@ describe('record-transition', () => {
     expect(Object.values(items[0]?.Update?.ExpressionAttributeNames ?? {})).not.toContain('claim');
     const content = items.find((i) => i.Put?.Item?.SK === 'META#CONTENT')?.Put?.Item;
     expect(content?.PK).toBe('CLAIM#C1');
-    expect(content?.claim).toMatchObject({
+    expect(contentClaim(content)).toMatchObject({
       claimId: 'C1',
       frequencyCode: '7',
       originalPayerClaimNumber: 'PCN-9',

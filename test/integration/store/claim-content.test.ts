@@ -9,6 +9,7 @@ import { Meter } from '../../../local/emulators/meter';
 import { applyTransition } from '../../../shared/claims/state';
 import { ClaimRepository } from '../../../shared/store';
 import { auditSnapshot } from '../../../shared/store/audit';
+import { contentClaim } from '../../../shared/store/claim-items';
 import { type Harness, makeClaim, startHarness } from './harness';
 
 let h: Harness;
@@ -33,7 +34,7 @@ const raw = async (claimId: string, sk: string) =>
   (await h.doc.send(new GetCommand({ TableName: h.tableName, Key: { PK: `CLAIM#${claimId}`, SK: sk } })))
     .Item;
 
-/** A claim with many lines: its content is well over 1 KB. */
+/** A claim with many lines: its JSON is well over 1 KB. */
 const bigClaim = (claimId: string) => makeClaim(claimId, 'PRACC', [1000, 2000, 3000, 4000, 5000]);
 
 describe('claim content item', () => {
@@ -42,8 +43,11 @@ describe('claim content item', () => {
     expect(await claims.putIfAbsent(claim, T(0))).toBe('created');
     expect(meter.usage.dynamo.requests.TransactWriteItems).toBe(1);
     expect((await raw('CNT1', 'META'))?.claim).toBeUndefined();
-    expect((await raw('CNT1', 'META#CONTENT'))?.claim).toEqual(claim);
-    expect(meter.writesByEntity.CLAIM_CONTENT?.bytes).toBeGreaterThan(1024);
+    // Its JSON is over 1 KB; deflated, the item is under 1 KB: one write unit (two in the transaction).
+    expect(JSON.stringify(claim).length).toBeGreaterThan(1024);
+    expect(contentClaim(await raw('CNT1', 'META#CONTENT'))).toEqual(claim);
+    expect(meter.writesByEntity.CLAIM_CONTENT?.bytes).toBeLessThan(1024);
+    expect(meter.writesByEntity.CLAIM_CONTENT?.wru).toBe(2);
     // A second intake writes nothing (the META condition cancels the whole transaction).
     expect(await claims.putIfAbsent({ ...claim, totalChargeCents: 1 }, T(1))).toBe('exists');
     expect((await claims.getContent('CNT1'))?.totalChargeCents).toBe(claim.totalChargeCents);
@@ -152,5 +156,16 @@ describe('claim content item', () => {
     );
     expect((await claims.get('CNT6'))?.claim).toEqual(claim);
     expect(await claims.getState('CNT6')).not.toHaveProperty('claim');
+    // A content item with its claim as plain JSON reads too; one in an encoding not known fails loudly.
+    const other = { ...claim, totalChargeCents: 1 };
+    const content = (extra: Record<string, unknown>) =>
+      h.doc.send(
+        new PutCommand({ TableName: h.tableName, Item: { PK: 'CLAIM#CNT6', SK: 'META#CONTENT', ...extra } }),
+      );
+    await content({ claim: other });
+    expect((await claims.get('CNT6'))?.claim).toEqual(other);
+    expect(await claims.getContent('CNT6')).toEqual(other);
+    await content({ claimId: 'CNT6', encoding: 'zstd', body: new Uint8Array([1, 2, 3]) });
+    await expect(claims.get('CNT6')).rejects.toThrow(/content encoding zstd unknown/);
   });
 });
