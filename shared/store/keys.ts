@@ -4,7 +4,7 @@
  * | item                | PK                 | SK                      | GSI1PK / GSI1SK                        |
  * |---------------------|--------------------|-------------------------|----------------------------------------|
  * | claim (hot state)   | CLAIM#<claimId>    | META                    | PRACTICE#<p>#STATUS#<s> / <entered status at>#<claimId> (KEYS_ONLY) |
- * | claim content       | CLAIM#<claimId>    | META#CONTENT (the Claim: lines, diagnoses, parties; written at intake and by corrections) | |
+ * | claim content       | CLAIM#<claimId>    | META#CONTENT (the Claim as deflated JSON; written at intake and by corrections) | |
  * | intake record       | CLAIM#<claimId>    | INTAKE (content hash, source file; written once) |                  |
  * | claim event         | CLAIM#<claimId>    | EVENT#<at>#<seq 6 digits> |                                      |
  * | ledger entry        | CLAIM#<claimId>    | LEDGER#<entryId>        |                                        |
