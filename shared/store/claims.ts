@@ -93,17 +93,13 @@ export class ClaimRepository {
     }
   }
 
-  /** The claim with its content: META and META#CONTENT in one consistent Query. */
+  /**
+   * The claim with its content: META and META#CONTENT in one consistent BatchGetItem (one request
+   * like a Query of the partition, at one read unit per item; the local emulator answers it in
+   * about half the time of a Query, which walks the partition's events and ledger).
+   */
   async get(claimId: string): Promise<ClaimRecord | undefined> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :meta)',
-        ExpressionAttributeValues: { ':pk': claimPk(claimId), ':meta': META },
-        ConsistentRead: true,
-      }),
-    );
-    const items = out.Items ?? [];
+    const items = await batchGet(this.doc, this.tableName, claimItemKeys(claimId));
     const meta = items.find((i) => i.SK === META);
     return meta ? toClaimRecord(meta, items.find(isContentItem)) : undefined;
   }

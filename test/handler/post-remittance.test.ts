@@ -8,6 +8,7 @@ import {
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -20,7 +21,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../shared/claims/state';
 import { write835 } from '../../shared/x12';
-import { claimQuery } from '../support/claim-query';
+import { claimBatchGet } from '../support/claim-items';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { remit835 } from '../support/remit';
 import { makeClaim, makePayerEnvelope } from '../unit/x12/fixtures';
@@ -99,6 +100,7 @@ beforeEach(() => {
   ddb.on(UpdateCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(BatchGetCommand).resolves({ Responses: {} });
 });
 
 const body = (text: string) => Readable.from([Buffer.from(text)]) as never;
@@ -148,7 +150,7 @@ describe('post-remittance', () => {
       .callsFake((input: { Key: { SK: string } }) =>
         input.Key.SK === 'META' ? { Item: waitingClaim() } : {},
       );
-    ddb.on(QueryCommand).callsFake(claimQuery(() => waitingClaim()));
+    ddb.on(BatchGetCommand).callsFake(claimBatchGet(() => waitingClaim()));
     ddb.on(TransactWriteCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     const res = await handler(event(), fakeContext());

@@ -6,16 +6,16 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceLine } from '../../shared/claims/model';
 import { initialState } from '../../shared/claims/state';
-import { claimQuery } from '../support/claim-query';
+import { claimBatchGet } from '../support/claim-items';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { makeClaim, makeLine } from '../unit/x12/fixtures';
 
@@ -98,7 +98,7 @@ beforeEach(() => {
     .callsFake((input: { Key: { PK: string; SK: string } }) =>
       input.Key.PK === meta.PK && input.Key.SK === 'META' ? { Item: meta } : {},
     );
-  ddb.on(QueryCommand).callsFake(claimQuery((pk) => (pk === meta.PK ? meta : undefined)));
+  ddb.on(BatchGetCommand).callsFake(claimBatchGet((pk) => (pk === meta.PK ? meta : undefined)));
   ddb.on(TransactWriteCommand).resolves({});
 });
 

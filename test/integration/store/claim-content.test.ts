@@ -53,15 +53,15 @@ describe('claim content item', () => {
     expect((await claims.getContent('CNT1'))?.totalChargeCents).toBe(claim.totalChargeCents);
   });
 
-  it('get reads state and content in one Query (one read unit); getState reads META alone', async () => {
+  it('get reads state and content in one BatchGetItem; getState reads META alone', async () => {
     const claim = bigClaim('CNT2');
     await claims.putIfAbsent(claim, T(0));
     resetMeter();
     const record = await claims.get('CNT2');
     expect(record).toMatchObject({ claimId: 'CNT2', status: 'RECEIVED', version: 1, practiceId: 'PRACC' });
     expect(record?.claim).toEqual(claim);
-    expect(meter.usage.dynamo.requests).toEqual({ Query: 1 });
-    expect(meter.usage.dynamo.rru).toBe(1);
+    expect(meter.usage.dynamo.requests).toEqual({ BatchGetItem: 1 });
+    expect(meter.usage.dynamo.rru).toBe(2); // one unit per item (each under 4 KB), read consistently
     resetMeter();
     const state = await claims.getState('CNT2');
     expect(state).toMatchObject({ claimId: 'CNT2', status: 'RECEIVED', version: 1 });
@@ -72,14 +72,14 @@ describe('claim content item', () => {
     expect(await claims.getContent('CNT-NONE')).toBeUndefined();
   });
 
-  it('reads(): state and content of one invocation come from one Query; a re-read of the state is a GetItem', async () => {
+  it('reads(): state and content of one invocation come from one read; a re-read of the state is a GetItem', async () => {
     const claim = bigClaim('CNT7');
     await claims.putIfAbsent(claim, T(0));
     resetMeter();
     const reads = claims.reads('CNT7');
     expect(await reads.content()).toEqual(claim);
     expect(await reads.state()).toMatchObject({ claimId: 'CNT7', version: 1 });
-    expect(meter.usage.dynamo.requests).toEqual({ Query: 1 });
+    expect(meter.usage.dynamo.requests).toEqual({ BatchGetItem: 1 });
     await claims.registerWait('CNT7', 'CORRECTION', 'tok-7', T(1));
     resetMeter();
     expect(await reads.state()).toMatchObject({ version: 2, waiting: { taskToken: 'tok-7' } });
