@@ -17,7 +17,7 @@ import type { TaskTokens } from './ports';
 
 /** What the match routes need besides ApiRepositories (shared/store classes satisfy it). */
 export interface RemitMatchRepositories {
-  claims: Pick<ClaimRepository, 'saveOnce'>;
+  claims: Pick<ClaimRepository, 'saveOnce' | 'hasMarker'>;
   ledger: Pick<LedgerRepository, 'getLedger' | 'postPayment' | 'isPosted'>;
   work: Pick<WorkItemRepository, 'add' | 'reserveMatch' | 'releaseMatch'>;
   /** The stored 835 (S3 key under inbound/835/ of the X12 bucket). */
@@ -35,7 +35,13 @@ export function remitMatchPorts(
   const getState = (claimId: string) => repos.claims.get(claimId);
   const outcomes = {
     ...outcomePorts(
-      { claims: { get: getState, saveOnce: (...a) => match.claims.saveOnce(...a) }, ledger: match.ledger },
+      {
+        claims: {
+          get: getState,
+          saveOnce: (...a) => match.claims.saveOnce(...a),
+          hasMarker: (...a) => match.claims.hasMarker(...a),
+        },
+      },
       tokens,
     ),
     now: queue.now,

@@ -43,13 +43,14 @@ export const handler = wrap(
     const summary = await ingestChunk(ref, {
       isChunkDone: (r) => files.isChunkDone(r.fileKey, r.version, r.chunk),
       readManifest: async (b, k) => JSON.parse(await readText(await store.read(b, k))) as ChunkManifest,
+      // The claim is written with its intake record (one transaction) when neither exists yet.
       recordIntake: (claim, contentHash) =>
-        recordIntake(doc, env.TABLE_NAME, {
-          claimId: claim.claimId,
-          contentHash,
-          sourceFile: claim.sourceFile,
-          at: claim.receivedAt,
-        }),
+        recordIntake(
+          doc,
+          env.TABLE_NAME,
+          { claimId: claim.claimId, contentHash, sourceFile: claim.sourceFile, at: claim.receivedAt },
+          claim,
+        ),
       putClaim: (claim) => repos.claims.putIfAbsent(claim),
       getClaim: async (claimId) => {
         const record = await repos.claims.get(claimId);

@@ -128,12 +128,19 @@ export function objects(s3: S3Client) {
 }
 
 export function outcomePorts(
-  repos: { claims: Pick<ClaimRepository, 'get' | 'saveOnce'>; ledger: Pick<LedgerRepository, 'isPosted'> },
+  repos: {
+    claims: Pick<ClaimRepository, 'get' | 'saveOnce' | 'hasMarker'> &
+      Partial<Pick<ClaimRepository, 'getState'>>;
+    /** Not read: the once-only markers of outcomes are on the claim (ClaimRepository.saveOnce). */
+    ledger?: Pick<LedgerRepository, 'isPosted'>;
+  },
   tokens: Pick<ReturnType<typeof taskTokens>, 'answer'>,
 ): OutcomePorts {
   return {
-    getState: (claimId) => repos.claims.get(claimId),
-    hasMarker: (claimId, key) => repos.ledger.isPosted(claimId, key),
+    // The state only (META), with its once-only markers, when the repository can read it alone.
+    getState: (claimId) =>
+      repos.claims.getState ? repos.claims.getState(claimId, { markers: true }) : repos.claims.get(claimId),
+    hasMarker: (claimId, key) => repos.claims.hasMarker(claimId, key),
     saveOutcome: (from: ClaimState, next, key, event, payerClaimControlNumber) =>
       repos.claims.saveOnce(
         from as ClaimRecord,

@@ -11,7 +11,7 @@ import {
   WAIT_KINDS,
 } from '../../shared/claims/workflow';
 import { openBalanceWriteOff, recordOrSettle } from '../../shared/services/transition';
-import { type ClaimRecord, PayerRepository, VersionConflictError } from '../../shared/store';
+import { type ClaimStateRecord, PayerRepository, VersionConflictError } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, sfnClient } from '../lib/aws';
 import { repositories, taskTokens } from '../lib/ports';
@@ -44,12 +44,13 @@ export const handler = wrap(obs, async (event: unknown) => {
   const input = z.union([settleSchema.strict(), inputSchema]).parse(event);
   obs.logger.appendKeys({ claimId: input.claimId });
   const result = await recordOrSettle(input, {
-    getState: (id) => repos.claims.get(id),
-    loadClaim: async (id) => (await repos.claims.get(id))?.claim,
-    payerClaimNumber: async (id) => (await repos.claims.get(id))?.payerClaimControlNumber,
+    // The claim's state (META) only; its content is read only where a transition needs it.
+    getState: (id) => repos.claims.getState(id),
+    loadClaim: (id) => repos.claims.getContent(id),
+    payerClaimNumber: async (id) => (await repos.claims.getState(id))?.payerClaimControlNumber,
     saveTransition: async (from, next, ev, claim) => {
       try {
-        await repos.claims.save(from as ClaimRecord, next, ev, [], claim ? { claim } : {});
+        await repos.claims.save(from as ClaimStateRecord, next, ev, [], claim ? { claim } : {});
         return true;
       } catch (err) {
         if (err instanceof VersionConflictError) return false;
@@ -58,7 +59,7 @@ export const handler = wrap(obs, async (event: unknown) => {
     },
     saveState: async (from, next) => {
       try {
-        await repos.claims.save(from as ClaimRecord, next);
+        await repos.claims.save(from as ClaimStateRecord, next);
         return true;
       } catch (err) {
         if (err instanceof VersionConflictError) return false;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ScrubInput } from '../../shared/claims/workflow';
 import { scrubAndAnswer } from '../../shared/services/scrub';
-import { type ClaimRecord, PayerRepository, VersionConflictError } from '../../shared/store';
+import { type ClaimStateRecord, PayerRepository, VersionConflictError } from '../../shared/store';
 import { loadEnv } from '../env-common';
 import { documentClient, s3Client, sfnClient } from '../lib/aws';
 import { repositories, taskTokens } from '../lib/ports';
@@ -44,16 +44,18 @@ export const handler = wrap(obs, async (event: unknown) => {
   const scrub = scrubInput.parse(event);
   obs.logger.appendKeys({ claimId: scrub.claimId });
   const { ncci, cpt } = await reference();
+  const reads = repos.claims.reads(scrub.claimId);
   const result = await scrubAndAnswer(
     scrub,
     { timelyFilingDays: env.TIMELY_FILING_DAYS, ...(ncci ? { ncci } : {}), ...(cpt ? { cpt } : {}) },
     {
-      loadClaim: async (id) => (await repos.claims.get(id))?.claim,
-      getState: (id) => repos.claims.get(id),
+      // State and content in one read; a retry after a version conflict reads the state again.
+      loadClaim: () => reads.content(),
+      getState: () => reads.state(),
       getPayer: (payerId) => payers.get(payerId),
       saveScrub: async (from, next, event, findings) => {
         try {
-          await repos.claims.save(from as ClaimRecord, next, event, [], { scrubFindings: findings });
+          await repos.claims.save(from as ClaimStateRecord, next, event, [], { scrubFindings: findings });
           return true;
         } catch (err) {
           if (err instanceof VersionConflictError) return false;

@@ -40,7 +40,8 @@ export interface StoredClaim {
 
 /** The result of recording what a claim is received with (see shared/store/intake.ts). */
 export type IntakeOutcome =
-  | { kind: 'recorded' }
+  /** claimWritten: the claim was written with its intake record (putClaim is not needed). */
+  | { kind: 'recorded'; claimWritten?: true }
   | { kind: 'same' }
   | { kind: 'conflict'; storedSourceFile?: string }
   | { kind: 'legacy' };
@@ -318,8 +319,9 @@ export interface IngestChunkPorts {
   isChunkDone(ref: ChunkRef): Promise<boolean>;
   readManifest(bucket: string, key: string): Promise<ChunkManifest>;
   /**
-   * Records the content hash a claim is received with, once, before the claim is written; says
-   * whether the one already recorded is the same.
+   * Records the content hash a claim is received with, once, before or with the claim (an adapter
+   * may write the claim in the same write: 'recorded' with claimWritten); says whether the one
+   * already recorded is the same.
    */
   recordIntake(claim: Claim, contentHash: string): Promise<IntakeOutcome>;
   /** Creates the claim (status RECEIVED, event, charge ledger entries); 'exists' when already there. */
@@ -380,7 +382,8 @@ export async function ingestChunk(ref: ChunkRef, ports: IngestChunkPorts): Promi
         continue;
       }
     }
-    if ((await ports.putClaim(claim)) === 'created') counts.claimsCreated++;
+    if (intake.kind === 'recorded' && intake.claimWritten) counts.claimsCreated++;
+    else if ((await ports.putClaim(claim)) === 'created') counts.claimsCreated++;
     else {
       // Stored by this chunk's earlier attempt or by an identical upload: start only if not under way.
       before ??= await ports.getClaim(claim.claimId);

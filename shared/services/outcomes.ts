@@ -13,7 +13,8 @@ import { type ClaimState, deliverOutcome, EXPECTING_OUTCOME, handOver } from '..
 import type { WaitKind } from '../claims/workflow';
 
 export interface OutcomePorts {
-  getState(claimId: string): Promise<ClaimState | undefined>;
+  /** The claim's state; with `markers`, the once-only markers it carries (then hasMarker is not asked). */
+  getState(claimId: string): Promise<(ClaimState & { markers?: readonly string[] }) | undefined>;
   /**
    * Saves `next` if the stored version is still `from.version` and the marker `dedupeKey` is not
    * yet on the claim; writes the marker and the event with it. 'conflict' on a version race,
@@ -53,7 +54,10 @@ export async function deliver(
   for (let attempt = 0; attempt < 8; attempt++) {
     const current = await ports.getState(claimId);
     if (!current) return 'no-claim';
-    if (await ports.hasMarker(claimId, dedupeKey)) return 'duplicate';
+    const marked = current.markers
+      ? current.markers.includes(dedupeKey)
+      : await ports.hasMarker(claimId, dedupeKey);
+    if (marked) return 'duplicate';
     const at = ports.now().toISOString();
     let next: ClaimState;
     let result: Delivery;

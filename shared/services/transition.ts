@@ -77,12 +77,32 @@ export async function recordTransition(
   input: TransitionInput,
   ports: TransitionPorts,
 ): Promise<TransitionResult> {
+  return (await transitionFrom(input, ports)).result;
+}
+
+/**
+ * recordTransition, starting from `known` (a state this invocation just saved) instead of a read
+ * when given. A known state that no longer is the stored one fails the save (version check) or the
+ * transition check: then the claim is read and the transition computed again, as from a read.
+ * Returns the state saved along with the result.
+ */
+async function transitionFrom(
+  input: TransitionInput,
+  ports: TransitionPorts,
+  known?: ClaimState,
+): Promise<{ result: TransitionResult; state: ClaimState }> {
+  let guess = known;
   for (let attempt = 0; attempt < 8; attempt++) {
-    const current = await ports.getState(input.claimId);
+    const current = guess ?? (await ports.getState(input.claimId));
+    const fromKnown = guess !== undefined;
+    guess = undefined;
     if (!current) throw new ClaimNotFoundError(`claim ${input.claimId} does not exist`);
     const at = ports.now().toISOString();
     const applied = applyTransition(current, input, at);
-    if (!applied.ok) throw new IllegalTransitionError(applied.error.message);
+    if (!applied.ok) {
+      if (fromKnown) continue;
+      throw new IllegalTransitionError(applied.error.message);
+    }
     let corrected: Claim | undefined;
     if (input.to === 'CORRECTED' && current.status !== 'CORRECTED') {
       const claim = await ports.loadClaim(input.claimId);
@@ -97,6 +117,7 @@ export async function recordTransition(
         ? handOver(applied.state, input.wait, handed, applied.answer.taskToken)
         : applied.state;
     if (await ports.saveTransition(current, next, applied.event, corrected)) {
+      let state = next;
       if (applied.answer && input.wait) {
         try {
           await ports.answer(applied.answer, input.wait); // 'settled': an earlier attempt of ours answered it
@@ -105,9 +126,9 @@ export async function recordTransition(
             `claim ${input.claimId}: answering the ${input.wait} wait failed (${(err as Error).name}); the outcome stays pending`,
           );
         }
-        await confirm(ports, input.claimId, input.wait, applied.answer.taskToken);
+        state = await confirm(ports, input.claimId, input.wait, applied.answer.taskToken, next);
       }
-      return { ...result(input, next), ...(await after(input, current, ports)) };
+      return { result: { ...result(input, next), ...(await after(input, current, ports)) }, state };
     }
   }
   throw new Error(`claim ${input.claimId}: transition to ${input.to} lost repeated version races`);
@@ -131,10 +152,12 @@ export async function settleClaim(input: SettleInput, ports: TransitionPorts): P
   if (current.status === CLOSE_STEP.to) {
     return { claimId: input.claimId, status: current.status, followUps: current.followUps };
   }
-  if (current.status !== step.to) {
-    await recordTransition({ claimId: input.claimId, ...step }, ports);
-  }
-  return recordTransition({ claimId: input.claimId, ...CLOSE_STEP }, ports);
+  // Each step starts from the state the one before saved (no read in between).
+  const routed =
+    current.status === step.to
+      ? current
+      : (await transitionFrom({ claimId: input.claimId, ...step }, ports, current)).state;
+  return (await transitionFrom({ claimId: input.claimId, ...CLOSE_STEP }, ports, routed)).result;
 }
 
 /** record-transition's two inputs: a transition (or wait), or the Settle state's. */
@@ -195,13 +218,23 @@ async function after(
   return {};
 }
 
-/** Removes the outcome handed to `taskToken` now that the token is answered (retried on version races). */
-async function confirm(ports: TransitionPorts, claimId: string, kind: WaitKind, taskToken: string) {
+/**
+ * Removes the outcome handed to `taskToken` now that the token is answered (retried on version
+ * races), starting from the state just saved; returns the state the claim is left in.
+ */
+async function confirm(
+  ports: TransitionPorts,
+  claimId: string,
+  kind: WaitKind,
+  taskToken: string,
+  saved: ClaimState,
+): Promise<ClaimState> {
+  let current: ClaimState | undefined = saved;
   for (let attempt = 0; attempt < 8; attempt++) {
-    const current = await ports.getState(claimId);
-    if (!current) return;
+    if (attempt > 0) current = await ports.getState(claimId);
+    if (!current) return saved;
     const r = confirmHandover(current, kind, taskToken, ports.now().toISOString());
-    if (!r.changed || (await ports.saveState(current, r.state))) return;
+    if (!r.changed || (await ports.saveState(current, r.state))) return r.state;
   }
   // Left pending and marked handed: the next transition away from this wait drops it (state.ts).
   throw new Error(`claim ${claimId}: could not confirm the ${kind} handover after repeated version races`);

@@ -34,6 +34,9 @@ export async function auditSnapshot(doc: DynamoDBDocumentClient, tableName: stri
     other: {},
   };
   const members: { icn: string; claimId: string }[] = [];
+  // A claim is its META and its content item (claim-items.ts): joined once the scan is done.
+  const metas: Record<string, unknown>[] = [];
+  const contents = new Map<string, Record<string, unknown>>();
   let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
@@ -43,7 +46,10 @@ export async function auditSnapshot(doc: DynamoDBDocumentClient, tableName: stri
       const { PK: _pk, SK: _sk, entity, ...rest } = item as Record<string, unknown>;
       switch (entity) {
         case 'CLAIM':
-          snap.claims.push(toClaimRecord(item));
+          metas.push(item);
+          break;
+        case 'CLAIM_CONTENT':
+          contents.set(String(item.PK), item);
           break;
         case 'LEDGER': {
           const entry = rest as unknown as LedgerEntry;
@@ -77,6 +83,7 @@ export async function auditSnapshot(doc: DynamoDBDocumentClient, tableName: stri
     }
     start = page.LastEvaluatedKey;
   } while (start);
+  for (const meta of metas) snap.claims.push(toClaimRecord(meta, contents.get(String(meta.PK))));
   for (const { icn, claimId } of members) {
     const list = snap.interchangesByClaim.get(claimId) ?? [];
     list.push(icn);

@@ -5,6 +5,7 @@ export {
   type ClaimAttributes,
   type ClaimRecord,
   ClaimRepository,
+  type ClaimStateRecord,
   type ListPage,
   type TransitionSaved,
 } from './claims';

@@ -1,8 +1,8 @@
 /**
  * What charge intake keeps per claim: an INTAKE item next to the claim's META (`SK=INTAKE`) holding
  * the hash of the charge content it was first received with and the file it came from. It is
- * written once, before the claim, and never changed: the workflow may change the claim later (a
- * replacement), but a re-upload is always compared with what was received.
+ * written once, before or with the claim (never after it), and never changed: the workflow may
+ * change the claim later (a replacement), but a re-upload is always compared with what was received.
  */
 import {
   BatchGetCommand,
@@ -11,8 +11,10 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Claim, ClaimStatus } from '../claims/model';
-import { cancellationCodes } from './errors';
-import { claimPk, META } from './keys';
+import { contentClaim, newClaimItems, type TransactItem } from './claim-items';
+import { cancellationCodes, MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from './errors';
+import { CLAIM_CONTENT, claimPk, META } from './keys';
+import { batchGet } from './query';
 
 const INTAKE = 'INTAKE';
 
@@ -71,11 +73,23 @@ export async function storedClaims(
       keys = out.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
     }
   }
+  // A claim without an INTAKE item is compared by its content (META#CONTENT; older METAs held it).
+  const legacy = [...found].filter(([, e]) => e.status && !e.contentHash && !e.claim).map(([id]) => id);
+  for (const item of await batchGet(
+    doc,
+    tableName,
+    legacy.map((id) => ({ PK: claimPk(id), SK: CLAIM_CONTENT })),
+  )) {
+    const claim = contentClaim(item);
+    const entry = found.get(String(item.claimId ?? claim?.claimId));
+    if (entry && claim) entry.claim = claim;
+  }
   return found;
 }
 
 export type IntakeOutcome =
-  | { kind: 'recorded' }
+  /** claimWritten: the claim was written in the same transaction (recordIntake was given it). */
+  | { kind: 'recorded'; claimWritten?: true }
   | { kind: 'same' }
   | { kind: 'conflict'; storedSourceFile?: string }
   /** The claim exists without an INTAKE item (received before they existed): compare the claim. */
@@ -83,44 +97,55 @@ export type IntakeOutcome =
 
 /**
  * Records what a claim is received with, unless the claim or its INTAKE item exists already; then
- * says whether the stored one is the same content.
+ * says whether the stored one is the same content. Given the claim itself, writes it in the same
+ * transaction as its INTAKE item (ClaimRepository.putIfAbsent's items: one write instead of two;
+ * 'recorded' with claimWritten); when either exists, nothing is written and the answer is the same
+ * as without it (the caller then writes the claim as before).
  */
 export async function recordIntake(
   doc: DynamoDBDocumentClient,
   tableName: string,
   intake: { claimId: string; contentHash: string; sourceFile: string; at: string },
+  claim?: Claim,
 ): Promise<IntakeOutcome> {
   const pk = claimPk(intake.claimId);
+  if (claim && claim.claimId !== intake.claimId)
+    throw new Error(`intake for ${intake.claimId} given another claim`);
+  const intakePut: TransactItem = {
+    Put: {
+      TableName: tableName,
+      Item: {
+        PK: pk,
+        SK: INTAKE,
+        entity: 'INTAKE',
+        claimId: intake.claimId,
+        contentHash: intake.contentHash,
+        sourceFile: intake.sourceFile,
+        at: intake.at,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+  // META first, INTAKE second either way: META absent (the claim's own put, or a check without it).
+  const [meta, ...rest] = claim ? newClaimItems(tableName, claim, intake.at) : [];
+  const items: TransactItem[] = meta
+    ? [meta, intakePut, ...rest]
+    : [
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: { PK: pk, SK: META },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        intakePut,
+      ];
+  if (items.length > MAX_TRANSACTION_ITEMS) {
+    throw new TransactionTooLargeError(`claim ${intake.claimId}: ${claim?.lines.length} lines is too many`);
+  }
   try {
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: tableName,
-              Key: { PK: pk, SK: META },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                PK: pk,
-                SK: INTAKE,
-                entity: 'INTAKE',
-                claimId: intake.claimId,
-                contentHash: intake.contentHash,
-                sourceFile: intake.sourceFile,
-                at: intake.at,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ],
-      }),
-    );
-    return { kind: 'recorded' };
+    await doc.send(new TransactWriteCommand({ TransactItems: items }));
+    return claim ? { kind: 'recorded', claimWritten: true } : { kind: 'recorded' };
   } catch (err) {
     if (!cancellationCodes(err)?.includes('ConditionalCheckFailed')) throw err;
   }

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ClaimEvent } from '../claims/model';
 import type { ClaimState } from '../claims/state';
-import { type ClaimAttributes, eventPut, plain, stateUpdate, type TransactItem } from './claim-items';
+import { type ClaimAttributes, claimWrites, eventPut, plain, type TransactItem } from './claim-items';
 import { cancellationCodes, MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from './errors';
 import { ICN_CLAIM_PREFIX, icnClaimSk, icnPk, META, normalizeControlNumber } from './keys';
 import { queryPrefix } from './query';
@@ -69,7 +69,7 @@ export class InterchangeRepository {
     const items: TransactItem[] = [
       ...this.interchangeItems(record),
       ...members.flatMap((m) => [
-        stateUpdate(this.tableName, m.practiceId, m.from, m.to, m.attrs),
+        ...claimWrites(this.tableName, m.practiceId, m.from, m.to, m.attrs),
         eventPut(this.tableName, m.event),
       ]),
     ];

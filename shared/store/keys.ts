@@ -3,10 +3,12 @@
  *
  * | item                | PK                 | SK                      | GSI1PK / GSI1SK                        |
  * |---------------------|--------------------|-------------------------|----------------------------------------|
- * | claim               | CLAIM#<claimId>    | META                    | PRACTICE#<p>#STATUS#<s> / <entered status at>#<claimId> (KEYS_ONLY) |
+ * | claim (hot state)   | CLAIM#<claimId>    | META (+ `markers`: once-only outcome keys) | PRACTICE#<p>#STATUS#<s> / <entered status at>#<claimId> (KEYS_ONLY) |
+ * | claim content       | CLAIM#<claimId>    | META#CONTENT (the Claim as deflated JSON; written at intake and by corrections) | |
+ * | intake record       | CLAIM#<claimId>    | INTAKE (content hash, source file; written once) |                  |
  * | claim event         | CLAIM#<claimId>    | EVENT#<at>#<seq 6 digits> |                                      |
  * | ledger entry        | CLAIM#<claimId>    | LEDGER#<entryId>        |                                        |
- * | posting marker      | CLAIM#<claimId>    | POSTED#<postingKey>     |                                        |
+ * | posting marker      | CLAIM#<claimId>    | POSTED#<postingKey> (ledger postings) |                          |
  * | ledger head         | CLAIM#<claimId>    | HEAD#LEDGER (postings count, the claim ledger's version) |          |
  * | remittance          | REMIT#<trace>      | META                    |                                        |
  * | remit claim posted  | REMIT#<trace>      | PAID#<postingKey>       | (CLP04 posted: for reconciliation)     |
@@ -19,6 +21,8 @@
  * | work item           | WORK#<kind>        | REF#<reference>         | PRACTICE#<p>#WORK (or WORK#UNOWNED) / CLAIM#<claimId>#<kind>#<reference> |
  */
 export const META = 'META';
+/** The claim's content item: its SK starts with META, so `begins_with(SK, META)` reads state and content in one Query. */
+export const CLAIM_CONTENT = 'META#CONTENT';
 export const CHARGES_POSTING_KEY = 'CHARGES';
 
 export const claimPk = (claimId: string) => `CLAIM#${claimId}`;

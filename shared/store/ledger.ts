@@ -10,7 +10,7 @@ import type { ClaimState } from '../claims/state';
 import type { Cents } from '../money';
 import { chargeEntries, type LedgerEntry, type ProviderLedgerEntry } from '../posting/ledger';
 import {
-  type ClaimRecord,
+  type ClaimStateRecord,
   eventPut,
   ledgerPut,
   plain as plainItem,
@@ -40,7 +40,7 @@ import { queryPrefix, withoutKeys } from './query';
 
 /** A claim state change to commit together with a posting (computed with claims/state functions). */
 export interface ClaimUpdate {
-  from: ClaimRecord;
+  from: ClaimStateRecord;
   to: ClaimState;
   event?: ClaimEvent;
 }

@@ -1,5 +1,10 @@
 /** Queries and reads shared by the repositories (internal to shared/store). */
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 export async function queryPrefix(
   doc: DynamoDBDocumentClient,
@@ -23,6 +28,30 @@ export async function queryPrefix(
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** One item by its key, read consistently (only `attributes` when given); undefined when absent. */
+export async function getItem(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  key: { PK: string; SK: string },
+  attributes?: readonly string[],
+): Promise<Record<string, unknown> | undefined> {
+  const names: Record<string, string> = {};
+  attributes?.forEach((a, i) => {
+    names[`#p${i}`] = a;
+  });
+  const out = await doc.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: key,
+      ConsistentRead: true,
+      ...(attributes
+        ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
+        : {}),
+    }),
+  );
+  return out.Item;
 }
 
 /** An item without its key and bookkeeping attributes. */

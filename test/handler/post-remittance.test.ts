@@ -8,6 +8,7 @@ import {
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -20,6 +21,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../shared/claims/state';
 import { write835 } from '../../shared/x12';
+import { claimBatchGet } from '../support/claim-items';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { remit835 } from '../support/remit';
 import { makeClaim, makePayerEnvelope } from '../unit/x12/fixtures';
@@ -98,6 +100,7 @@ beforeEach(() => {
   ddb.on(UpdateCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(BatchGetCommand).resolves({ Responses: {} });
 });
 
 const body = (text: string) => Readable.from([Buffer.from(text)]) as never;
@@ -147,6 +150,7 @@ describe('post-remittance', () => {
       .callsFake((input: { Key: { SK: string } }) =>
         input.Key.SK === 'META' ? { Item: waitingClaim() } : {},
       );
+    ddb.on(BatchGetCommand).callsFake(claimBatchGet(() => waitingClaim()));
     ddb.on(TransactWriteCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     const res = await handler(event(), fakeContext());
@@ -169,12 +173,16 @@ describe('post-remittance', () => {
       payerClaimControlNumber: 'PCN1',
       traceNumber: 'TRACE7',
     });
-    // the wait is cleared, version-checked, with the delivery marker in the same transaction
-    expect(outcome?.[0]?.Update?.ConditionExpression).toBe('#version = :expected');
+    // the wait is cleared, version-checked, with the delivery marker added in the same update
+    expect(outcome?.[0]?.Update?.ConditionExpression).toBe(
+      '#version = :expected AND NOT contains(#markers, :marker)',
+    );
     expect(outcome?.[0]?.Update?.ExpressionAttributeValues?.[':expected']).toBe(5);
     expect(outcome?.[0]?.Update?.UpdateExpression).toContain('REMOVE #waiting');
     expect(outcome?.[1]?.Put?.Item).toMatchObject({ type: 'REMIT_POSTED', claimId: 'C1' });
-    expect(outcome?.[2]?.Put?.Item?.SK).toBe(`POSTED#OUTCOME#${postingMarker?.slice('POSTED#'.length)}`);
+    expect(outcome?.[0]?.Update?.ExpressionAttributeValues?.[':marker']).toBe(
+      `OUTCOME#${postingMarker?.slice('POSTED#'.length)}`,
+    );
   });
 
   it('reads the 835 twice (validate, then post) and posts its PLB to the provider ledger with the trace', async () => {

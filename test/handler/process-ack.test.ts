@@ -142,10 +142,14 @@ describe('process-ack', () => {
     expect(writes[1]?.[0]?.Update?.ExpressionAttributeValues?.[':pending']).toMatchObject({
       ACK: { output: { accepted: false, source: '999' } },
     });
-    // both carry the file's once-only marker
-    expect(writes.map((w) => w[2]?.Put?.Item?.SK)).toEqual([
-      `POSTED#ACK#${'b'.repeat(32)}`,
-      `POSTED#ACK#${'b'.repeat(32)}`,
+    // both carry the file's once-only marker, added to the claim by its version-checked update
+    expect(writes.map((w) => w[0]?.Update?.ExpressionAttributeValues?.[':marker'])).toEqual([
+      `ACK#${'b'.repeat(32)}`,
+      `ACK#${'b'.repeat(32)}`,
+    ]);
+    expect(writes.map((w) => w[0]?.Update?.ConditionExpression)).toEqual([
+      '#version = :expected AND NOT contains(#markers, :marker)',
+      '#version = :expected AND NOT contains(#markers, :marker)',
     ]);
   });
 

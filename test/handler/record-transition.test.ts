@@ -8,6 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialState } from '../../shared/claims/state';
+import { contentClaim } from '../../shared/store/claim-items';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { makeClaim } from '../unit/x12/fixtures';
 
@@ -55,6 +56,11 @@ describe('record-transition', () => {
     expect(items[0]?.Update?.ExpressionAttributeValues?.[':expected']).toBe(1);
     expect(items[1]?.Put?.Item).toMatchObject({ type: 'SCRUBBED', status: 'SCRUBBED', seq: 2 });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    // One read of the claim's state (META), none of its content; the content is not rewritten.
+    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.Key)).toEqual([
+      { PK: 'CLAIM#C1', SK: 'META' },
+    ]);
+    expect(items).toHaveLength(2);
   });
 
   it('answers a wait at once with an outcome that arrived before it', async () => {
@@ -113,6 +119,27 @@ describe('record-transition', () => {
       expect.objectContaining({ type: 'CLOSED', status: 'CLOSED', seq: 7 }),
     ]);
     expect(sfn.calls()).toHaveLength(0);
+    // The claim is read once: CLOSED starts from the PAID state just saved.
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+
+  it('settles from a fresh read when the claim moved on after the route was saved', async () => {
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: metaItem({ status: 'ACCEPTED', version: 5, seq: 5 }) })
+      .resolves({ Item: metaItem({ status: 'PAID', version: 7, seq: 7 }) });
+    const conflict = Object.assign(new Error('cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+    });
+    // PAID saved (version 6); someone else saved version 7 before CLOSED: its save conflicts, re-reads.
+    ddb.on(TransactWriteCommand).resolvesOnce({}).rejectsOnce(conflict).resolves({});
+    const res = await handler({ claimId: 'C1', settle: 'PAID' }, fakeContext());
+    expect(res.status).toBe('CLOSED');
+    const writes = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems ?? []);
+    expect(writes.map((w) => w[0]?.Update?.ExpressionAttributeValues?.[':expected'])).toEqual([5, 6, 7]);
+    expect(writes[2]?.[1]?.Put?.Item).toMatchObject({ type: 'CLOSED', seq: 8 });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
   });
 
   it('refuses a Settle for a route that does not end the claim, writing nothing', async () => {
@@ -150,6 +177,8 @@ describe('record-transition', () => {
       {}, // consumed once answered
     ]);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    // The second save starts from the state the first one wrote: one read.
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 
   it('fails with TokenAnswerFailed (retried by the state machine), the outcome still pending, when answering fails', async () => {
@@ -206,11 +235,12 @@ describe('record-transition', () => {
     });
     const res = await handler({ claimId: 'C1', to: 'CORRECTED', event: 'CORRECTED' }, fakeContext());
     expect(res.status).toBe('CORRECTED');
-    const update = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
-    const names = update?.ExpressionAttributeNames ?? {};
-    const claimAttr = Object.keys(names).find((k) => names[k] === 'claim');
-    expect(claimAttr).toBeDefined();
-    expect(update?.ExpressionAttributeValues?.[`:${claimAttr?.slice(1)}`]).toMatchObject({
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    // The META update does not carry the claim: its content item is rewritten in the same transaction.
+    expect(Object.values(items[0]?.Update?.ExpressionAttributeNames ?? {})).not.toContain('claim');
+    const content = items.find((i) => i.Put?.Item?.SK === 'META#CONTENT')?.Put?.Item;
+    expect(content?.PK).toBe('CLAIM#C1');
+    expect(contentClaim(content)).toMatchObject({
       claimId: 'C1',
       frequencyCode: '7',
       originalPayerClaimNumber: 'PCN-9',

@@ -7,11 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceLine } from '../../shared/claims/model';
 import { initialState } from '../../shared/claims/state';
+import { claimBatchGet } from '../support/claim-items';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { makeClaim, makeLine } from '../unit/x12/fixtures';
 
@@ -90,21 +96,22 @@ beforeEach(() => {
   sfn.reset();
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
-  ddb.on(GetCommand).callsFake((input: { Key: { PK: string; SK: string } }) =>
-    input.Key.PK === 'CLAIM#CLM0001' && input.Key.SK === 'META'
-      ? {
-          Item: {
-            PK: 'CLAIM#CLM0001',
-            SK: 'META',
-            entity: 'CLAIM',
-            ...initialState('CLM0001', at),
-            practiceId: stored.practiceId,
-            claim: stored,
-            createdAt: at,
-          },
-        }
-      : {},
-  );
+  // The stored claim as the table holds it (state and content items), read when asked.
+  const meta = () => ({
+    PK: 'CLAIM#CLM0001',
+    SK: 'META',
+    entity: 'CLAIM',
+    ...initialState('CLM0001', at),
+    practiceId: stored.practiceId,
+    claim: stored,
+    createdAt: at,
+  });
+  ddb
+    .on(GetCommand)
+    .callsFake((input: { Key: { PK: string; SK: string } }) =>
+      input.Key.PK === 'CLAIM#CLM0001' && input.Key.SK === 'META' ? { Item: meta() } : {},
+    );
+  ddb.on(BatchGetCommand).callsFake(claimBatchGet((pk) => (pk === 'CLAIM#CLM0001' ? meta() : undefined)));
   ddb.on(TransactWriteCommand).resolves({});
 });
 

@@ -2,6 +2,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
@@ -12,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initialState } from '../../shared/claims/state';
 import { tokenHash } from '../../shared/services/submit';
+import { claimBatchGet } from '../support/claim-items';
 import { fakeContext, quietPowertools } from '../support/lambda';
 import { makeClaim } from '../unit/x12/fixtures';
 
@@ -107,6 +109,7 @@ beforeEach(() => {
   items = { 'CLAIM#CA': metaItem('CA'), 'CLAIM#CB': metaItem('CB') };
   counter = 100;
   ddb.on(GetCommand).callsFake((input: { Key: { PK: string } }) => ({ Item: items[input.Key.PK] }));
+  ddb.on(BatchGetCommand).callsFake(claimBatchGet((pk) => items[pk]));
   ddb
     .on(UpdateCommand)
     .callsFake((input: { Key: { PK: string } }) =>

@@ -35,6 +35,8 @@ export class World {
   /** Fails the n-th claim write from now on (once), to simulate a crash mid-chunk. */
   failPutAt?: number;
   failEnqueue = false;
+  /** recordIntake writes a new claim with its intake record (shared/store recordIntake given the claim). */
+  claimWithIntake = false;
   workflowReplaces = false;
 
   private async aws<T>(fn: () => T): Promise<T> {
@@ -122,8 +124,13 @@ export class World {
         this.aws((): IntakeOutcome => {
           const intake = this.intakes.get(claim.claimId);
           if (!intake && !this.claims.has(claim.claimId)) {
+            if (this.claimWithIntake) {
+              // One transaction: a crash writes neither.
+              if (this.failPutAt !== undefined && this.failPutAt-- === 0) throw new Error('crash mid-chunk');
+              this.claims.set(claim.claimId, { claim: structuredClone(claim), status: 'RECEIVED' });
+            }
             this.intakes.set(claim.claimId, { contentHash, sourceFile: claim.sourceFile });
-            return { kind: 'recorded' };
+            return this.claimWithIntake ? { kind: 'recorded', claimWritten: true } : { kind: 'recorded' };
           }
           if (!intake) return { kind: 'legacy' };
           return intake.contentHash === contentHash

@@ -115,7 +115,7 @@ describe('ClaimRepository', () => {
       T(3),
     );
     expect(r.answer).toEqual({ taskToken: 'tok-ack', output: { accepted: true, source: '999', codes: [] } });
-    const stored = await claims.get('CLMWAIT');
+    const stored = await claims.getState('CLMWAIT');
     expect(r.record).toEqual(stored);
     expect(stored?.pending).toEqual({});
     expect(stored?.waiting).toBeUndefined();

@@ -77,4 +77,32 @@ describe('claim writes and GSI1', () => {
     expect(page.items[0]?.waiting?.taskToken).toBe('tok-5');
     expect(await claims.countByStatus('PRACL')).toEqual({ NEEDS_CORRECTION: 2 });
   });
+
+  it('keeps once-only markers on the claim: saveOnce writes META and the event only, a repeat writes nothing', async () => {
+    await claims.putIfAbsent(makeClaim('IDX6', 'PRACI'), T(0));
+    const from = await claims.requireState('IDX6');
+    const to = { ...from, version: from.version + 1, seq: from.seq + 1, updatedAt: T(1) };
+    const event = { claimId: 'IDX6', at: T(1), seq: to.seq, type: 'ACK_999_ACCEPTED', status: to.status };
+    meter.usage.dynamo = { requests: {}, tableWru: 0, indexWru: 0, rru: 0 };
+    for (const k of Object.keys(meter.writesByEntity)) delete meter.writesByEntity[k];
+    expect(await claims.hasMarker('IDX6', 'ACK#f1')).toBe(false);
+    expect(await claims.saveOnce(from, to, event, 'ACK#f1')).toBe('saved');
+    expect(meter.writesByEntity.POSTED).toBeUndefined();
+    expect(meter.usage.dynamo.tableWru).toBe(4); // META and EVENT, one unit each, doubled in the transaction
+    expect(await claims.hasMarker('IDX6', 'ACK#f1')).toBe(true);
+    expect(await claims.getState('IDX6')).not.toHaveProperty('markers');
+    // The same marker again, from the state now stored: a duplicate, nothing written.
+    const now = await claims.requireState('IDX6');
+    const again = { ...now, version: now.version + 1, seq: now.seq + 1, updatedAt: T(2) };
+    expect(await claims.saveOnce(now, again, { ...event, at: T(2), seq: again.seq }, 'ACK#f1')).toBe(
+      'duplicate',
+    );
+    // Another marker from a stale state: a conflict; from the stored one: saved, both markers kept.
+    expect(await claims.saveOnce(from, to, event, 'ACK#f2')).toBe('conflict');
+    expect(await claims.saveOnce(now, again, { ...event, at: T(2), seq: again.seq }, 'ACK#f2')).toBe('saved');
+    expect(await claims.hasMarker('IDX6', 'ACK#f1')).toBe(true);
+    expect(await claims.hasMarker('IDX6', 'ACK#f2')).toBe(true);
+    expect((await claims.getState('IDX6'))?.version).toBe(3);
+    expect((await claims.getState('IDX6', { markers: true }))?.markers).toEqual(['ACK#f1', 'ACK#f2']);
+  });
 });

@@ -107,8 +107,8 @@ describe('storedClaims and recordIntake', () => {
       ...Array.from({ length: 120 }, (_, i) => `CLMABSENT${i}`),
     ]);
     expect([...found.keys()].sort()).toEqual(['CLMINTAKE1', 'CLMLEGACY1']);
+    // With an INTAKE record the content hash decides: the claim's content is not read.
     expect(found.get('CLMINTAKE1')).toEqual({
-      claim: makeClaim('CLMINTAKE1'),
       status: 'RECEIVED',
       contentHash: 'h1',
       sourceFile: 'charges/PRAC1/a.csv',
@@ -125,5 +125,47 @@ describe('storedClaims and recordIntake', () => {
     });
     const found = await storedClaims(h.doc, h.tableName, ['CLMHALF1']);
     expect(found.get('CLMHALF1')).toEqual({ contentHash: 'h9', sourceFile: 'f' });
+  });
+
+  it('writes a claim with its INTAKE record in one transaction; otherwise answers as without it, writing nothing', async () => {
+    const claims = new ClaimRepository(h.doc, h.tableName);
+    const claim = makeClaim('CLMWITH1');
+    const intake = (claimId: string, contentHash: string, sourceFile = 'charges/PRAC1/w.csv') => ({
+      claimId,
+      contentHash,
+      sourceFile,
+      at: AT,
+    });
+    expect(await recordIntake(h.doc, h.tableName, intake('CLMWITH1', 'h1'), claim)).toEqual({
+      kind: 'recorded',
+      claimWritten: true,
+    });
+    expect(await claims.get('CLMWITH1')).toMatchObject({ status: 'RECEIVED', version: 1, claim });
+    expect((await storedClaims(h.doc, h.tableName, ['CLMWITH1'])).get('CLMWITH1')).toEqual({
+      status: 'RECEIVED',
+      contentHash: 'h1',
+      sourceFile: 'charges/PRAC1/w.csv',
+    });
+    // Again (a redelivered chunk), or with other content: the stored claim is left as it is.
+    expect(await recordIntake(h.doc, h.tableName, intake('CLMWITH1', 'h1', 'b.csv'), claim)).toEqual({
+      kind: 'same',
+    });
+    const changed = { ...claim, totalChargeCents: 1 };
+    expect(await recordIntake(h.doc, h.tableName, intake('CLMWITH1', 'h2', 'c.csv'), changed)).toEqual({
+      kind: 'conflict',
+      storedSourceFile: 'charges/PRAC1/w.csv',
+    });
+    expect((await claims.get('CLMWITH1'))?.claim).toEqual(claim);
+    expect((await claims.get('CLMWITH1'))?.version).toBe(1);
+    // A claim stored without an INTAKE record: none is added (legacy); one recorded without its claim: same.
+    await claims.putIfAbsent(makeClaim('CLMWITH2'));
+    expect(await recordIntake(h.doc, h.tableName, intake('CLMWITH2', 'h1'), makeClaim('CLMWITH2'))).toEqual({
+      kind: 'legacy',
+    });
+    await recordIntake(h.doc, h.tableName, intake('CLMWITH3', 'h3'));
+    expect(await recordIntake(h.doc, h.tableName, intake('CLMWITH3', 'h3'), makeClaim('CLMWITH3'))).toEqual({
+      kind: 'same',
+    });
+    expect(await claims.get('CLMWITH3')).toBeUndefined();
   });
 });

@@ -71,7 +71,8 @@ describe('charge intake in bounded steps (10-20 ms per AWS call)', () => {
     expect(w.executions).toHaveLength(30);
   });
 
-  it('resumes a chunk that crashed half-way: every claim once, every execution once', async () => {
+  /** One chunk of 20 claims that crashes at the 13th claim write, then is redelivered; its calls. */
+  async function crashAt12ThenRedeliver(): Promise<number> {
     w.put('charges/PRAC1/a.csv', demo(20));
     await w.ingestFile('charges/PRAC1/a.csv', 20);
     const ref = w.queue[0] as ChunkRef;
@@ -80,11 +81,27 @@ describe('charge intake in bounded steps (10-20 ms per AWS call)', () => {
     expect(w.claims.size).toBe(12);
     expect(w.files.get('charges/PRAC1/a.csv')?.status).toBe('PROCESSING');
     w.queue.push(ref); // SQS redelivers after the visibility timeout
-    await w.drain();
+    const [calls] = await w.drain();
+    return calls ?? 0;
+  }
+
+  it('resumes a chunk that crashed half-way: every claim once, every execution once', async () => {
+    await crashAt12ThenRedeliver();
     expect(w.claims.size).toBe(20);
     expect(w.executions).toHaveLength(20);
     expect(new Set(w.executions).size).toBe(20);
     expect(w.files.get('charges/PRAC1/a.csv')?.status).toBe('DONE');
+  });
+
+  it('writes a new claim with its intake record in one call when the adapter can: crash-safe, nothing doubled', async () => {
+    w.claimWithIntake = true;
+    const calls = await crashAt12ThenRedeliver();
+    expect(w.claims.size).toBe(20);
+    expect(w.intakes.size).toBe(20);
+    expect(w.executions).toHaveLength(20);
+    expect(new Set(w.executions).size).toBe(20);
+    // isDone + manifest + the 12 stored (intake: same, put: exists, start) + 8 new (intake with claim, start) + marker
+    expect(calls).toBe(3 + 12 * 3 + 8 * 2);
   });
 
   it('resumes a file step that crashed while queueing: same chunks, no claim lost or doubled', async () => {

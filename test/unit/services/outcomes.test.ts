@@ -52,6 +52,26 @@ function waitingFor(kind: 'ACK' | 'REMIT'): ClaimState {
 }
 
 describe('deliver', () => {
+  it('takes the once-only check from the markers read with the state, when the state carries them', async () => {
+    const { store, ports } = fakeStore(waitingFor('ACK'));
+    let asked = 0;
+    const withMarkers: OutcomePorts = {
+      ...ports,
+      getState: async () => ({ ...structuredClone(store.state), markers: [...store.markers] }),
+      hasMarker: async (id, key) => {
+        asked++;
+        return ports.hasMarker(id, key);
+      },
+    };
+    const send = () => deliver(withMarkers, 'C1', 'ACK', { accepted: true }, 'K1', 'ACK_277CA_ACCEPTED', {});
+    expect(await send()).toBe('answered');
+    // A replay: the marker is on the claim, so nothing is answered or written again.
+    expect(await send()).toBe('duplicate');
+    expect(store.answers).toHaveLength(1);
+    expect(store.events).toHaveLength(1);
+    expect(asked).toBe(0);
+  });
+
   it('answers the waiting token once and clears the wait', async () => {
     const { store, ports } = fakeStore(waitingFor('ACK'));
     expect(await deliver(ports, 'C1', 'ACK', { accepted: true }, 'K1', 'ACK_277CA_ACCEPTED', {})).toBe(
