@@ -670,6 +670,35 @@ export interface LocalDynamo {
  * What lib-dynamodb's DocumentUnmarshall does to an output (the short-circuit skips the middlewares
  * after it): attribute-value maps become plain values, for the operations claimflow calls.
  */
+/** Every byte array in a request, as the base64 text DynamoDB's JSON protocol carries. */
+function blobsToBase64(value: unknown): unknown {
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (Array.isArray(value)) return value.map(blobsToBase64);
+  if (value && typeof value === 'object') {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) out[k] = blobsToBase64(v);
+    return out;
+  }
+  return value;
+}
+
+/** Every binary attribute value ({ B } / { BS }) of an answer, as the SDK's bytes. */
+function base64ToBlobs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(base64ToBlobs);
+  if (!value || typeof value !== 'object') return value;
+  const keys = Object.keys(value);
+  const only = keys.length === 1 ? keys[0] : undefined;
+  const v = (value as Json)[only ?? ''];
+  if (only === 'B' && typeof v === 'string') return { B: new Uint8Array(Buffer.from(v, 'base64')) };
+  if (only === 'BS' && Array.isArray(v) && v.every((x) => typeof x === 'string')) {
+    return { BS: v.map((x) => new Uint8Array(Buffer.from(x as string, 'base64'))) };
+  }
+  const out: Json = {};
+  for (const k of keys) out[k] = base64ToBlobs((value as Json)[k]);
+  return out;
+}
+
 function documentOutput(
   op: string,
   body: Json,
@@ -768,7 +797,13 @@ export async function startDynamo(
     requestHandler: inProcessHandler(PREFIX, (op, body) => shim.handle(op, body)),
     shortCircuit: {
       // dynalite keeps (and may rewrite) what it is given: a caller's own object is copied first.
-      answer: (op, input, owned) => shim.handleInput(op, owned ? input : structuredClone(input)),
+      // Binary values travel as base64 in DynamoDB's JSON (what dynalite stores): the SDK's bytes are
+      // encoded here as its serializer would, and decoded back in the output and in errors.
+      answer: async (op, input) => {
+        // blobsToBase64 copies the request too: the emulator never holds the caller's objects.
+        const out = await shim.handleInput(op, blobsToBase64(input) as Json);
+        return { status: out.status, body: base64ToBlobs(out.body) as Json };
+      },
       exceptions: dynamoExceptions as Record<string, unknown>,
       baseException: DynamoDBServiceException as never,
       output: documentOutput,
