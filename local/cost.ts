@@ -52,7 +52,7 @@ const result = await runDemo({
   seed: Number(values.seed),
   runtime: { meter, ...(handlerLogLevel ? { handlerLogLevel } : {}) },
 });
-meter.usage.claims = result.afterReplay.claims;
+meter.usage.claims = result.summary.claims;
 const report = costModel(meter.usage, deployment);
 if (values.json) {
   print(JSON.stringify({ usage: meter.usage, deployment, report }, null, 2));

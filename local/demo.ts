@@ -10,11 +10,19 @@ import { type ClaimStatus, RESTING_STATUSES } from '../shared/claims/model';
 import { ClaimRepository } from '../shared/store';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime';
 import { generateDemoChargeCsv } from './sample-data/generate';
-import { type DemoSummary, formatSummary, summarize } from './summary';
+import {
+  type ClaimsFingerprint,
+  type DemoSummary,
+  fingerprint835,
+  formatSummary,
+  summarize,
+} from './summary';
 
 export interface DemoResult {
+  /** The whole book once everything settled, the replayed 835 included. */
   summary: DemoSummary;
-  afterReplay: DemoSummary;
+  /** The claims of the replayed 835, before and after the replay. */
+  replay: { before: ClaimsFingerprint; after: ClaimsFingerprint };
   replayStatus: number;
   rowErrors: number;
   ok: boolean;
@@ -109,16 +117,22 @@ export async function runDemo(
   const total = opts.claims ?? 64;
   const today = new Date().toISOString().slice(0, 10);
   // Past a few hundred claims the consumers run with their deployed concurrency.
+  const booting = performance.now();
   const runtime = await startLocalRuntime({ deployedConcurrency: total > 500, ...opts.runtime, seed });
   try {
-    log('local runtime up: dynalite, fauxqs (SQS+S3), Step Functions emulator, HTTP API, simulator');
+    log(
+      `local runtime up in ${((performance.now() - booting) / 1000).toFixed(1)} s: dynalite, fauxqs (SQS+S3), ` +
+        'Step Functions emulator, HTTP API, simulator',
+    );
     const practices = DEMO_PRACTICES;
     const files = await uploadDemoFiles(runtime, { seed, claims: total, today });
     log(`uploaded ${files.join(', ')}`);
     const stopProgress = opts.progress ? startProgress(runtime, log) : () => undefined;
     try {
       // Settling waits until nothing moves; a big run moves for minutes.
+      const started = performance.now();
       await runtime.settle(Math.max(180_000, total * 1000));
+      log(`settled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     } finally {
       stopProgress();
     }
@@ -140,22 +154,31 @@ export async function runDemo(
       }
     }
 
-    const summary = await summarize(runtime.doc, runtime.tableName, practices);
+    const phase = (name: string, since: number) =>
+      log(`${name} in ${((performance.now() - since) / 1000).toFixed(1)} s`);
+    let since = performance.now();
+    // What the replay could change: the ledgers and statuses of the claims its 835 names.
+    const last835 = runtime.simulator.sent835().at(-1) ?? '';
+    const before = await fingerprint835(runtime.doc, runtime.tableName, last835);
     log('replaying the last 835 webhook (a clearinghouse retry)...');
     const replayStatus = await runtime.simulator.replayLast835();
     await runtime.settle(Math.max(180_000, total * 1000));
-    const afterReplay = await summarize(runtime.doc, runtime.tableName, practices);
-    const replaySafe =
-      afterReplay.ledgerEntries === summary.ledgerEntries && afterReplay.paidCents === summary.paidCents;
+    const after = await fingerprint835(runtime.doc, runtime.tableName, last835);
+    phase('replayed and settled', since);
+    since = performance.now();
+    const summary = await summarize(runtime.doc, runtime.tableName, practices);
+    phase('summarized', since);
+    const replaySafe = before.claims > 0 && JSON.stringify(after) === JSON.stringify(before);
     log(
-      `replay answered HTTP ${replayStatus}; ledger ${replaySafe ? 'unchanged: nothing posted twice' : 'CHANGED'}`,
+      `replay answered HTTP ${replayStatus}; the ${before.claims} claims of that 835: ledgers and statuses ` +
+        `${replaySafe ? 'unchanged: nothing posted twice' : 'CHANGED'}`,
     );
     const ok =
       summary.claims > 0 &&
       summary.notResting.length === 0 &&
       summary.unbalancedClaims.length === 0 &&
       replaySafe;
-    return { summary, afterReplay, replayStatus, rowErrors, ok };
+    return { summary, replay: { before, after }, replayStatus, rowErrors, ok };
   } finally {
     await runtime.stop();
   }
@@ -179,7 +202,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.log('');
       console.log('=== claimflow demo summary ===');
       console.log(`charge rows refused (see error reports): ${r.rowErrors}`);
-      console.log(formatSummary(r.afterReplay));
+      console.log(formatSummary(r.summary));
       console.log(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       process.exit(r.ok ? 0 : 1);
     })

@@ -14,6 +14,7 @@ import {
   type WorkItemRecord,
   WorkItemRepository,
 } from '../shared/store';
+import { read835Sync } from '../shared/x12/read835';
 
 export interface DemoSummary {
   claims: number;
@@ -148,4 +149,33 @@ export function formatSummary(s: DemoSummary): string {
       : `NOT AT REST: ${s.notResting.join(', ')}`,
   ];
   return lines.join('\n');
+}
+
+/** What a replayed 835 could change of the claims it names: their ledgers and statuses. */
+export interface ClaimsFingerprint {
+  claims: number;
+  ledgerEntries: number;
+  paidCents: number;
+  statuses: Record<string, ClaimStatus | undefined>;
+}
+
+/** The fingerprint of the claims of an 835 (its CLP01s), read from the store. */
+export async function fingerprint835(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  x12: string,
+): Promise<ClaimsFingerprint> {
+  const claimIds = [
+    ...new Set(read835Sync(x12).flatMap((r) => r.claims.map((c) => c.patientControlNumber))),
+  ].sort();
+  const claims = new ClaimRepository(doc, tableName);
+  const ledger = new LedgerRepository(doc, tableName);
+  const out: ClaimsFingerprint = { claims: claimIds.length, ledgerEntries: 0, paidCents: 0, statuses: {} };
+  for (const claimId of claimIds) {
+    const entries = await ledger.getEntries(claimId);
+    out.ledgerEntries += entries.length;
+    out.paidCents += balances(entries).paymentsCents;
+    out.statuses[claimId] = (await claims.getState(claimId))?.status;
+  }
+  return out;
 }

@@ -109,6 +109,8 @@ export const localClientConfig = (endpoint: string) => ({
   endpoint,
   credentials,
   useQueueUrlAsEndpoint: false,
+  // The middleware stack resolved once per command kind (as the functions' clients do).
+  cacheMiddleware: true,
 });
 export const localS3Config = (endpoint: string) => ({
   ...localClientConfig(endpoint),

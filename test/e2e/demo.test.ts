@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../local/demo';
 
 describe('demo pipeline (e2e)', () => {
-  it('brings every claim to a resting state with a balanced ledger, and a replayed 835 posts nothing', async () => {
+  it('brings every claim to a resting state with a balanced ledger, and a replayed 835 changes none of its claims', async () => {
     const result = await runDemo({ seed: 42, claims: 50 });
-    const s = result.afterReplay;
+    const s = result.summary;
 
     expect(result.ok).toBe(true);
     expect(s.notResting).toEqual([]);
@@ -39,8 +39,10 @@ describe('demo pipeline (e2e)', () => {
 
     // The replay was accepted by the webhook and changed nothing.
     expect(result.replayStatus).toBe(202);
-    expect(s.ledgerEntries).toBe(result.summary.ledgerEntries);
-    expect(s.paidCents).toBe(result.summary.paidCents);
-    expect(s.byStatus).toEqual(result.summary.byStatus);
+    const { before, after } = result.replay;
+    expect(before.claims).toBeGreaterThan(0);
+    expect(before.ledgerEntries).toBeGreaterThan(0);
+    expect(after).toEqual(before);
+    expect(Object.values(after.statuses).every((st) => st !== undefined)).toBe(true);
   }, 240_000);
 });

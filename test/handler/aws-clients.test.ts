@@ -19,4 +19,10 @@ describe('SDK clients of the functions', () => {
     expect(stack).toContain('retryMiddleware');
     expect(stack).toContain('httpSigningMiddleware');
   });
+
+  it('S3, SQS and Step Functions keep their resolved middleware per command kind', () => {
+    for (const make of [s3Client, sqsClient, sfnClient]) {
+      expect(make().config.cacheMiddleware).toBe(true);
+    }
+  });
 });
