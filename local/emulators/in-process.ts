@@ -86,10 +86,9 @@ type ExceptionClass = new (opts: Record<string, unknown>) => Error;
 export interface ShortCircuitOptions {
   /**
    * Answers one operation (command name without `Command`) with the emulator's status and JSON body.
-   * `owned`: the input was made by the SDK for this request (lib-dynamodb's marshalled copy), so the
-   * emulator may keep it; otherwise it is the caller's object.
+   * The input may be the caller's own object: an emulator that keeps or rewrites it copies it first.
    */
-  answer: (op: string, input: Json, owned: boolean) => Promise<{ status: number; body: unknown }>;
+  answer: (op: string, input: Json) => Promise<{ status: number; body: unknown }>;
   /** The service's modelled exceptions by name, and its base exception for the rest. */
   exceptions: Record<string, unknown>;
   baseException: ExceptionClass;
@@ -117,8 +116,7 @@ export function shortCircuit(
       const opts = target();
       if (!opts) return (next as (a: typeof args) => Promise<unknown>)(args);
       const op = String(context.commandName ?? '').replace(/Command$/, '');
-      const owned = context.__aws_sdk_context?.features?.DDB_MAPPER === 'd';
-      const out = await opts.answer(op, args.input, owned);
+      const out = await opts.answer(op, args.input);
       const $metadata = {
         httpStatusCode: out.status,
         requestId: `local-${++requestCounter}`,
