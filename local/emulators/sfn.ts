@@ -484,9 +484,14 @@ export async function startStepFunctions(opts: {
     async waitUntilSettled(timeoutMs = 120_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const busy = [...executions.values()].some(
-          (e) => e.status === 'RUNNING' && (e.inFlight > 0 || e.waitingTokens === 0),
-        );
+        // Every 25 ms for as long as a big run moves: no copy of the (growing) map, first busy wins.
+        let busy = false;
+        for (const e of executions.values()) {
+          if (e.status === 'RUNNING' && (e.inFlight > 0 || e.waitingTokens === 0)) {
+            busy = true;
+            break;
+          }
+        }
         if (!busy) return;
         if (Date.now() > deadline) throw new Error('step functions did not settle in time');
         await new Promise((r) => setTimeout(r, 25));
