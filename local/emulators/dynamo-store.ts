@@ -110,14 +110,6 @@ export class FastSubDb {
     return Readable.from(this.range(options).map(([, v]) => JSON.parse(v) as unknown));
   }
 
-  createReadStream(options: RangeOptions = {}): Readable {
-    return this.createValueStream(options);
-  }
-
-  close(cb?: Callback): void {
-    if (cb) queueMicrotask(() => cb(null));
-  }
-
   private putSync(key: string, value: unknown): void {
     const name = partitionOf(key);
     let p = this.partitions.get(name);

@@ -683,20 +683,23 @@ function blobsToBase64(value: unknown): unknown {
   return value;
 }
 
-/** Every binary attribute value ({ B } / { BS }) of an answer, as the SDK's bytes. */
+/**
+ * Every binary attribute value ({ B } / { BS }) of an answer turned into the SDK's bytes, in place:
+ * the answer's objects are the emulator's own, made for this request, and only those values change.
+ */
 function base64ToBlobs(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(base64ToBlobs);
   if (!value || typeof value !== 'object') return value;
-  const keys = Object.keys(value);
-  const only = keys.length === 1 ? keys[0] : undefined;
-  const v = (value as Json)[only ?? ''];
-  if (only === 'B' && typeof v === 'string') return { B: new Uint8Array(Buffer.from(v, 'base64')) };
-  if (only === 'BS' && Array.isArray(v) && v.every((x) => typeof x === 'string')) {
-    return { BS: v.map((x) => new Uint8Array(Buffer.from(x as string, 'base64'))) };
+  if (Array.isArray(value)) {
+    for (const v of value) base64ToBlobs(v);
+    return value;
   }
-  const out: Json = {};
-  for (const k of keys) out[k] = base64ToBlobs((value as Json)[k]);
-  return out;
+  const o = value as Json;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && typeof o.B === 'string') o.B = new Uint8Array(Buffer.from(o.B, 'base64'));
+  else if (keys.length === 1 && Array.isArray(o.BS) && o.BS.every((x) => typeof x === 'string')) {
+    o.BS = o.BS.map((x) => new Uint8Array(Buffer.from(x as string, 'base64')));
+  } else for (const k of keys) base64ToBlobs(o[k]);
+  return o;
 }
 
 function documentOutput(
