@@ -52,12 +52,12 @@ export class AccessAuditRepository {
   }
 
   /**
-   * One page of a day's entries, oldest first: at most `limit` examined; `cursor` (opaque, absent
-   * at the end of the day) continues after the last one.
+   * One page of a day's entries, oldest first: at most `limit` examined (else DynamoDB's 1 MB page);
+   * `cursor` (opaque, absent at the end of the day) continues after the last one.
    */
   async pageDay(
     day: string,
-    opts: { limit: number; cursor?: string },
+    opts: { limit?: number; cursor?: string },
   ): Promise<{ items: AccessAuditRecord[]; cursor?: string }> {
     let start: Record<string, unknown> | undefined;
     if (opts.cursor !== undefined) {
@@ -72,7 +72,7 @@ export class AccessAuditRepository {
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': auditPk(day) },
         ConsistentRead: true,
-        Limit: opts.limit,
+        ...(opts.limit !== undefined ? { Limit: opts.limit } : {}),
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
@@ -89,23 +89,12 @@ export class AccessAuditRepository {
   /** Entries of one UTC day (YYYY-MM-DD), oldest first. */
   async listDay(day: string): Promise<AccessAuditRecord[]> {
     const records: AccessAuditRecord[] = [];
-    let start: Record<string, unknown> | undefined;
+    let cursor: string | undefined;
     do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': auditPk(day) },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const { PK: _pk, SK: _sk, entity: _e, ...rest } = item;
-        records.push(rest as AccessAuditRecord);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+      const page = await this.pageDay(day, cursor === undefined ? {} : { cursor });
+      records.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
     return records;
   }
 }
