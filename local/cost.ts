@@ -3,6 +3,9 @@
  * templates (local/cost/deployment.ts) and the calls counted while the demo's claims go through the
  * whole local lifecycle (the emulators' metering hook, local/emulators/meter.ts). See docs/cost.md.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../infra/create-app';
 import { deploymentFromTemplates, type Template } from './cost/deployment';
@@ -23,11 +26,14 @@ if (!Number.isInteger(claims) || claims < 1 || claims > 10_000) {
   process.exit(2);
 }
 
-const { app, dataStack, appStack } = createApp({ skipBundling: true });
+// The cloud assembly in a temporary directory, removed once the templates are read.
+const outdir = mkdtempSync(path.join(tmpdir(), 'claimflow-cost-'));
+const { app, dataStack, appStack } = createApp({ skipBundling: true, outdir });
 const assembly = app.synth();
 const deployment = deploymentFromTemplates(
   [dataStack, appStack].map((s) => assembly.getStackByName(s.stackName).template as Template),
 );
+rmSync(outdir, { recursive: true, force: true });
 const levels = new Set(Object.values(deployment.functions).map((f) => f.logLevel));
 const handlerLogLevel = levels.size === 1 ? [...levels][0] : 'INFO';
 

@@ -1,12 +1,24 @@
+import { rmSync } from 'node:fs';
 import { Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/create-app';
+import { tempOutdir } from './template';
 
 const ACK_KEY = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
+
+const outdirs: string[] = [];
+const outdir = () => {
+  const dir = tempOutdir();
+  outdirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
 
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
   const out: { path: string; id: string; reason: string }[] = [];
@@ -22,7 +34,7 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 
 describe('cdk-nag (AwsSolutions + HIPAA)', () => {
   it('reports zero unacknowledged findings, errors or warnings, and synth passes validation', () => {
-    const { app } = createApp({ skipBundling: true });
+    const { app } = createApp({ skipBundling: true, outdir: outdir() });
     for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks()]) {
       const report = pack.validateScope(app);
       expect(
@@ -34,7 +46,7 @@ describe('cdk-nag (AwsSolutions + HIPAA)', () => {
   });
 
   it('gives every acknowledgement a specific reason', () => {
-    const { app } = createApp({ skipBundling: true });
+    const { app } = createApp({ skipBundling: true, outdir: outdir() });
     const acks = acknowledgements(app);
     expect(acks.length).toBeGreaterThan(10);
     for (const a of acks) {
@@ -46,7 +58,7 @@ describe('cdk-nag (AwsSolutions + HIPAA)', () => {
   });
 
   it('fails synth when a non-compliant resource is added', () => {
-    const { app, appStack } = createApp({ skipBundling: true });
+    const { app, appStack } = createApp({ skipBundling: true, outdir: outdir() });
     new Bucket(appStack, 'NonCompliantBucket'); // no SSL enforcement, no access logs, no CMK, no versioning
     const report = new AwsSolutionsChecks().validateScope(app);
     expect(report.violations.map((v) => v.ruleName)).toEqual(
@@ -59,7 +71,7 @@ describe('cdk-nag (AwsSolutions + HIPAA)', () => {
   });
 
   it('fails synth on an unacknowledged warning as well', () => {
-    const { app, appStack } = createApp({ skipBundling: true });
+    const { app, appStack } = createApp({ skipBundling: true, outdir: outdir() });
     const table = new Table(appStack, 'NoPitrTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,

@@ -1,6 +1,17 @@
 /** Helpers for the infra tests: synthesize once (no bundling) and query the CloudFormation templates. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../infra/create-app';
+
+/**
+ * A cloud assembly directory of its own, for the caller to remove (CDK's default, a new cdk.out* in
+ * the system temp dir per synth, is never removed: every test run left dozens behind).
+ */
+export function tempOutdir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'claimflow-cdk-'));
+}
 
 export type Resource = {
   Type: string;
@@ -9,20 +20,29 @@ export type Resource = {
 };
 export type CfnTemplate = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown> };
 
-export function synthApp(context?: Record<string, unknown>) {
-  const built = createApp({ skipBundling: true, ...(context ? { context } : {}) });
-  const assembly = built.app.synth();
-  const appJson = assembly.getStackByName(built.appStack.stackName).template as CfnTemplate;
-  const dataJson = assembly.getStackByName(built.dataStack.stackName).template as CfnTemplate;
-  return {
-    ...built,
-    assembly,
-    appJson,
-    dataJson,
-    app: built.app,
-    appTemplate: Template.fromJSON(appJson),
-    dataTemplate: Template.fromJSON(dataJson),
-  };
+/**
+ * Synthesizes the app (no bundling) and reads both templates. The cloud assembly's directory is
+ * removed before returning, unless `keepAssembly` (then the caller removes `assembly.directory`).
+ */
+export function synthApp(context?: Record<string, unknown>, opts: { keepAssembly?: boolean } = {}) {
+  const outdir = tempOutdir();
+  try {
+    const built = createApp({ skipBundling: true, outdir, ...(context ? { context } : {}) });
+    const assembly = built.app.synth();
+    const appJson = assembly.getStackByName(built.appStack.stackName).template as CfnTemplate;
+    const dataJson = assembly.getStackByName(built.dataStack.stackName).template as CfnTemplate;
+    return {
+      ...built,
+      assembly,
+      appJson,
+      dataJson,
+      app: built.app,
+      appTemplate: Template.fromJSON(appJson),
+      dataTemplate: Template.fromJSON(dataJson),
+    };
+  } finally {
+    if (!opts.keepAssembly) rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 export function resourcesOfType(t: CfnTemplate, type: string): [string, Resource][] {

@@ -29,7 +29,7 @@ const missingDist = path.join(scratch, 'not-built');
 /** Synthesized with asset staging (createApp skips it for tests) so the deployed files can be read. */
 const staged: Synth[] = [];
 function synthStaged(context: Record<string, unknown>): Synth {
-  const x = synthApp({ ...context, 'aws:cdk:disable-asset-staging': false });
+  const x = synthApp({ ...context, 'aws:cdk:disable-asset-staging': false }, { keepAssembly: true });
   staged.push(x);
   return x;
 }
