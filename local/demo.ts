@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { type ClaimStatus, RESTING_STATUSES } from '../shared/claims/model';
 import { ClaimRepository } from '../shared/store';
-import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime';
+import { boundHeapGrowth, type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from './runtime';
 import { generateDemoChargeCsv } from './sample-data/generate';
 import {
   type ClaimsFingerprint,
@@ -84,13 +84,15 @@ export function startProgress(
         .filter(([s]) => RESTING_STATUSES.has(s as ClaimStatus))
         .reduce((a, [, n]) => a + n, 0);
       const seconds = (Date.now() - started) / 1000;
+      const dynamoHeap = await runtime.dynamoHeapUsed();
       const statuses = Object.entries(byStatus)
         .map(([s, n]) => `${s} ${n}`)
         .join(', ');
       log(
         `[${seconds.toFixed(0)} s] claims ${total} (${statuses || 'none yet'}); at rest ${resting}, ` +
           `${(resting / seconds).toFixed(1)} claims/s; RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB, ` +
-          `heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
+          `heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB` +
+          (dynamoHeap ? ` + ${(dynamoHeap / 2 ** 20).toFixed(0)} MB (DynamoDB thread)` : ''),
       );
     })()
       .catch(() => undefined)
@@ -101,6 +103,9 @@ export function startProgress(
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/** The process's resident memory now (all threads). */
+const rss = () => ` (RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB)`;
 
 export async function runDemo(
   opts: {
@@ -132,7 +137,7 @@ export async function runDemo(
       // Settling waits until nothing moves; a big run moves for minutes.
       const started = performance.now();
       await runtime.settle(Math.max(180_000, total * 1000));
-      log(`settled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      log(`settled in ${((performance.now() - started) / 1000).toFixed(1)} s${rss()}`);
     } finally {
       stopProgress();
     }
@@ -155,7 +160,7 @@ export async function runDemo(
     }
 
     const phase = (name: string, since: number) =>
-      log(`${name} in ${((performance.now() - since) / 1000).toFixed(1)} s`);
+      log(`${name} in ${((performance.now() - since) / 1000).toFixed(1)} s${rss()}`);
     let since = performance.now();
     // What the replay could change: the ledgers and statuses of the claims its 835 names.
     const last835 = runtime.simulator.sent835().at(-1) ?? '';
@@ -193,6 +198,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const seed = values.seed === undefined ? undefined : Number(values.seed);
+  boundHeapGrowth();
   runDemo({
     log: (l) => console.log(l),
     ...(claims !== undefined ? { claims, progress: true } : {}),

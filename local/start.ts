@@ -8,8 +8,9 @@
  */
 import { DIST_DIR, ensureWebBuilt } from '../web/build';
 import { DEMO_PRACTICES, uploadDemoFiles } from './demo';
-import { startLocalRuntime } from './runtime';
+import { boundHeapGrowth, startLocalRuntime } from './runtime';
 
+boundHeapGrowth();
 await ensureWebBuilt();
 const runtime = await startLocalRuntime({
   verbose: process.argv.includes('--verbose'),

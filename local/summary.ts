@@ -4,9 +4,9 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CLAIM_STATUSES, type ClaimStatus, RESTING_STATUSES } from '../shared/claims/model';
+import { CLAIM_STATUSES, type ClaimEvent, type ClaimStatus, RESTING_STATUSES } from '../shared/claims/model';
 import { formatDollars } from '../shared/money';
-import { balances } from '../shared/posting/ledger';
+import { balances, type LedgerEntry } from '../shared/posting/ledger';
 import {
   ClaimRepository,
   EventRepository,
@@ -33,6 +33,9 @@ export interface DemoSummary {
   workItems: WorkItemRecord[];
   ledgerEntries: number;
 }
+
+/** Claims whose ledger and events are read at once. */
+const READ_AHEAD = 16;
 
 export async function summarize(
   doc: DynamoDBDocumentClient,
@@ -64,11 +67,27 @@ export async function summarize(
       let cursor: string | undefined;
       do {
         const page = await claims.listByStatus(practiceId, status, cursor ? { cursor } : {});
-        for (const record of page.items) {
+        // Each claim's ledger and events, read a few claims at a time (the emulator answers from its
+        // own thread meanwhile), then counted in the page's order.
+        const read: { entries: LedgerEntry[]; events: ClaimEvent[] }[] = [];
+        for (let i = 0; i < page.items.length; i += READ_AHEAD) {
+          read.push(
+            ...(await Promise.all(
+              page.items.slice(i, i + READ_AHEAD).map(async (r) => {
+                const [entries, claimEvents] = await Promise.all([
+                  ledger.getEntries(r.claimId),
+                  events.list(r.claimId),
+                ]);
+                return { entries, events: claimEvents };
+              }),
+            )),
+          );
+        }
+        for (const [i, record] of page.items.entries()) {
+          const { entries, events: claimEvents } = read[i] as (typeof read)[number];
           s.claims++;
           s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
           if (!RESTING_STATUSES.has(status)) s.notResting.push(record.claimId);
-          const entries = await ledger.getEntries(record.claimId);
           s.ledgerEntries += entries.length;
           const b = balances(entries);
           s.billedCents += b.chargesCents;
@@ -78,7 +97,7 @@ export async function summarize(
           s.writeOffCents += b.writeOffCents;
           s.openBalanceCents += b.balanceCents;
           if (b.chargesCents !== record.claim.totalChargeCents) s.unbalancedClaims.push(record.claimId);
-          for (const e of await events.list(record.claimId)) {
+          for (const e of claimEvents) {
             const route = e.detail?.route;
             const outcome =
               e.type === 'REMIT_POSTED'

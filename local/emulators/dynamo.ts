@@ -41,7 +41,13 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput, type TableDefinition } from '../../shared/store/table';
 import { cacheDynaliteParses } from './dynamo-parse-cache';
 import { useFastStorage } from './dynamo-store';
-import { inProcessHandler, type LocalRequestHandler, type ShortCircuitOptions } from './in-process';
+import {
+  inProcessHandler,
+  isDocumentCommand,
+  type LocalRequestHandler,
+  type SdkContext,
+  type ShortCircuitOptions,
+} from './in-process';
 import type { DynamoMeter, MeteredTable } from './meter';
 
 type AttributeValue = Record<string, unknown>;
@@ -663,6 +669,8 @@ export interface LocalDynamo {
    * for runs with injected write faults (they need the SDK's retries).
    */
   shortCircuit: ShortCircuitOptions;
+  /** Heap in use by the emulator's own thread (dynamo-thread.ts), in bytes; absent in-process. */
+  threadHeapUsed?(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -702,13 +710,9 @@ function base64ToBlobs(value: unknown): unknown {
   return o;
 }
 
-function documentOutput(
-  op: string,
-  body: Json,
-  context: { __aws_sdk_context?: { features?: Record<string, string> } },
-): Json {
+export function documentOutput(op: string, body: Json, context: SdkContext): Json {
   // Commands sent through a plain DynamoDBClient keep attribute values, as the SDK gives them.
-  if (context.__aws_sdk_context?.features?.DDB_MAPPER !== 'd') return body;
+  if (!isDocumentCommand(context)) return body;
   const item = (v: unknown) => (v ? unmarshall(v as Record<string, AttributeValueSdk>) : v);
   const out: Json = { ...body };
   switch (op) {

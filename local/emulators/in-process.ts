@@ -76,10 +76,14 @@ interface MiddlewareStackLike {
     options: { name: string; relation: 'before'; toMiddleware: string; override?: boolean },
   ): void;
 }
-interface SdkContext {
+export interface SdkContext {
   commandName?: string;
   __aws_sdk_context?: { features?: Record<string, string> };
 }
+/** The command was sent through lib-dynamodb's document client (its output is unmarshalled). */
+export const isDocumentCommand = (context: SdkContext): boolean =>
+  context.__aws_sdk_context?.features?.DDB_MAPPER === 'd';
+
 /** An SDK exception class of the service (`new Ctor({ message, $metadata, ...body })`). */
 type ExceptionClass = new (opts: Record<string, unknown>) => Error;
 
@@ -87,8 +91,9 @@ export interface ShortCircuitOptions {
   /**
    * Answers one operation (command name without `Command`) with the emulator's status and JSON body.
    * The input may be the caller's own object: an emulator that keeps or rewrites it copies it first.
+   * `context` is the command's (an emulator in another thread reads what `output` would).
    */
-  answer: (op: string, input: Json) => Promise<{ status: number; body: unknown }>;
+  answer: (op: string, input: Json, context: SdkContext) => Promise<{ status: number; body: unknown }>;
   /** The service's modelled exceptions by name, and its base exception for the rest. */
   exceptions: Record<string, unknown>;
   baseException: ExceptionClass;
@@ -116,7 +121,7 @@ export function shortCircuit(
       const opts = target();
       if (!opts) return (next as (a: typeof args) => Promise<unknown>)(args);
       const op = String(context.commandName ?? '').replace(/Command$/, '');
-      const out = await opts.answer(op, args.input);
+      const out = await opts.answer(op, args.input, context);
       const $metadata = {
         httpStatusCode: out.status,
         requestId: `local-${++requestCounter}`,

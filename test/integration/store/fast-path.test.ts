@@ -1,9 +1,10 @@
 /**
  * The local runtime's faster DynamoDB path: dynalite's actions on in-memory maps (dynamo-store.ts)
  * instead of its LevelDB storage, reached through the SDK short-circuit (in-process.ts) instead of
- * HTTP. The same requests go to three clients: dynalite with its own storage over HTTP (the
- * reference), the fast storage over HTTP, and the fast storage through the short-circuit; every
- * answer and every error must be the same.
+ * HTTP, and in a worker thread of its own (dynamo-thread.ts). The same requests go to six clients:
+ * dynalite with its own storage over HTTP (the reference), the fast storage over HTTP and through the
+ * short-circuit, and the thread's emulator over HTTP, through its request handler and through the
+ * short-circuit; every answer and every error must be the same.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,6 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTable, type LocalDynamo, startDynamo } from '../../../local/emulators/dynamo';
+import { startDynamoThread } from '../../../local/emulators/dynamo-thread';
 import { shortCircuit } from '../../../local/emulators/in-process';
 import { GSI1, tableDefinition } from '../../../shared/store';
 
@@ -34,13 +36,19 @@ interface Target {
 }
 const targets: Target[] = [];
 
-async function target(name: string, levelStorage: boolean, fast: boolean): Promise<Target> {
-  const dynamo = await startDynamo({ levelStorage });
+async function target(
+  name: string,
+  levelStorage: boolean,
+  fast: boolean,
+  opts: { thread?: boolean; requestHandler?: boolean } = {},
+): Promise<Target> {
+  const dynamo = opts.thread ? await startDynamoThread() : await startDynamo({ levelStorage });
   const client = new DynamoDBClient({
     region: 'us-east-1',
     endpoint: dynamo.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
+    ...(opts.requestHandler ? { requestHandler: dynamo.requestHandler } : {}),
   });
   await createTable(client, tableDefinition, TABLE);
   const doc = DynamoDBDocumentClient.from(client);
@@ -53,6 +61,9 @@ beforeAll(async () => {
     await target('level storage, HTTP', true, false),
     await target('fast storage, HTTP', false, false),
     await target('fast storage, short-circuit', false, true),
+    await target('own thread, HTTP', false, false, { thread: true }),
+    await target('own thread, request handler', false, false, { thread: true, requestHandler: true }),
+    await target('own thread, short-circuit', false, true, { thread: true }),
   );
 });
 afterAll(async () => {
