@@ -40,8 +40,11 @@ const settleSchema = z.object({
   settle: z.enum(Object.keys(SETTLE_ROUTES) as [keyof typeof SETTLE_ROUTES]),
 }) satisfies z.ZodType<SettleInput>;
 
+/** Built once: a schema built per invocation was constructed and compiled again every time. */
+const eventSchema = z.union([settleSchema.strict(), inputSchema]);
+
 export const handler = wrap(obs, async (event: unknown) => {
-  const input = z.union([settleSchema.strict(), inputSchema]).parse(event);
+  const input = eventSchema.parse(event);
   obs.logger.appendKeys({ claimId: input.claimId });
   const result = await recordOrSettle(input, {
     // The claim's state (META) only; its content is read only where a transition needs it.
