@@ -69,6 +69,8 @@ interface Waiter {
   reject: (err: Error) => void;
   /** The Task timed out: the library rejects it with States.Timeout; the token is spent. */
   expire: () => void;
+  /** The emulator stops: the wait ends unanswered and its timer is cleared. */
+  cancel: () => void;
 }
 
 function findToken(value: unknown): string | undefined {
@@ -163,6 +165,11 @@ export async function startStepFunctions(opts: {
           settle();
           timedOut.add(token);
           if (failOnTimeout) reject(new TaskFailure('States.Timeout', 'the task timed out'));
+        },
+        // Rejected too: the library's own timer for the Task is cleared once the task's promise settles.
+        cancel: () => {
+          settle();
+          reject(new TaskFailure('States.Runtime', 'the Step Functions emulator stopped'));
         },
       };
       // Registered before the library's own timer for the same duration, so it fires first.
@@ -500,6 +507,8 @@ export async function startStepFunctions(opts: {
     async stop(): Promise<void> {
       for (const e of executions.values()) if (e.status === 'RUNNING') e.status = 'ABORTED';
       for (const abort of aborts.values()) abort();
+      // A parked execution's timer would keep the process alive for its whole Task timeout.
+      for (const waiter of [...waiters.values()]) waiter.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -203,3 +203,40 @@ describe('step functions emulator through the SDK short-circuit (what the local 
     ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
 });
+
+describe('step functions emulator stop()', () => {
+  it('leaves no timer behind for executions parked on a task token (the process can exit)', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const emu = await startStepFunctions({
+      sqs: new SQSClient({ region: 'us-east-1' }),
+      lambdas: { park: async () => ({}) },
+    });
+    const machine = emu.createStateMachine('parked', {
+      StartAt: 'Park',
+      States: {
+        Park: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: FN('park'), Payload: { 'taskToken.$': '$$.Task.Token' } },
+          TimeoutSeconds: 3600,
+          End: true,
+        },
+      },
+    });
+    const client = new SFNClient({
+      region: 'us-east-1',
+      endpoint: emu.endpoint,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    for (const name of ['a', 'b', 'c']) {
+      await client.send(new StartExecutionCommand({ stateMachineArn: machine, name, input: '{}' }));
+    }
+    await emu.waitUntilSettled();
+    expect(emu.executions().filter((e) => e.status === 'RUNNING')).toHaveLength(3);
+    await emu.stop();
+    client.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
