@@ -18,9 +18,16 @@ export interface Observability {
 }
 
 export function observability(serviceName: string): Observability {
+  const logger = new Logger({ serviceName });
   return {
-    logger: new Logger({ serviceName }),
-    metrics: new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'claimflow' }),
+    logger,
+    // Metrics' own warnings (e.g. "No application metrics to publish", which the local runtime's
+    // concurrent invocations of one module caused) go through the logger and its level, not stdout.
+    metrics: new Metrics({
+      serviceName,
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'claimflow',
+      logger,
+    }),
     tracer: new Tracer({ serviceName }),
   };
 }
