@@ -64,11 +64,6 @@ export interface LocalRuntimeOptions {
   deployedConcurrency?: boolean;
   /** Handlers' log level (POWERTOOLS_LOG_LEVEL); default SILENT, INFO with `verbose`. */
   handlerLogLevel?: string;
-  /**
-   * The local DynamoDB in this thread (as with faults or a meter) instead of a worker thread of its own
-   * (emulators/dynamo-thread.ts).
-   */
-  dynamoInProcess?: boolean;
 }
 
 export interface RuntimeFaults {
@@ -166,7 +161,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}) {
     const meter = opts.meter;
     // In a worker thread of its own unless a fault or metering hook (main-thread functions) needs it here.
     const dynamo =
-      faults.dynamo || meter || opts.dynamoInProcess
+      faults.dynamo || meter
         ? await startDynamo({
             ...(faults.dynamo ? { onWrite: faults.dynamo } : {}),
             ...(meter ? { meter } : {}),

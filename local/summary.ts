@@ -8,6 +8,7 @@ import { CLAIM_STATUSES, type ClaimEvent, type ClaimStatus, RESTING_STATUSES } f
 import { formatDollars } from '../shared/money';
 import { balances, type LedgerEntry } from '../shared/posting/ledger';
 import {
+  type ClaimRecord,
   ClaimRepository,
   EventRepository,
   LedgerRepository,
@@ -69,55 +70,14 @@ export async function summarize(
         const page = await claims.listByStatus(practiceId, status, cursor ? { cursor } : {});
         // Each claim's ledger and events, read a few claims at a time (the emulator answers from its
         // own thread meanwhile), then counted in the page's order.
-        const read: { entries: LedgerEntry[]; events: ClaimEvent[] }[] = [];
         for (let i = 0; i < page.items.length; i += READ_AHEAD) {
-          read.push(
-            ...(await Promise.all(
-              page.items.slice(i, i + READ_AHEAD).map(async (r) => {
-                const [entries, claimEvents] = await Promise.all([
-                  ledger.getEntries(r.claimId),
-                  events.list(r.claimId),
-                ]);
-                return { entries, events: claimEvents };
-              }),
-            )),
+          const slice = page.items.slice(i, i + READ_AHEAD);
+          const read = await Promise.all(
+            slice.map((r) => Promise.all([ledger.getEntries(r.claimId), events.list(r.claimId)])),
           );
-        }
-        for (const [i, record] of page.items.entries()) {
-          const { entries, events: claimEvents } = read[i] as (typeof read)[number];
-          s.claims++;
-          s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
-          if (!RESTING_STATUSES.has(status)) s.notResting.push(record.claimId);
-          s.ledgerEntries += entries.length;
-          const b = balances(entries);
-          s.billedCents += b.chargesCents;
-          s.paidCents += b.paymentsCents;
-          s.adjustmentsCents += b.adjustmentsCents;
-          s.patientResponsibilityCents += b.patientResponsibilityCents;
-          s.writeOffCents += b.writeOffCents;
-          s.openBalanceCents += b.balanceCents;
-          if (b.chargesCents !== record.claim.totalChargeCents) s.unbalancedClaims.push(record.claimId);
-          for (const e of claimEvents) {
-            const route = e.detail?.route;
-            const outcome =
-              e.type === 'REMIT_POSTED'
-                ? ((
-                    { PAID: 'paid in full', PATIENT_BALANCE: 'partially paid (patient balance)' } as Record<
-                      string,
-                      string
-                    >
-                  )[String(route)] ?? `denied -> ${String(route).toLowerCase().replace('_', ' ')}`)
-                : e.type === 'ACK_277CA_REJECTED' || e.type === 'ACK_999_REJECTED'
-                  ? 'rejected by the payer (277CA/999)'
-                  : e.type === 'SCRUB_FAILED'
-                    ? 'stopped by the scrubber'
-                    : undefined;
-            if (outcome) s.byOutcome[outcome] = (s.byOutcome[outcome] ?? 0) + 1;
-            if (e.type === 'REMIT_POSTED' && route !== 'PAID' && route !== 'PATIENT_BALANCE') {
-              for (const carc of (e.detail?.carcs as string[] | undefined) ?? []) {
-                s.denialsByCarc[carc] = (s.denialsByCarc[carc] ?? 0) + 1;
-              }
-            }
+          for (const [j, record] of slice.entries()) {
+            const [entries, claimEvents] = read[j] as (typeof read)[number];
+            count(s, status, record, entries, claimEvents);
           }
         }
         cursor = page.cursor;
@@ -137,6 +97,50 @@ export async function summarize(
     s.workItems.push(...(await work.list(kind)));
   }
   return s;
+}
+
+/** Adds one claim (its status, ledger and events) to the summary. */
+function count(
+  s: DemoSummary,
+  status: ClaimStatus,
+  record: ClaimRecord,
+  entries: LedgerEntry[],
+  claimEvents: ClaimEvent[],
+): void {
+  s.claims++;
+  s.byStatus[status] = (s.byStatus[status] ?? 0) + 1;
+  if (!RESTING_STATUSES.has(status)) s.notResting.push(record.claimId);
+  s.ledgerEntries += entries.length;
+  const b = balances(entries);
+  s.billedCents += b.chargesCents;
+  s.paidCents += b.paymentsCents;
+  s.adjustmentsCents += b.adjustmentsCents;
+  s.patientResponsibilityCents += b.patientResponsibilityCents;
+  s.writeOffCents += b.writeOffCents;
+  s.openBalanceCents += b.balanceCents;
+  if (b.chargesCents !== record.claim.totalChargeCents) s.unbalancedClaims.push(record.claimId);
+  for (const e of claimEvents) {
+    const route = e.detail?.route;
+    const outcome =
+      e.type === 'REMIT_POSTED'
+        ? ((
+            { PAID: 'paid in full', PATIENT_BALANCE: 'partially paid (patient balance)' } as Record<
+              string,
+              string
+            >
+          )[String(route)] ?? `denied -> ${String(route).toLowerCase().replace('_', ' ')}`)
+        : e.type === 'ACK_277CA_REJECTED' || e.type === 'ACK_999_REJECTED'
+          ? 'rejected by the payer (277CA/999)'
+          : e.type === 'SCRUB_FAILED'
+            ? 'stopped by the scrubber'
+            : undefined;
+    if (outcome) s.byOutcome[outcome] = (s.byOutcome[outcome] ?? 0) + 1;
+    if (e.type === 'REMIT_POSTED' && route !== 'PAID' && route !== 'PATIENT_BALANCE') {
+      for (const carc of (e.detail?.carcs as string[] | undefined) ?? []) {
+        s.denialsByCarc[carc] = (s.denialsByCarc[carc] ?? 0) + 1;
+      }
+    }
+  }
 }
 
 export function formatSummary(s: DemoSummary): string {
