@@ -26,14 +26,17 @@ if (!Number.isInteger(claims) || claims < 1 || claims > 10_000) {
   process.exit(2);
 }
 
-// The cloud assembly in a temporary directory, removed once the templates are read.
+// The cloud assembly in a temporary directory, removed once the templates are read (or synth failed).
 const outdir = mkdtempSync(path.join(tmpdir(), 'claimflow-cost-'));
-const { app, dataStack, appStack } = createApp({ skipBundling: true, outdir });
-const assembly = app.synth();
-const deployment = deploymentFromTemplates(
-  [dataStack, appStack].map((s) => assembly.getStackByName(s.stackName).template as Template),
-);
-rmSync(outdir, { recursive: true, force: true });
+let templates: Template[];
+try {
+  const { app, dataStack, appStack } = createApp({ skipBundling: true, outdir });
+  const assembly = app.synth();
+  templates = [dataStack, appStack].map((s) => assembly.getStackByName(s.stackName).template as Template);
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}
+const deployment = deploymentFromTemplates(templates);
 const levels = new Set(Object.values(deployment.functions).map((f) => f.logLevel));
 const handlerLogLevel = levels.size === 1 ? [...levels][0] : 'INFO';
 
